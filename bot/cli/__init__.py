@@ -1,0 +1,54 @@
+"""`thidua` command line: run the bot, chat with it offline, and the secretariat's operations."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from types import ModuleType
+
+from bot.cli import invites, roster, run
+from bot.settings import Settings, SettingsError, load_settings
+from locales import set_locale
+
+# Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
+# `handler`, an async function (args, settings) -> exit code.
+COMMAND_MODULES: list[ModuleType] = [run, roster, invites]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="thidua",
+        description="Emulation and commendation (thi đua – khen thưởng) Telegram bot.",
+    )
+    parser.add_argument("--database", help="SQLite file (overrides THIDUA_DATABASE)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for module in COMMAND_MODULES:
+        module.add_commands(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        overrides = {"database": args.database} if args.database else {}
+        settings: Settings = load_settings(**overrides)
+    except SettingsError as exc:
+        print(f"thidua: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=getattr(logging, settings.log_level.upper(), logging.INFO),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    set_locale(settings.locale)
+    try:
+        return int(asyncio.run(args.handler(args, settings)) or 0)
+    except SettingsError as exc:
+        print(f"thidua: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

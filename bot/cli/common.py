@@ -1,0 +1,35 @@
+"""Helpers shared by CLI commands: open the database, read a file, print."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.services import Services
+from bot.settings import Settings
+from storage.db import Database
+
+
+@asynccontextmanager
+async def open_services(settings: Settings) -> AsyncIterator[Services]:
+    db = Database(settings.database)
+    await db.open()
+    try:
+        yield Services.create(settings, db)
+    finally:
+        await db.close()
+
+
+def read_input(path: str) -> tuple[bytes, str]:
+    """File content and name; "-" reads standard input."""
+    if path == "-":
+        return sys.stdin.buffer.read(), "stdin.csv"
+    file = Path(path)
+    return file.read_bytes(), file.name
+
+
+def fail(message: str) -> int:
+    print(message, file=sys.stderr)
+    return 1

@@ -1,0 +1,23 @@
+"""`thidua run`: long polling by default, webhook mode when THIDUA_WEBHOOK_URL is set."""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.runtime import BotRuntime, serve_forever
+from bot.settings import Settings
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("run", help="run the bot against Telegram")
+    parser.add_argument("--mode", choices=["auto", "polling", "webhook"], default="auto")
+    parser.set_defaults(handler=run)
+
+
+async def run(args: argparse.Namespace, settings: Settings) -> int:
+    settings.token  # noqa: B018 - fail early, with one clear line, when the token is missing
+    mode = args.mode
+    if mode == "auto":
+        mode = "webhook" if settings.webhook_url else "polling"
+    await serve_forever(BotRuntime(settings), mode=mode)
+    return 0

@@ -1,0 +1,98 @@
+"""Start and stop the whole bot: database, application, updates (polling or webhook), jobs.
+
+The same runtime serves `thidua run`, `thidua console` and the tests, so what the tests
+drive is exactly what production runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Awaitable, Callable
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.services import Services
+from bot.settings import Settings
+from bot.webhook import ALLOWED_UPDATES, start_webhook, stop_webhook
+from handlers.features import all_commands, start_features, stop_features
+from handlers.publish import publish_default_commands
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+
+
+class BotRuntime:
+    def __init__(self, settings: Settings, *, token: str | None = None,
+                 rate_limiter: bool = True) -> None:
+        self.settings = settings
+        self.token = token
+        self.rate_limiter = rate_limiter
+        self.db = Database(settings.database)
+        self.services: Services | None = None
+        self.app: Application | None = None
+
+    async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
+        """mode: "polling", "webhook", or "none" (process updates fed by the caller)."""
+        await self.db.open()
+        self.services = Services.create(self.settings, self.db)
+        self.app = build_application(self.services, token=self.token,
+                                     rate_limiter=self.rate_limiter)
+        await self.app.initialize()
+        await publish_default_commands(
+            self.app.bot, all_commands(), self.settings.secretariat_chat_id, self.settings.locale
+        )
+        await self.app.start()
+        if mode == "polling":
+            assert self.app.updater is not None
+            await self.app.updater.start_polling(
+                poll_interval=0, timeout=10, drop_pending_updates=False,
+                allowed_updates=ALLOWED_UPDATES,
+            )
+        elif mode == "webhook":
+            await self._start_webhook(webhook_path)
+        await start_features(self.app)
+
+    async def _start_webhook(self, path: str) -> None:
+        assert self.app is not None
+        await start_webhook(self.app, self.settings, path)
+
+    async def stop(self) -> None:
+        if self.app is not None:
+            await stop_features(self.app)
+            await stop_webhook(self.app)
+            if self.app.updater is not None and self.app.updater.running:
+                await self.app.updater.stop()
+            if self.app.running:
+                await self.app.stop()
+            await self.app.shutdown()
+            self.app = None
+        await self.db.close()
+
+    async def __aenter__(self) -> BotRuntime:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+async def serve_forever(runtime: BotRuntime, *, mode: str,
+                        on_started: Callable[[], Awaitable[None]] | None = None) -> None:
+    """Run until SIGINT/SIGTERM, then stop cleanly (flushing conversation states)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, stop.set)
+        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
+            pass
+    await runtime.start(mode=mode)
+    if on_started is not None:
+        await on_started()
+    log.info("thidua is running (%s)", mode)
+    try:
+        await stop.wait()
+    finally:
+        await runtime.stop()

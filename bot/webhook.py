@@ -1,0 +1,75 @@
+"""Webhook mode: a small aiohttp server that feeds updates to the application.
+
+PTB's own webhook server cannot serve extra routes; ours adds `GET /health` for the
+operators' monitoring. Requests without the configured secret token are rejected with 403.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+
+from aiohttp import web
+from telegram import Update
+from telegram.ext import Application
+
+from bot.settings import Settings, SettingsError
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+RUNNER_KEY = "webhook_runner"
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+
+
+def make_web_app(app: Application, secret: str | None, path: str, db: Database) -> web.Application:
+    async def receive(request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "")
+        if secret is not None and not hmac.compare_digest(given, secret):
+            return web.Response(status=403, text="forbidden")
+        try:
+            payload = await request.json()
+            update = Update.de_json(payload, app.bot)
+        except (json.JSONDecodeError, ValueError, TypeError, KeyError):
+            return web.Response(status=400, text="bad update")
+        await app.update_queue.put(update)
+        return web.Response(text="ok")
+
+    async def health(_: web.Request) -> web.Response:
+        try:
+            row = await db.fetchone("SELECT 1")
+            ok = row is not None and app.running
+        except Exception:  # the point of a health check is to report, not to raise
+            ok = False
+        body = {"status": "ok" if ok else "unhealthy", "running": app.running}
+        return web.json_response(body, status=200 if ok else 503)
+
+    web_app = web.Application(client_max_size=2 * 1024 * 1024)
+    web_app.router.add_post("/" + path.strip("/"), receive)
+    web_app.router.add_get("/health", health)
+    return web_app
+
+
+async def start_webhook(app: Application, settings: Settings, path: str) -> None:
+    if not settings.webhook_url:
+        raise SettingsError("THIDUA_WEBHOOK_URL: missing (needed for webhook mode)")
+    secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else None
+    services = app.bot_data["services"]
+    runner = web.AppRunner(make_web_app(app, secret, path, services.db), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
+    await site.start()
+    app.bot_data[RUNNER_KEY] = runner
+    await app.bot.set_webhook(
+        url=settings.webhook_url.rstrip("/") + "/" + path.strip("/"),
+        secret_token=secret,
+        allowed_updates=ALLOWED_UPDATES,
+    )
+    log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
+
+
+async def stop_webhook(app: Application) -> None:
+    runner = app.bot_data.pop(RUNNER_KEY, None)
+    if runner is not None:
+        await runner.cleanup()

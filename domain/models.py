@@ -1,0 +1,56 @@
+"""Core models shared by every feature: the organisation tree, people and their roles."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class OrgKind(StrEnum):
+    BLOC = "bloc"  # khối thi đua
+    AGENCY = "agency"  # cơ quan: sở, ban, văn phòng, cục
+    UNIT = "unit"  # phòng, ban, đơn vị trực thuộc (any depth below an agency)
+
+
+class Role(StrEnum):
+    STAFF = "staff"
+    UNIT_HEAD = "unit_head"
+    AGENCY_HEAD = "agency_head"
+    SECRETARIAT = "secretariat"
+
+
+class OrgUnit(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    parent_id: int | None
+    kind: OrgKind
+    name: str
+    sort_order: int = 0
+    active: bool = True
+
+
+class Person(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: int
+    full_name: str
+    phone: str  # normalised, see domain.phone
+    position: str
+    is_leader: bool
+    role: Role
+    org_id: int  # the unit, or the agency itself for its own leadership
+    active: bool = True
+
+
+class TelegramLink(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    person_id: int
+    telegram_user_id: int
+    chat_id: int
+    linked_at: datetime
+    method: str  # "contact" or "invite"
+    unreachable_at: datetime | None = None

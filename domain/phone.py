@@ -1,0 +1,49 @@
+"""Vietnamese mobile numbers: one canonical form for matching roster rows with Telegram contacts."""
+
+from __future__ import annotations
+
+import re
+
+# Before the 2018 renumbering mobile numbers had 11 digits; these prefixes moved to 10 digits.
+_OLD_PREFIXES = {
+    "0162": "032", "0163": "033", "0164": "034", "0165": "035", "0166": "036", "0167": "037",
+    "0168": "038", "0169": "039",
+    "0120": "070", "0121": "079", "0122": "077", "0126": "076", "0128": "078",
+    "0123": "083", "0124": "084", "0125": "085", "0127": "081", "0129": "082",
+    "0186": "056", "0188": "058", "0199": "059",
+}
+_SEPARATORS = re.compile(r"[\s.\-()/]")
+
+
+class InvalidPhone(ValueError):
+    """The text is not a Vietnamese phone number."""
+
+
+def normalize_phone(raw: str) -> str:
+    """Return the national 10-digit form `0xxxxxxxxx` of a Vietnamese number.
+
+    Accepts `0912…`, `+84912…`, `84912…`, `912…` (as Telegram sometimes sends it without
+    the country code's plus), spaces, dots and dashes, and pre-2018 11-digit numbers.
+    """
+    digits = _SEPARATORS.sub("", raw.strip())
+    if digits.startswith("+"):
+        digits = digits[1:]
+    if not digits.isdigit():
+        raise InvalidPhone(raw)
+    if digits.startswith("84") and len(digits) in (11, 12):
+        digits = "0" + digits[2:]
+    elif not digits.startswith("0") and len(digits) in (9, 10):
+        digits = "0" + digits
+    if len(digits) == 11:
+        new_prefix = _OLD_PREFIXES.get(digits[:4])
+        if new_prefix is None:
+            raise InvalidPhone(raw)
+        digits = new_prefix + digits[4:]
+    if len(digits) != 10 or not digits.startswith("0"):
+        raise InvalidPhone(raw)
+    return digits
+
+
+def mask_phone(phone: str) -> str:
+    """Phone for logs and operator output: never the whole number."""
+    return phone[:3] + "****" + phone[-3:] if len(phone) >= 7 else "***"

@@ -1,0 +1,92 @@
+"""Vietnamese text handling: Unicode normalisation, search keys and official name ordering.
+
+The same name can arrive composed (NFC) or decomposed (NFD, from some keyboards and macOS
+files), and with the tone mark on a different vowel ("Hòa" / "Hoà"). Everything stored is NFC;
+everything compared goes through `fold_key`, which also drops tones and diacritics so that
+"so noi vu" finds "Sở Nội vụ".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
+
+
+def nfc(text: str) -> str:
+    """NFC with collapsed whitespace: the one form we store."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+
+
+def fold_key(text: str) -> str:
+    """Search/match key: lower case, no diacritics, đ→d, single spaces.
+
+    Tone placement differences ("Hòa"/"Hoà") vanish because all marks are removed.
+    """
+    decomposed = unicodedata.normalize("NFD", nfc(text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def identity_key(text: str) -> str:
+    """Key under which two spellings of one name are the same name.
+
+    Keeps every letter and mark (so "Hà" and "Ha" differ) but is insensitive to Unicode form,
+    case, spacing and to where the tone mark sits in the syllable.
+    """
+    out: list[str] = []
+    for word in nfc(text).casefold().split(" "):
+        decomposed = unicodedata.normalize("NFD", word)
+        tones = sorted(ch for ch in decomposed if ch in _TONE_MARKS)
+        rest = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
+        out.append(unicodedata.normalize("NFC", rest) + "".join(tones))
+    return " ".join(out)
+
+
+# Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y,
+# tones ordered: none, huyền, hỏi, ngã, sắc, nặng (the order of official lists and dictionaries).
+_BASE_ORDER = "aăâbcdđeêfghijklmnoôơpqrstuưvwxyz"
+_BASE_RANK = {ch: i for i, ch in enumerate(_BASE_ORDER)}
+_TONE_RANK = {"": 0, "\u0300": 1, "\u0309": 2, "\u0303": 3, "\u0301": 4, "\u0323": 5}
+_VOWEL_MODIFIERS = {"\u0306", "\u0302", "\u031b"}  # breve (ă), circumflex (â ê ô), horn (ơ ư)
+
+
+def _letters(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Split a word into base-letter ranks and tone ranks (tones compare after letters)."""
+    letters: list[int] = []
+    tones: list[int] = []
+    for cluster in _clusters(unicodedata.normalize("NFD", word.casefold())):
+        base = cluster[0]
+        modifiers = "".join(ch for ch in cluster[1:] if ch in _VOWEL_MODIFIERS)
+        tone = next((ch for ch in cluster[1:] if ch in _TONE_RANK), "")
+        letter = unicodedata.normalize("NFC", base + modifiers)
+        letters.append(_BASE_RANK.get(letter, 100 + ord(letter[0])))
+        tones.append(_TONE_RANK[tone])
+    return tuple(letters), tuple(tones)
+
+
+def _clusters(decomposed: str) -> list[str]:
+    clusters: list[str] = []
+    for ch in decomposed:
+        if unicodedata.combining(ch) and clusters:
+            clusters[-1] += ch
+        else:
+            clusters.append(ch)
+    return clusters
+
+
+def vietnamese_sort_key(full_name: str) -> tuple:
+    """Order people as official lists do: given name, then middle names, then family name."""
+    words = nfc(full_name).split(" ")
+    ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
+    keys = [_letters(word) for word in ordered]
+    # Compare all letters first, then tones, word by word.
+    return tuple(k[0] for k in keys), tuple(k[1] for k in keys)
+
+
+def vietnamese_collation_key(text: str) -> tuple:
+    """Alphabetical key for names of agencies and units (word order kept)."""
+    keys = [_letters(word) for word in nfc(text).split(" ")]
+    return tuple(k[0] for k in keys), tuple(k[1] for k in keys)

@@ -1,0 +1,51 @@
+"""The CallbackContext every thidua handler receives: services and the resolved actor."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from domain.access import Actor
+
+if TYPE_CHECKING:
+    from bot.services import Services
+    from handlers.commands import CommandSpec
+
+SERVICES_KEY = "services"
+COMMANDS_KEY = "commands"
+
+
+class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
+    """One context per update (PTB shares it across handler groups).
+
+    `actor` is filled by handlers.identity in group -1 before any feature handler runs.
+    """
+
+    def __init__(self, application: Application, chat_id: int | None = None,
+                 user_id: int | None = None) -> None:
+        super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._actor: Actor | None = None
+
+    @property
+    def services(self) -> Services:
+        return self.application.bot_data[SERVICES_KEY]
+
+    @property
+    def commands(self) -> list[CommandSpec]:
+        """Every feature's commands (set by handlers.features.register_all)."""
+        return self.application.bot_data[COMMANDS_KEY]
+
+    @property
+    def actor(self) -> Actor:
+        if self._actor is None:
+            raise RuntimeError("identity was not resolved for this update")
+        return self._actor
+
+    @actor.setter
+    def actor(self, value: Actor) -> None:
+        self._actor = value
+
+    @property
+    def has_actor(self) -> bool:
+        return self._actor is not None

@@ -1,0 +1,44 @@
+"""Every feature of the bot, registered in order; the fallback always comes last."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from telegram.ext import Application
+
+from handlers import fallback, help, identity, onboarding
+from handlers.commands import CommandSpec
+from handlers.context import COMMANDS_KEY
+
+# Order matters within handler group 0: the first matching handler wins.
+FEATURES: list[ModuleType] = [
+    onboarding,
+    help,
+]
+
+
+def all_commands() -> list[CommandSpec]:
+    return [spec for feature in FEATURES for spec in getattr(feature, "COMMANDS", [])]
+
+
+def register_all(app: Application) -> None:
+    app.bot_data[COMMANDS_KEY] = all_commands()
+    identity.register(app)
+    for feature in FEATURES:
+        feature.register(app)
+    fallback.register(app)
+
+
+async def start_features(app: Application) -> None:
+    """Start each feature's background work (jobs, senders) once the bot is running."""
+    for feature in FEATURES:
+        starter = getattr(feature, "on_start", None)
+        if starter is not None:
+            await starter(app)
+
+
+async def stop_features(app: Application) -> None:
+    for feature in reversed(FEATURES):
+        stopper = getattr(feature, "on_stop", None)
+        if stopper is not None:
+            await stopper(app)

@@ -1,0 +1,59 @@
+"""Resolve who sent an update before any feature sees it (handler group -1)."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import Application, TypeHandler
+
+from domain.access import Actor
+from domain.models import Role
+from handlers.context import BotContext
+from locales import normalize_locale, set_locale
+
+IDENTITY_GROUP = -1
+
+
+async def resolve_actor(update: Update, context: BotContext) -> Actor:
+    services = context.services
+    user = update.effective_user
+    chat = update.effective_chat
+    settings = services.settings
+    locale = settings.locale
+    person = None
+    headed: tuple[int, ...] = ()
+    if user is not None:
+        chosen = await services.user_settings.locale(user.id)
+        locale = normalize_locale(chosen, settings.locale)
+        found = await services.links.by_telegram_user(user.id)
+        if found is not None:
+            person = found[0]
+            if person.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD):
+                headed = tuple(await services.people.headed_org_ids(person.id))
+    in_secretariat_chat = (
+        chat is not None
+        and settings.secretariat_chat_id is not None
+        and chat.id == settings.secretariat_chat_id
+    )
+    scope = None
+    if in_secretariat_chat or (person is not None and person.role == Role.SECRETARIAT):
+        scope = await services.secretariat_scope_id()
+    return Actor(
+        telegram_user_id=user.id if user else None,
+        chat_id=chat.id if chat else None,
+        chat_type=chat.type if chat else None,
+        locale=locale,
+        person=person,
+        headed_org_ids=headed,
+        in_secretariat_chat=in_secretariat_chat,
+        secretariat_scope_id=scope,
+    )
+
+
+async def identify(update: Update, context: BotContext) -> None:
+    actor = await resolve_actor(update, context)
+    context.actor = actor
+    set_locale(actor.locale)
+
+
+def register(app: Application) -> None:
+    app.add_handler(TypeHandler(Update, identify), group=IDENTITY_GROUP)

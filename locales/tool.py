@@ -1,0 +1,104 @@
+"""Catalog maintenance: `python -m locales.tool check` lists msgids used in code that a catalog lacks.
+
+`python -m locales.tool add FEATURE` appends the missing msgids to
+`locales/{vi,en}/LC_MESSAGES/FEATURE.po` with empty translations, ready to be filled in.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po, write_po
+
+from locales import LOCALES_DIR, SUPPORTED_LOCALES
+
+ROOT = LOCALES_DIR.parent
+SOURCE_DIRS = ("bot", "handlers", "domain", "storage", "reports")
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+
+
+@dataclass(frozen=True)
+class UsedMessage:
+    msgid: str | tuple[str, str]
+    location: str
+
+
+def used_messages() -> list[UsedMessage]:
+    found: list[UsedMessage] = []
+    for folder in SOURCE_DIRS:
+        path = ROOT / folder
+        if not path.exists():
+            continue
+        for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(path), method_map=[("**.py", "python")], keywords=KEYWORDS
+        ):
+            found.append(UsedMessage(message, f"{folder}/{filename}:{lineno}"))
+    return found
+
+
+def merged_catalog(locale: str) -> Catalog:
+    merged = Catalog(locale=locale)
+    for po_path in sorted((LOCALES_DIR / locale / "LC_MESSAGES").glob("*.po")):
+        with po_path.open("rb") as fh:
+            for message in read_po(fh, locale=locale):
+                if message.id:
+                    merged[message.id] = message
+    return merged
+
+
+def missing(locale: str, messages: Iterable[UsedMessage]) -> list[UsedMessage]:
+    catalog = merged_catalog(locale)
+    result = []
+    for used in messages:
+        entry = catalog.get(used.msgid)
+        strings = entry.string if entry else None
+        if isinstance(strings, tuple | list):
+            translated = all(strings)
+        else:
+            translated = bool(strings)
+        if not translated:
+            result.append(used)
+    return result
+
+
+def add(feature: str) -> None:
+    messages = used_messages()
+    for locale in SUPPORTED_LOCALES:
+        po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{feature}.po"
+        if po_path.exists():
+            with po_path.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+        else:
+            catalog = Catalog(locale=locale, project="thidua")
+        known = merged_catalog(locale)
+        for used in messages:
+            if known.get(used.msgid) is None and catalog.get(used.msgid) is None:
+                catalog.add(used.msgid, locations=[(used.location, None)])
+        po_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("wb") as fh:
+            write_po(fh, catalog, omit_header=False, sort_output=False, width=100)
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) >= 1 and argv[0] == "check":
+        problems = 0
+        messages = used_messages()
+        for locale in SUPPORTED_LOCALES:
+            for used in missing(locale, messages):
+                problems += 1
+                print(f"{locale}: {used.location}: {used.msgid!r}")
+        return 1 if problems else 0
+    if len(argv) == 2 and argv[0] == "add":
+        add(argv[1])
+        return 0
+    print(__doc__)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,76 @@
+"""Human wording for import previews and import problems (roster, registrations, …)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from domain.roster import RosterPlan, RowProblem
+from locales import N_, _, format_number, ngettext
+
+PROBLEM_TEXTS = {
+    "bad_encoding": N_("the file is not UTF-8 text (save it as “CSV UTF-8”)"),
+    "bad_xlsx": N_("the file is not a readable XLSX workbook"),
+    "empty": N_("the file has no rows"),
+    "missing_columns": N_("missing columns: {value}"),
+    "too_many_rows": N_("too many rows (at most {value})"),
+    "missing_agency": N_("the agency is empty"),
+    "missing_name": N_("the full name is empty"),
+    "bad_is_leader": N_("“{value}” is not có/không (yes/no) in the leader column"),
+    "unknown_role": N_(
+        "unknown role “{value}” (expected staff, unit_head, agency_head or secretariat)"
+    ),
+    "unit_head_without_unit": N_("a unit head needs a unit"),
+    "bad_phone": N_("“{value}” is not a Vietnamese mobile number"),
+    "duplicate_phone": N_("phone {value} is already used on line {other_line}"),
+}
+
+
+def describe_problem(problem: RowProblem) -> str:
+    template = PROBLEM_TEXTS.get(problem.code, problem.code)
+    detail = _(template).format(value=problem.value, other_line=problem.other_line)
+    return _("Line {line}: {detail}").format(line=problem.line, detail=detail)
+
+
+def describe_problems(problems: Sequence[RowProblem], limit: int = 30) -> str:
+    lines = [describe_problem(p) for p in problems[:limit]]
+    if len(problems) > limit:
+        rest = len(problems) - limit
+        lines.append(ngettext("… and {n} more problem", "… and {n} more problems", rest)
+                     .format(n=rest))
+    header = ngettext(
+        "The file has {n} problem; nothing was changed:",
+        "The file has {n} problems; nothing was changed:",
+        len(problems),
+    ).format(n=len(problems))
+    return "\n".join([header, *lines])
+
+
+def describe_roster_plan(plan: RosterPlan, rows: int) -> str:
+    def count(n: int) -> str:
+        return format_number(n)
+
+    lines = [
+        ngettext("{n} valid row", "{n} valid rows", rows).format(n=count(rows)),
+        _("New people: {n}").format(n=count(len(plan.new_people))),
+        _("Updated people: {n}").format(n=count(len(plan.changed_people))),
+        _("Reactivated people: {n}").format(n=count(len(plan.reactivated_people))),
+        _("Deactivated (missing from the file): {n}").format(n=count(len(plan.deactivated_people))),
+        _("Unchanged people: {n}").format(n=count(plan.unchanged_people)),
+        _("New agencies and units: {n}").format(n=count(len(plan.new_orgs))),
+        _("Deactivated agencies and units: {n}").format(n=count(len(plan.deactivated_orgs))),
+    ]
+    examples = _change_examples(plan)
+    if examples:
+        lines.append(_("Changes, for example:"))
+        lines.extend(examples)
+    return "\n".join(lines)
+
+
+def _change_examples(plan: RosterPlan, limit: int = 5) -> Iterable[str]:
+    shown = []
+    for change in plan.changed_people[:limit]:
+        fields = ", ".join(f"{k}: {old} → {new}" for k, (old, new) in change.fields.items())
+        shown.append(f"• {change.person.full_name}: {fields}")
+    for person in plan.deactivated_people[: max(0, limit - len(shown))]:
+        shown.append("• " + _("{name}: deactivated").format(name=person.full_name))
+    return shown
