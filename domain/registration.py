@@ -1,0 +1,420 @@
+"""Registration rules a conversation handler calls: what may be registered, what to ask next,
+how to read an answer, what to show for review and which criteria look unmet.
+
+Pure functions over a `RuleSet`; answers are plain JSON-able values keyed by question key
+(choice → option code, text → str, years → list of int, yes_no → bool, integer → int).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+from domain.models import Role
+from domain.rules import (
+    ChoiceQuestion,
+    Condition,
+    IntegerQuestion,
+    Level,
+    LocalText,
+    Question,
+    RuleSet,
+    RuleWarning,
+    SubjectKind,
+    TextQuestion,
+    Title,
+    TitleKind,
+    YearsQuestion,
+    YesNoQuestion,
+)
+from domain.text import fold_key, nfc
+
+Answers = Mapping[str, Any]
+
+
+class AnswerError(ValueError):
+    """An answer that cannot be accepted; handlers translate `code` with `params`.
+
+    Codes: too_short, too_long, unknown_option, not_a_number, out_of_range, not_a_year_list,
+    years_not_before, wrong_year_count, years_not_consecutive.
+    """
+
+    def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
+        self.code = code
+        self.params = params or {}
+        super().__init__(code, self.params)
+
+
+# --- Title selection ----------------------------------------------------------------------
+
+
+def expand_implied(ruleset: RuleSet, codes: Iterable[str]) -> frozenset[str]:
+    """The codes with every title they imply, transitively (CSTDCS → LDTT)."""
+    result: set[str] = set()
+    stack = list(codes)
+    while stack:
+        code = stack.pop()
+        if code not in result:
+            result.add(code)
+            stack.extend(ruleset.title(code).implies)
+    return frozenset(result)
+
+
+def explicit_choice(ruleset: RuleSet, codes: Iterable[str]) -> frozenset[str]:
+    """What the user has to tick to get `codes`: those not implied by another code of the set."""
+    codes = frozenset(codes)
+    implied = expand_implied(ruleset, (i for c in codes for i in ruleset.title(c).implies))
+    return codes - implied
+
+
+def implied_only(ruleset: RuleSet, codes: Iterable[str]) -> frozenset[str]:
+    """The titles that come with the selection without being ticked."""
+    explicit = explicit_choice(ruleset, codes)
+    return expand_implied(ruleset, codes) - explicit
+
+
+def toggle_title(ruleset: RuleSet, ticked: Iterable[str], code: str) -> frozenset[str]:
+    """The ticks after the user taps `code`; an implied title cannot be unticked on its own."""
+    ticked = frozenset(ticked)
+    if code in ticked:
+        return ticked - {code}
+    if code in expand_implied(ruleset, ticked):
+        return ticked
+    ruleset.title(code)  # unknown codes fail here, not later
+    return ticked | {code}
+
+
+def allowed_titles(
+    ruleset: RuleSet,
+    subject_kind: SubjectKind | str,
+    actor_role: Role | str,
+    *,
+    subject_is_self: bool = False,
+    subject_is_own_unit: bool = False,
+    subject_is_own_agency: bool = False,
+) -> list[Title]:
+    """Titles the actor may register for a subject, in catalog order.
+
+    Every roster person registers their own individual titles whatever their role; collective
+    titles need the role the rule set names (unit head, agency head) and a subject they head.
+    """
+    subject = SubjectKind(subject_kind)
+    owns = {
+        SubjectKind.PERSON: subject_is_self,
+        SubjectKind.UNIT: subject_is_own_unit,
+        SubjectKind.AGENCY: subject_is_own_agency,
+    }[subject]
+    if not owns:
+        return []
+    role = Role(actor_role)
+    return [
+        t
+        for t in ruleset.titles_for(subject)
+        if _role_satisfies(role, ruleset.registrant(t, subject))
+    ]
+
+
+def _role_satisfies(actor: Role, required: Role) -> bool:
+    return required == Role.STAFF or actor == required  # staff = anyone on the roster
+
+
+# --- Questions ----------------------------------------------------------------------------
+
+
+def _holds(conditions: Iterable[Condition], answers: Answers) -> bool:
+    return all(c.question in answers and c.passes(answers[c.question]) for c in conditions)
+
+
+def _walk(
+    ruleset: RuleSet, codes: Iterable[str], answers: Answers, subject: SubjectKind | str | None
+) -> tuple[list[Question], dict[str, Any]]:
+    """The questions the selection needs, in file order, and the answers still relevant.
+
+    Conditions only look at earlier questions, so one pass in order decides everything, using
+    only answers that are themselves still relevant (a stale ground cannot keep its follow-up).
+    """
+    selected = expand_implied(ruleset, codes)
+    subject = SubjectKind(subject) if subject is not None else None
+    needed: list[Question] = []
+    kept: dict[str, Any] = {}
+    for question in ruleset.questions:
+        if not _holds(question.when, kept):
+            continue
+        asked = any(
+            title.code in selected
+            and (subject is None or title.applies_to(subject))
+            and (subject is None or ref.subjects is None or subject in ref.subjects)
+            and _holds(ref.when, kept)
+            for title, ref in ruleset.question_refs(question.key)
+        )
+        if asked:
+            needed.append(question)
+            if question.key in answers:
+                kept[question.key] = answers[question.key]
+    return needed, kept
+
+
+def needed_questions(
+    ruleset: RuleSet,
+    codes: Iterable[str],
+    answers: Answers,
+    *,
+    subject: SubjectKind | str | None = None,
+) -> list[Question]:
+    """Every question the selection needs given the answers so far, answered or not.
+
+    `subject` filters questions a title asks of some subjects only (BK_TINH asks a person for
+    grounds, a collective for achievements); None asks them all.
+    """
+    return _walk(ruleset, codes, answers, subject)[0]
+
+
+def pending_questions(
+    ruleset: RuleSet,
+    codes: Iterable[str],
+    answers: Answers,
+    *,
+    subject: SubjectKind | str | None = None,
+) -> list[Question]:
+    """The questions still to ask, in a stable order; a shared question appears once."""
+    needed, kept = _walk(ruleset, codes, answers, subject)
+    return [q for q in needed if q.key not in kept]
+
+
+def next_question(
+    ruleset: RuleSet,
+    codes: Iterable[str],
+    answers: Answers,
+    *,
+    subject: SubjectKind | str | None = None,
+) -> Question | None:
+    pending = pending_questions(ruleset, codes, answers, subject=subject)
+    return pending[0] if pending else None
+
+
+def prune_answers(
+    ruleset: RuleSet,
+    codes: Iterable[str],
+    answers: Answers,
+    *,
+    subject: SubjectKind | str | None = None,
+) -> dict[str, Any]:
+    """The answers the (changed) selection still needs; the rest are dropped."""
+    return _walk(ruleset, codes, answers, subject)[1]
+
+
+# --- Reading answers ----------------------------------------------------------------------
+
+_YES = {"yes", "y", "co", "c", "dung", "true", "1", "x"}
+_NO = {"no", "n", "khong", "k", "sai", "false", "0"}
+_DASHES = re.compile(r"\s*[-–—‒−]\s*")
+_SEPARATORS = re.compile(r"[,;/+&]|\b(?:va|and|den|to)\b")
+_YEAR_TOKEN = re.compile(r"^(\d{4})(?:-(\d{4}))?$")
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_MIN_YEAR, _MAX_YEAR, _MAX_SPAN = 1900, 2200, 60
+
+
+def parse_answer(question: Question, raw: str, *, year: int) -> Any:
+    """The stored value of a typed or tapped answer, or AnswerError.
+
+    Text arrives in any Unicode form (NFD from some keyboards): everything is read as NFC.
+    `year` is the registration year (years answers must lie before it).
+    """
+    text = nfc(str(raw))
+    if isinstance(question, ChoiceQuestion):
+        return _parse_choice(question, text)
+    if isinstance(question, TextQuestion):
+        if len(text) < question.min_length:
+            raise AnswerError("too_short", {"min": question.min_length, "length": len(text)})
+        if len(text) > question.max_length:
+            raise AnswerError("too_long", {"max": question.max_length, "length": len(text)})
+        return text
+    if isinstance(question, YesNoQuestion):
+        key = fold_key(text).strip(".!")
+        if key in _YES:
+            return True
+        if key in _NO:
+            return False
+        raise AnswerError("unknown_option", {"options": ["yes", "no"]})
+    if isinstance(question, IntegerQuestion):
+        return _parse_integer(question, text)
+    if isinstance(question, YearsQuestion):
+        return _parse_years(question, text, year)
+    raise TypeError(f"unknown question type {type(question).__name__}")
+
+
+def _parse_choice(question: ChoiceQuestion, text: str) -> str:
+    if question.option(text) is not None:
+        return text  # a button's option code
+    key = fold_key(text)
+    for option in question.options:
+        if key in (fold_key(option.code), fold_key(option.label.vi), fold_key(option.label.en)):
+            return option.code
+    raise AnswerError("unknown_option", {"options": [o.code for o in question.options]})
+
+
+def _parse_integer(question: IntegerQuestion, text: str) -> int:
+    digits = text.removesuffix("%").strip().replace(" ", "")
+    if not _INTEGER.match(digits):
+        raise AnswerError("not_a_number", {"text": text})
+    value = int(digits)
+    low, high = question.min, question.max
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise AnswerError("out_of_range", {"min": low, "max": high, "value": value})
+    return value
+
+
+def _parse_years(question: YearsQuestion, text: str, year: int) -> list[int]:
+    """Reads "2021, 2022, 2023", "2021-2023", "2021 2022 2023" (and "2021 và 2022")."""
+    flat = _SEPARATORS.sub(" ", _DASHES.sub("-", fold_key(text)))
+    years: set[int] = set()
+    for token in flat.split():
+        match = _YEAR_TOKEN.match(token)
+        if match is None:
+            raise AnswerError("not_a_year_list", {"text": text})
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        first, last = min(first, last), max(first, last)
+        if first < _MIN_YEAR or last > _MAX_YEAR or last - first > _MAX_SPAN:
+            raise AnswerError("not_a_year_list", {"text": text})
+        years.update(range(first, last + 1))
+    if not years:
+        raise AnswerError("not_a_year_list", {"text": text})
+    ordered = sorted(years)
+    latest = year + question.last_year_offset
+    if ordered[-1] > latest:
+        raise AnswerError("years_not_before", {"year": year, "latest": latest})
+    if len(ordered) != question.count:
+        raise AnswerError("wrong_year_count", {"count": question.count, "given": len(ordered)})
+    if question.consecutive and ordered[-1] - ordered[0] + 1 != len(ordered):
+        raise AnswerError("years_not_consecutive", {"years": ordered})
+    return ordered
+
+
+# --- Review and warnings ------------------------------------------------------------------
+
+
+def registration_warnings(
+    ruleset: RuleSet,
+    subject: SubjectKind | str | None,
+    codes: Iterable[str],
+    answers: Answers,
+    year: int,
+) -> list[RuleWarning]:
+    """The per-title criteria the answers do not meet (checks of the rule set, in file order)."""
+    selected = expand_implied(ruleset, codes)
+    kept = prune_answers(ruleset, selected, answers, subject=subject)
+    warnings: list[RuleWarning] = []
+    for check in ruleset.checks:
+        titles = [c for c in check.titles if c in selected]
+        if not titles or check.question not in kept or not _holds(check.when, kept):
+            continue
+        value = kept[check.question]
+        if check.expect.passes(value, year=year) is False:
+            expected = {name: getattr(check.expect, name) for name in check.expect.set_fields()}
+            warnings.append(
+                RuleWarning(
+                    code=check.code,
+                    params={
+                        "titles": titles,
+                        "question": check.question,
+                        "value": value,
+                        "expected": expected,
+                        "year": year,
+                    },
+                    legal_ref=check.legal_ref,
+                    severity=check.severity,
+                    message=check.message,
+                )
+            )
+    return warnings
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class ReviewTitle(_Frozen):
+    code: str
+    name: LocalText
+    kind: TitleKind
+    decided_by: Level
+    implied: bool  # came with another title, not ticked
+
+
+class ReviewAnswer(_Frozen):
+    key: str
+    prompt: LocalText
+    type: str
+    value: Any
+    label: LocalText | None = None  # the option's label for a choice; other types: format value
+
+
+class RegistrationReview(_Frozen):
+    """What the registrant confirms: titles, then answers in question order, then warnings."""
+
+    titles: tuple[ReviewTitle, ...]
+    answers: tuple[ReviewAnswer, ...]
+    warnings: tuple[RuleWarning, ...]
+    pending: tuple[str, ...]  # keys of questions not answered yet
+
+    @property
+    def complete(self) -> bool:
+        return not self.pending
+
+
+def review(
+    ruleset: RuleSet,
+    codes: Iterable[str],
+    answers: Answers,
+    *,
+    subject: SubjectKind | str | None = None,
+    year: int | None = None,
+) -> RegistrationReview:
+    """Ticked titles first, then the implied ones (catalog order within each); answers the
+    selection still needs; warnings when `year` is given (some checks depend on it)."""
+    codes = frozenset(codes)
+    explicit = explicit_choice(ruleset, codes)
+    everything = expand_implied(ruleset, codes)
+    titles = [
+        _review_title(ruleset.title(code), implied=False) for code in ruleset.sort_codes(explicit)
+    ] + [
+        _review_title(ruleset.title(code), implied=True)
+        for code in ruleset.sort_codes(everything - explicit)
+    ]
+    needed, kept = _walk(ruleset, everything, answers, subject)
+    lines = [_review_answer(q, kept[q.key]) for q in needed if q.key in kept]
+    warnings = (
+        registration_warnings(ruleset, subject, everything, answers, year)
+        if year is not None
+        else []
+    )
+    return RegistrationReview(
+        titles=tuple(titles),
+        answers=tuple(lines),
+        warnings=tuple(warnings),
+        pending=tuple(q.key for q in needed if q.key not in kept),
+    )
+
+
+def _review_title(title: Title, *, implied: bool) -> ReviewTitle:
+    return ReviewTitle(
+        code=title.code,
+        name=title.name,
+        kind=title.kind,
+        decided_by=title.decided_by,
+        implied=implied,
+    )
+
+
+def _review_answer(question: Question, value: Any) -> ReviewAnswer:
+    label = None
+    if isinstance(question, ChoiceQuestion):
+        option = question.option(value)
+        label = option.label if option else None
+    return ReviewAnswer(
+        key=question.key, prompt=question.prompt, type=question.type, value=value, label=label
+    )
