@@ -1,0 +1,282 @@
+"""Quotas of a bloc and its agencies, computed from confirmed registrations.
+
+Each quota of the rule set yields warnings (never blocks): more Cờ thi đua than a bloc may
+have, too few proposals for people without a leadership post, CSTDCS or TTLDXS above their
+share. Warning codes (handlers word them): bloc_title_limit, non_leader_share_low,
+non_leader_share (info: the bloc's share when the target is met), title_share_high,
+collective_share_high.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from domain.models import OrgKind, OrgUnit, Person
+from domain.org import OrgTree
+from domain.records import RegistrationRecord
+from domain.registration import expand_implied
+from domain.rules import (
+    COLLECTIVE_KINDS,
+    Level,
+    MaxPerBloc,
+    MaxShareOfCollectives,
+    MaxShareOfTitle,
+    MinNonLeaderShare,
+    RuleSet,
+    RuleWarning,
+    SubjectKind,
+)
+
+DEFAULT_PROPOSAL_LEVELS = (Level.PROVINCE, Level.NATIONAL)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """A confirmed registration resolved against the roster: what quotas and summaries count."""
+
+    record: RegistrationRecord
+    org_id: int  # the collective itself, or the person's unit (or agency)
+    person: Person | None
+    titles: frozenset[str]  # with implied titles
+
+    @property
+    def is_collective(self) -> bool:
+        return self.record.subject_kind in COLLECTIVE_KINDS
+
+
+def as_tree(tree: OrgTree | Iterable[OrgUnit]) -> OrgTree:
+    return tree if isinstance(tree, OrgTree) else OrgTree(tree)
+
+
+def counted_registrations(
+    ruleset: RuleSet,
+    tree: OrgTree,
+    people: Iterable[Person],
+    registrations: Iterable[RegistrationRecord],
+    *,
+    year: int | None = None,
+) -> list[Counted]:
+    """Confirmed registrations (of `year` if given) whose subject is in the tree and roster."""
+    by_id = {p.id: p for p in people}
+    counted: list[Counted] = []
+    for record in registrations:
+        if not record.counts or (year is not None and record.year != year):
+            continue
+        person = by_id.get(record.person_id) if record.person_id is not None else None
+        if record.subject_kind == SubjectKind.PERSON:
+            if person is None:
+                continue
+            org_id = person.org_id
+        else:
+            org_id = record.org_id
+        if org_id not in tree:
+            continue
+        titles = expand_implied(ruleset, (c for c in record.titles if ruleset.has_title(c)))
+        counted.append(Counted(record, org_id, person, titles))
+    return counted
+
+
+def proposal_levels(ruleset: RuleSet) -> tuple[Level, ...]:
+    """Which deciding levels make an individual title a proposal for the non-leader share."""
+    quota = next((q for q in ruleset.quotas if isinstance(q, MinNonLeaderShare)), None)
+    return quota.decided_by if quota else DEFAULT_PROPOSAL_LEVELS
+
+
+def proposal_split(ruleset: RuleSet, entries: Iterable[Counted]) -> tuple[int, int]:
+    """(leaders, non-leaders) among individual proposals, one per person and title."""
+    levels = set(proposal_levels(ruleset))
+    leaders = non_leaders = 0
+    for entry in entries:
+        if entry.person is None:
+            continue
+        n = sum(1 for code in entry.titles if ruleset.title(code).decided_by in levels)
+        if entry.person.is_leader:
+            leaders += n
+        else:
+            non_leaders += n
+    return leaders, non_leaders
+
+
+def bloc_warnings(
+    ruleset: RuleSet,
+    tree: OrgTree | Iterable[OrgUnit],
+    people: Iterable[Person],
+    registrations: Iterable[RegistrationRecord],
+    *,
+    year: int | None = None,
+) -> list[RuleWarning]:
+    """Every quota of the rule set over the given tree, in rule-file then tree order.
+
+    Per-bloc quotas need the bloc in `tree`; per-agency ones need the agency.
+    """
+    tree = as_tree(tree)
+    entries = counted_registrations(ruleset, tree, people, registrations, year=year)
+    warnings: list[RuleWarning] = []
+    for quota in ruleset.quotas:
+        if isinstance(quota, MaxPerBloc):
+            warnings += _max_per_bloc(quota, tree, entries)
+        elif isinstance(quota, MinNonLeaderShare):
+            warnings += _non_leader_share(ruleset, quota, tree, entries)
+        elif isinstance(quota, MaxShareOfTitle):
+            warnings += _share_of_title(quota, tree, entries)
+        elif isinstance(quota, MaxShareOfCollectives):
+            warnings += _share_of_collectives(quota, tree, entries)
+    return warnings
+
+
+def _group(
+    entries: Iterable[Counted], owner: Callable[[int], OrgUnit | None]
+) -> dict[int, list[Counted]]:
+    """Entries by the bloc or agency (`owner`) their subject belongs to."""
+    groups: dict[int, list[Counted]] = defaultdict(list)
+    for entry in entries:
+        org = owner(entry.org_id)
+        if org is not None:
+            groups[org.id].append(entry)
+    return groups
+
+
+def _in_order(tree: OrgTree, kind: OrgKind) -> list[OrgUnit]:
+    return [u for u in tree.walk() if u.kind == kind]
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
+
+
+def _max_per_bloc(quota: MaxPerBloc, tree: OrgTree, entries: list[Counted]) -> list[RuleWarning]:
+    holders = [e for e in entries if e.is_collective and quota.title in e.titles]
+    by_bloc = _group(holders, tree.bloc_of)
+    order = {u.id: i for i, u in enumerate(tree.walk())}
+    warnings = []
+    for bloc in _in_order(tree, OrgKind.BLOC):
+        found = sorted(by_bloc.get(bloc.id, []), key=lambda e: order[e.org_id])
+        if len(found) > quota.max:
+            warnings.append(
+                RuleWarning(
+                    code="bloc_title_limit",
+                    params={
+                        "quota": quota.code,
+                        "title": quota.title,
+                        "org_id": bloc.id,
+                        "org_name": bloc.name,
+                        "max": quota.max,
+                        "count": len(found),
+                        "holder_ids": [e.org_id for e in found],
+                        "holders": [tree.label(e.org_id) for e in found],
+                    },
+                    legal_ref=quota.legal_ref,
+                )
+            )
+    return warnings
+
+
+def _non_leader_share(
+    ruleset: RuleSet, quota: MinNonLeaderShare, tree: OrgTree, entries: list[Counted]
+) -> list[RuleWarning]:
+    people = [e for e in entries if e.person is not None]
+    warnings = []
+    # The bloc's share is always reported (the bloc commits to it); agencies only when short.
+    for kind, owner, always in (
+        (OrgKind.BLOC, tree.bloc_of, True),
+        (OrgKind.AGENCY, tree.agency_of, False),
+    ):
+        groups = _group(people, owner)
+        for org in _in_order(tree, kind):
+            leaders, non_leaders = proposal_split(ruleset, groups.get(org.id, []))
+            total = leaders + non_leaders
+            if not total:
+                continue
+            share = non_leaders / total
+            short = share < quota.min_share
+            if not (short or always):
+                continue
+            warnings.append(
+                RuleWarning(
+                    code="non_leader_share_low" if short else "non_leader_share",
+                    severity="warning" if short else "info",
+                    params={
+                        "quota": quota.code,
+                        "scope": kind.value,
+                        "org_id": org.id,
+                        "org_name": org.name,
+                        "share": share,
+                        "min_share": quota.min_share,
+                        "non_leaders": non_leaders,
+                        "leaders": leaders,
+                        "total": total,
+                    },
+                    legal_ref=quota.legal_ref,
+                )
+            )
+    return warnings
+
+
+def _share_of_title(
+    quota: MaxShareOfTitle, tree: OrgTree, entries: list[Counted]
+) -> list[RuleWarning]:
+    people = [e for e in entries if e.person is not None]
+    groups = _group(people, tree.agency_of)
+    warnings = []
+    for agency in _in_order(tree, OrgKind.AGENCY):
+        found = groups.get(agency.id, [])
+        count = sum(1 for e in found if quota.title in e.titles)
+        of_count = sum(1 for e in found if quota.of_title in e.titles)
+        share = _share(count, of_count)
+        if of_count and share > quota.max_share:
+            warnings.append(
+                RuleWarning(
+                    code="title_share_high",
+                    params={
+                        "quota": quota.code,
+                        "title": quota.title,
+                        "of_title": quota.of_title,
+                        "org_id": agency.id,
+                        "org_name": agency.name,
+                        "count": count,
+                        "of_count": of_count,
+                        "share": share,
+                        "max_share": quota.max_share,
+                    },
+                    legal_ref=quota.legal_ref,
+                )
+            )
+    return warnings
+
+
+def collectives_of(tree: OrgTree, org_id: int) -> list[OrgUnit]:
+    """The org itself and its active units: the collectives an agency can propose."""
+    root = tree.get(org_id)
+    return [root] + [u for u in tree.walk(org_id) if u.id != org_id and u.active]
+
+
+def _share_of_collectives(
+    quota: MaxShareOfCollectives, tree: OrgTree, entries: list[Counted]
+) -> list[RuleWarning]:
+    holders = [e for e in entries if e.is_collective and quota.title in e.titles]
+    groups = _group(holders, tree.agency_of)
+    warnings = []
+    for agency in _in_order(tree, OrgKind.AGENCY):
+        count = len(groups.get(agency.id, []))
+        collectives = len(collectives_of(tree, agency.id))
+        share = _share(count, collectives)
+        if share > quota.max_share:
+            warnings.append(
+                RuleWarning(
+                    code="collective_share_high",
+                    params={
+                        "quota": quota.code,
+                        "title": quota.title,
+                        "org_id": agency.id,
+                        "org_name": agency.name,
+                        "count": count,
+                        "collectives": collectives,
+                        "share": share,
+                        "max_share": quota.max_share,
+                    },
+                    legal_ref=quota.legal_ref,
+                )
+            )
+    return warnings

@@ -1,0 +1,312 @@
+"""The bloc / agency / unit summary of a registration year: structure only, no wording.
+
+Rows follow the annex of a bloc's registration (seed 000): one row per agency in roster order,
+the agency's own flags (CO_CP, CO_TINH), then per title how many collectives (the agency
+itself and its units) and individuals registered. Renderers (text, XLSX, DOCX) word it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from domain.models import OrgKind, OrgUnit, Person
+from domain.org import OrgTree
+from domain.quotas import (
+    Counted,
+    as_tree,
+    bloc_warnings,
+    counted_registrations,
+    proposal_split,
+)
+from domain.records import RegistrationRecord
+from domain.registration import explicit_choice
+from domain.rules import COLLECTIVE_KINDS, Level, RuleSet, RuleWarning, SubjectKind
+from domain.text import vietnamese_sort_key
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+class CollectiveCount(_Frozen):
+    """Collectives with a title: the row's org itself (0/1 in a row) and its units."""
+
+    itself: int = 0
+    units: int = 0
+
+    @computed_field
+    @property
+    def total(self) -> int:
+        return self.itself + self.units
+
+    def __add__(self, other: CollectiveCount) -> CollectiveCount:
+        return CollectiveCount(itself=self.itself + other.itself, units=self.units + other.units)
+
+
+class Tally(_Frozen):
+    """Counts of one row, or of all rows. Every catalog title has a key (0 when none)."""
+
+    collective: dict[str, CollectiveCount]  # titles a collective can hold
+    individual: dict[str, int]  # titles a person can hold: people registering it
+    active_people: int = 0
+    registered_people: int = 0  # active people with a confirmed individual registration
+    proposal_leaders: int = 0  # individual proposals (person × title) decided above the agency
+    proposal_non_leaders: int = 0
+    acknowledged: dict[Hashable, int] = {}  # campaign → active people who acknowledged it
+
+    @computed_field
+    @property
+    def proposals(self) -> int:
+        return self.proposal_leaders + self.proposal_non_leaders
+
+    @computed_field
+    @property
+    def registration_rate(self) -> float | None:
+        return _rate(self.registered_people, self.active_people)
+
+    @computed_field
+    @property
+    def non_leader_share(self) -> float | None:
+        return _rate(self.proposal_non_leaders, self.proposals)
+
+    def acknowledgement_rate(self, campaign: Hashable) -> float | None:
+        return _rate(self.acknowledged.get(campaign, 0), self.active_people)
+
+    def counts(self) -> dict[str, Any]:
+        """The additive fields, for summing rows into totals."""
+        return {
+            "collective": self.collective,
+            "individual": self.individual,
+            "active_people": self.active_people,
+            "registered_people": self.registered_people,
+            "proposal_leaders": self.proposal_leaders,
+            "proposal_non_leaders": self.proposal_non_leaders,
+            "acknowledged": self.acknowledged,
+        }
+
+
+class SummaryRow(Tally):
+    stt: int  # 1-based, as in the annex
+    agency: OrgUnit  # the agency (or the unit, in a unit-scoped summary)
+    agency_titles: tuple[str, ...]  # its own registration among summary.agency_titles, in order
+
+
+class SummaryTotals(Tally):
+    agency_titles: dict[str, int]  # how many rows registered each agency title
+
+
+class SummaryColumns(_Frozen):
+    """Which title codes go in which part of the table, in catalog order."""
+
+    agency_titles: tuple[str, ...]  # "Đăng ký thi đua của cơ quan": CO_CP, CO_TINH
+    collective_proposals: tuple[str, ...]  # collectives, decided by the province or above
+    individual_proposals: tuple[str, ...]  # individuals, decided by the province or above
+    collective_agency_level: tuple[str, ...]  # collectives, decided by the agency head
+    individual_agency_level: tuple[str, ...]  # individuals, decided by the agency head
+
+
+class DetailRow(_Frozen):
+    """One registration, for the "every registration" sheet."""
+
+    subject_kind: SubjectKind
+    agency: OrgUnit | None
+    unit: OrgUnit | None  # the unit, or the person's unit; None for the agency itself
+    person: Person | None
+    titles: tuple[str, ...]  # with implied ones, catalog order
+    explicit: tuple[str, ...]  # without the titles implied by others (what one ticks)
+    reference: str | None
+
+
+class Summary(_Frozen):
+    ruleset_id: str
+    year: int
+    scope: OrgUnit | None  # None: the whole tree
+    columns: SummaryColumns
+    rows: tuple[SummaryRow, ...]
+    totals: SummaryTotals
+    warnings: tuple[RuleWarning, ...]
+    detail_rows: tuple[DetailRow, ...]
+
+
+def summary_columns(ruleset: RuleSet) -> SummaryColumns:
+    agency_titles = ruleset.summary.agency_titles
+
+    def pick(collective: bool, above_agency: bool) -> tuple[str, ...]:
+        codes = []
+        for title in ruleset.titles:
+            kinds = set(title.subjects)
+            if collective:
+                # An agency-only flag already has the agency column (CO_CP); CO_TINH, which
+                # units may also hold, keeps its collective column.
+                if not kinds & COLLECTIVE_KINDS or (
+                    title.code in agency_titles and kinds <= {SubjectKind.AGENCY}
+                ):
+                    continue
+            elif SubjectKind.PERSON not in kinds:
+                continue
+            if (title.decided_by != Level.AGENCY) == above_agency:
+                codes.append(title.code)
+        return tuple(codes)
+
+    return SummaryColumns(
+        agency_titles=agency_titles,
+        collective_proposals=pick(True, True),
+        individual_proposals=pick(False, True),
+        collective_agency_level=pick(True, False),
+        individual_agency_level=pick(False, False),
+    )
+
+
+def build_summary(
+    ruleset: RuleSet,
+    tree: OrgTree | list[OrgUnit],
+    people: list[Person],
+    registrations: Iterable[RegistrationRecord],
+    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]] | None = None,
+    *,
+    scope_org_id: int | None = None,
+    year: int,
+) -> Summary:
+    """Rows per agency of the scope (a bloc, everything, or one agency / one unit as one row),
+    totals, quota warnings over the scope and the detail list. Only confirmed registrations of
+    `year` count."""
+    tree = as_tree(tree)
+    scope = tree.get(scope_org_id) if scope_org_id is not None else None
+    in_scope = tree.subtree_ids(scope_org_id)
+    scoped_tree = OrgTree(u for u in tree.walk(scope_org_id))
+    scoped_people = [p for p in people if p.org_id in in_scope]
+    registrations = list(registrations)
+    entries = counted_registrations(ruleset, scoped_tree, scoped_people, registrations, year=year)
+
+    if scope is not None and scope.kind in (OrgKind.AGENCY, OrgKind.UNIT):
+        row_orgs = [scope]
+    else:
+        row_orgs = [u for u in tree.agencies(scope_org_id) if u.active]
+    rows = tuple(
+        _row(ruleset, tree, i, org, scoped_people, entries, acknowledgements or {})
+        for i, org in enumerate(row_orgs, start=1)
+    )
+    warnings = bloc_warnings(ruleset, scoped_tree, scoped_people, registrations, year=year)
+    return Summary(
+        ruleset_id=ruleset.id,
+        year=year,
+        scope=scope,
+        columns=summary_columns(ruleset),
+        rows=rows,
+        totals=_totals(ruleset, rows),
+        warnings=tuple(warnings),
+        detail_rows=tuple(_detail_rows(ruleset, tree, entries)),
+    )
+
+
+def _empty_counts(ruleset: RuleSet) -> dict[str, Any]:
+    return {
+        "collective": {
+            t.code: CollectiveCount() for t in ruleset.titles if set(t.subjects) & COLLECTIVE_KINDS
+        },
+        "individual": {t.code: 0 for t in ruleset.titles if SubjectKind.PERSON in t.subjects},
+    }
+
+
+def _row(
+    ruleset: RuleSet,
+    tree: OrgTree,
+    stt: int,
+    org: OrgUnit,
+    people: list[Person],
+    entries: list[Counted],
+    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]],
+) -> SummaryRow:
+    ids = tree.subtree_ids(org.id)
+    mine = [e for e in entries if e.org_id in ids]
+    active = [p for p in people if p.org_id in ids and p.active]
+    counts = _empty_counts(ruleset)
+    for entry in mine:
+        for code in entry.titles:
+            if entry.is_collective:
+                one = (
+                    CollectiveCount(itself=1)
+                    if entry.org_id == org.id
+                    else CollectiveCount(units=1)
+                )
+                counts["collective"][code] += one
+            else:
+                counts["individual"][code] += 1
+    registered = {e.person.id for e in mine if e.person is not None and e.titles}
+    leaders, non_leaders = proposal_split(ruleset, mine)
+    own = set().union(*(e.titles for e in mine if e.is_collective and e.org_id == org.id))
+    return SummaryRow(
+        stt=stt,
+        agency=org,
+        agency_titles=tuple(c for c in ruleset.summary.agency_titles if c in own),
+        active_people=len(active),
+        registered_people=sum(1 for p in active if p.id in registered),
+        proposal_leaders=leaders,
+        proposal_non_leaders=non_leaders,
+        acknowledged={
+            campaign: sum(1 for p in active if p.id in acked)
+            for campaign, acked in acknowledgements.items()
+        },
+        **counts,
+    )
+
+
+def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow]) -> SummaryTotals:
+    counts = _empty_counts(ruleset)
+    scalars = dict.fromkeys(
+        ("active_people", "registered_people", "proposal_leaders", "proposal_non_leaders"), 0
+    )
+    acknowledged: dict[Hashable, int] = {}
+    agency_titles = dict.fromkeys(ruleset.summary.agency_titles, 0)
+    for row in rows:
+        for code, count in row.collective.items():
+            counts["collective"][code] += count
+        for code, count in row.individual.items():
+            counts["individual"][code] += count
+        for name in scalars:
+            scalars[name] += getattr(row, name)
+        for campaign, count in row.acknowledged.items():
+            acknowledged[campaign] = acknowledged.get(campaign, 0) + count
+        for code in row.agency_titles:
+            agency_titles[code] += 1
+    return SummaryTotals(
+        agency_titles=agency_titles, acknowledged=acknowledged, **counts, **scalars
+    )
+
+
+def _detail_rows(ruleset: RuleSet, tree: OrgTree, entries: list[Counted]) -> list[DetailRow]:
+    """Agency by agency in roster order: the agency itself, its units, then its people by
+    given name, middle and family name (Vietnamese collation), as official lists are."""
+    position = {u.id: i for i, u in enumerate(tree.walk())}
+
+    def sort_key(entry: Counted) -> tuple:
+        agency = tree.agency_of(entry.org_id)
+        head = position[agency.id] if agency is not None else position[entry.org_id]
+        if entry.person is not None:
+            name = vietnamese_sort_key(entry.person.full_name)
+            return (head, 2, name, position[entry.org_id], entry.person.id)
+        group = 0 if agency is not None and agency.id == entry.org_id else 1
+        return (head, group, (), position[entry.org_id], 0)
+
+    rows = []
+    for entry in sorted(entries, key=sort_key):
+        org = tree.get(entry.org_id)
+        rows.append(
+            DetailRow(
+                subject_kind=entry.record.subject_kind,
+                agency=tree.agency_of(entry.org_id),
+                unit=org if org.kind == OrgKind.UNIT else None,
+                person=entry.person,
+                titles=ruleset.sort_codes(entry.titles),
+                explicit=ruleset.sort_codes(explicit_choice(ruleset, entry.titles)),
+                reference=entry.record.reference,
+            )
+        )
+    return rows
