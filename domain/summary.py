@@ -23,7 +23,7 @@ from domain.quotas import (
 )
 from domain.records import RegistrationRecord
 from domain.registration import explicit_choice
-from domain.rules import COLLECTIVE_KINDS, Level, RuleSet, RuleWarning, SubjectKind
+from domain.rules import COLLECTIVE_KINDS, RuleSet, RuleWarning, SubjectKind
 from domain.text import vietnamese_sort_key
 
 
@@ -78,18 +78,6 @@ class Tally(_Frozen):
 
     def acknowledgement_rate(self, campaign: Hashable) -> float | None:
         return _rate(self.acknowledged.get(campaign, 0), self.active_people)
-
-    def counts(self) -> dict[str, Any]:
-        """The additive fields, for summing rows into totals."""
-        return {
-            "collective": self.collective,
-            "individual": self.individual,
-            "active_people": self.active_people,
-            "registered_people": self.registered_people,
-            "proposal_leaders": self.proposal_leaders,
-            "proposal_non_leaders": self.proposal_non_leaders,
-            "acknowledged": self.acknowledged,
-        }
 
 
 class SummaryRow(Tally):
@@ -151,7 +139,7 @@ def summary_columns(ruleset: RuleSet) -> SummaryColumns:
                     continue
             elif SubjectKind.PERSON not in kinds:
                 continue
-            if (title.decided_by != Level.AGENCY) == above_agency:
+            if title.is_proposal == above_agency:
                 codes.append(title.code)
         return tuple(codes)
 
