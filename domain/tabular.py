@@ -121,3 +121,13 @@ def _map_header(header: list[str], columns: Mapping[str, tuple[str, ...]]) -> di
 
 def _header_key(title: str) -> str:
     return fold_key(title.replace("_", " ").strip("() "))
+
+
+def looks_like_table(
+    filename: str, content: bytes, columns: Mapping[str, tuple[str, ...]], needed: set[str]
+) -> bool:
+    """Whether the file's header names at least the `needed` columns (to recognise uploads)."""
+    if not filename.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
+        return False
+    table = read_table(content, filename, columns, needed)
+    return table.problem is None or table.problem.code not in ("missing_columns", "empty")

@@ -81,12 +81,10 @@ def vietnamese_sort_key(full_name: str) -> tuple:
     """Order people as official lists do: given name, then middle names, then family name."""
     words = nfc(full_name).split(" ")
     ordered = [words[-1], *words[1:-1], words[0]] if len(words) > 1 else words
-    keys = [_letters(word) for word in ordered]
-    # Compare all letters first, then tones, word by word.
-    return tuple(k[0] for k in keys), tuple(k[1] for k in keys)
+    # Word by word: a word's letters, then its tones, before the next word is looked at.
+    return tuple(_letters(word) for word in ordered)
 
 
 def vietnamese_collation_key(text: str) -> tuple:
     """Alphabetical key for names of agencies and units (word order kept)."""
-    keys = [_letters(word) for word in nfc(text).split(" ")]
-    return tuple(k[0] for k in keys), tuple(k[1] for k in keys)
+    return tuple(_letters(word) for word in nfc(text).split(" "))

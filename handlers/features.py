@@ -6,7 +6,7 @@ from types import ModuleType
 
 from telegram.ext import Application
 
-from handlers import fallback, help, identity, onboarding
+from handlers import fallback, help, identity, onboarding, roster_upload, uploads
 from handlers.commands import CommandSpec
 from handlers.context import COMMANDS_KEY
 
@@ -14,6 +14,8 @@ from handlers.context import COMMANDS_KEY
 FEATURES: list[ModuleType] = [
     onboarding,
     help,
+    uploads,
+    roster_upload,
 ]
 
 

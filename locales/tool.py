@@ -1,11 +1,17 @@
-"""Catalog maintenance: `python -m locales.tool check` lists msgids used in code that a catalog lacks.
+"""Catalog maintenance.
 
-`python -m locales.tool add FEATURE` appends the missing msgids to
-`locales/{vi,en}/LC_MESSAGES/FEATURE.po` with empty translations, ready to be filled in.
+`python -m locales.tool check`: list msgids used in code that a catalog lacks (exit 1 if any).
+`python -m locales.tool add FEATURE`: append the missing msgids to
+    `locales/{vi,en}/LC_MESSAGES/FEATURE.po`; English gets msgstr = msgid (the source strings are
+    English), Vietnamese gets an empty msgstr to fill in.
+`python -m locales.tool fill LOCALE FEATURE FILE.json`: set translations from a JSON object
+    {msgid: msgstr} (plural entries: {msgid: [singular, plural]}; the key is the singular msgid).
 """
+
 
 from __future__ import annotations
 
+import json
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -78,10 +84,34 @@ def add(feature: str) -> None:
         known = merged_catalog(locale)
         for used in messages:
             if known.get(used.msgid) is None and catalog.get(used.msgid) is None:
-                catalog.add(used.msgid, locations=[(used.location, None)])
+                string = used.msgid if locale == "en" else ("", "") if isinstance(
+                    used.msgid, tuple) else ""
+                catalog.add(used.msgid, string=string, locations=[(used.location, None)])
         po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as fh:
             write_po(fh, catalog, omit_header=False, sort_output=False, width=100)
+
+
+def fill(locale: str, feature: str, source: Path) -> int:
+    """Set translations from JSON; returns how many msgids of the file were not found."""
+    po_path = LOCALES_DIR / locale / "LC_MESSAGES" / f"{feature}.po"
+    with po_path.open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    wanted = json.loads(source.read_text(encoding="utf-8"))
+    unknown = 0
+    for message in catalog:
+        if not message.id:
+            continue
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if key in wanted:
+            value = wanted.pop(key)
+            message.string = tuple(value) if isinstance(value, list) else value
+    for key in wanted:
+        unknown += 1
+        print(f"not in {po_path.name}: {key!r}")
+    with po_path.open("wb") as fh:
+        write_po(fh, catalog, omit_header=False, sort_output=False, width=100)
+    return unknown
 
 
 def main(argv: list[str]) -> int:
@@ -96,6 +126,8 @@ def main(argv: list[str]) -> int:
     if len(argv) == 2 and argv[0] == "add":
         add(argv[1])
         return 0
+    if len(argv) == 4 and argv[0] == "fill":
+        return 1 if fill(argv[1], argv[2], Path(argv[3])) else 0
     print(__doc__)
     return 2
 

@@ -1,0 +1,104 @@
+"""Run the real bot against the Bot API emulator, on a real SQLite file, and play its users.
+
+A test builds a `BotHarness`, imports a roster, then acts as people: they type, tap buttons,
+share contacts and send files through the emulator, exactly as Telegram clients would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.runtime import BotRuntime
+from bot.services import Services
+from bot.settings import Settings
+from domain.roster import parse_roster
+from emulator import BotApiEmulator, EmuGroup, EmuUser
+from storage.audit import AuditContext
+from storage.db import Database
+from storage.roster import apply_roster
+
+DEMO = Path(__file__).parent.parent / "bot" / "demo"
+SAMPLE_ROSTER = DEMO / "sample-roster.csv"
+SAMPLE_REGISTRATIONS = DEMO / "sample-registrations-2024.csv"
+BLOC = "Khối Tham mưu Tổng hợp"
+SECRETARIAT_CHAT = -1001000000001
+TOKEN = "123456:TEST-TOKEN"
+
+
+class BotHarness:
+    def __init__(self, tmp_path: Path, **settings: Any) -> None:
+        self.tmp_path = tmp_path
+        self.database = tmp_path / "thidua.sqlite3"
+        self.settings_overrides = settings
+        self.emu = BotApiEmulator(token=TOKEN)
+        self.runtime: BotRuntime | None = None
+        self._users: dict[int, EmuUser] = {}
+
+    def settings(self) -> Settings:
+        values: dict[str, Any] = {
+            "telegram_bot_token": TOKEN,
+            "telegram_api_base_url": self.emu.base_url,
+            "telegram_api_file_url": self.emu.base_file_url,
+            "database": self.database,
+            "secretariat_chat_id": SECRETARIAT_CHAT,
+            "bloc_name": BLOC,
+        }
+        values.update(self.settings_overrides)
+        return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+    async def start(self) -> BotHarness:
+        if not self.emu.running:
+            await self.emu.start()
+        self.runtime = BotRuntime(self.settings())
+        await self.runtime.start(mode="polling")
+        return self
+
+    async def stop(self) -> None:
+        if self.runtime is not None:
+            await self.runtime.stop()
+            self.runtime = None
+
+    async def close(self) -> None:
+        await self.stop()
+        await self.emu.stop()
+
+    async def restart(self) -> None:
+        """Stop the bot process state entirely and start a new one on the same database."""
+        await self.stop()
+        await self.start()
+
+    @property
+    def services(self) -> Services:
+        assert self.runtime is not None and self.runtime.services is not None
+        return self.runtime.services
+
+    @property
+    def db(self) -> Database:
+        return self.services.db
+
+    async def import_roster(self, path: Path = SAMPLE_ROSTER, bloc: str = BLOC) -> None:
+        roster = parse_roster(path.read_bytes(), path.name, bloc)
+        assert roster.ok, roster.problems
+        await apply_roster(self.db, roster, AuditContext.cli())
+
+    def user(self, user_id: int, first_name: str = "Người dùng", **kwargs: Any) -> EmuUser:
+        return self.emu.user(user_id, first_name, **kwargs)
+
+    async def person_user(self, phone: str, *, link: bool = True, language_code: str = "vi") -> EmuUser:
+        """A Telegram user playing the roster person with this phone, linked by contact."""
+        person = await self.services.people.by_phone(phone)
+        assert person is not None, phone
+        user_id = 500_000_000 + int(phone[-8:])
+        parts = person.full_name.split(" ")
+        user = self.emu.user(user_id, parts[-1], last_name=" ".join(parts[:-1]),
+                             language_code=language_code, phone=phone)
+        if link:
+            await user.send("/start")
+            await user.expect("số điện thoại")
+            await user.share_contact()
+            await user.expect(person.full_name)
+        return user
+
+    def secretariat_chat(self) -> EmuGroup:
+        return self.emu.group(SECRETARIAT_CHAT, "Thường trực TĐKT")
