@@ -7,6 +7,7 @@ drive is exactly what production runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from collections.abc import Awaitable, Callable
@@ -14,10 +15,12 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.outbox import OutboxSender
+from bot.schedule import Scheduler
 from bot.services import Services
 from bot.settings import Settings
 from bot.webhook import ALLOWED_UPDATES, start_webhook, stop_webhook
-from handlers.features import all_commands, start_features, stop_features
+from handlers.features import all_commands, periodic_jobs, start_features, stop_features
 from handlers.publish import publish_default_commands
 from storage.db import Database
 
@@ -53,6 +56,10 @@ class BotRuntime:
             )
         elif mode == "webhook":
             await self._start_webhook(webhook_path)
+        self.services.sender = OutboxSender(self.app.bot, self.db)
+        self.services.sender.start()
+        self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
+        self.services.scheduler.start()
         await start_features(self.app)
 
     async def _start_webhook(self, path: str) -> None:
@@ -62,6 +69,8 @@ class BotRuntime:
     async def stop(self) -> None:
         if self.app is not None:
             await stop_features(self.app)
+            if self.services is not None and self.services.sender is not None:
+                await self.services.sender.stop()
             await stop_webhook(self.app)
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()
@@ -84,10 +93,8 @@ async def serve_forever(runtime: BotRuntime, *, mode: str,
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # non-Unix
             loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):  # pragma: no cover - non-Unix
-            pass
     await runtime.start(mode=mode)
     if on_started is not None:
         await on_started()

@@ -6,8 +6,9 @@ Feature repositories are cheap objects over `db`; features construct them where 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from bot.settings import Settings
 from domain.org import OrgTree
@@ -17,6 +18,10 @@ from storage.invites import InviteRepository
 from storage.links import LinkRepository, UserSettingsRepository
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
+
+if TYPE_CHECKING:
+    from bot.outbox import OutboxSender
+    from bot.schedule import Scheduler
 
 
 NO_ORG = -1
@@ -31,6 +36,14 @@ class Services:
     links: LinkRepository
     user_settings: UserSettingsRepository
     invites: InviteRepository
+    # Set by the runtime once the application runs (absent in plain CLI commands).
+    sender: OutboxSender | None = field(default=None)
+    scheduler: Scheduler | None = field(default=None)
+
+    def wake_sender(self) -> None:
+        """Call after queuing messages in the outbox so they go out at once."""
+        if self.sender is not None:
+            self.sender.wake()
 
     @classmethod
     def create(cls, settings: Settings, db: Database) -> Services:

@@ -100,7 +100,9 @@ def _from_table_problem(problem: TableProblem) -> RowProblem:
     return RowProblem(problem.line, problem.code, problem.detail)
 
 
-def _parse_row(line: int, raw: dict[str, str], default_bloc: str) -> tuple[RosterRow | None, list[RowProblem]]:
+def _parse_row(
+    line: int, raw: dict[str, str], default_bloc: str
+) -> tuple[RosterRow | None, list[RowProblem]]:
     problems: list[RowProblem] = []
     agency, unit, name = raw["agency"], raw["unit"], raw["full_name"]
     if not agency:
@@ -254,7 +256,9 @@ def plan_roster(
     return plan
 
 
-def _person_changes(person: Person, row: RosterRow, tree: OrgTree) -> dict[str, tuple[object, object]]:
+def _person_changes(
+    person: Person, row: RosterRow, tree: OrgTree
+) -> dict[str, tuple[object, object]]:
     changes: dict[str, tuple[object, object]] = {}
     if person.full_name != row.full_name:
         changes["full_name"] = (person.full_name, row.full_name)

@@ -6,6 +6,7 @@ from types import ModuleType
 
 from telegram.ext import Application
 
+from bot.schedule import PeriodicJob
 from handlers import fallback, help, identity, onboarding, roster_upload, uploads
 from handlers.commands import CommandSpec
 from handlers.context import COMMANDS_KEY
@@ -17,6 +18,11 @@ FEATURES: list[ModuleType] = [
     uploads,
     roster_upload,
 ]
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    """Jobs declared by features as `PERIODIC_JOBS` (see bot.schedule)."""
+    return [job for feature in FEATURES for job in getattr(feature, "PERIODIC_JOBS", [])]
 
 
 def all_commands() -> list[CommandSpec]:

@@ -11,7 +11,7 @@ from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.onboarding import audit_context
 from handlers.texts import command_lines
-from locales import SUPPORTED_LOCALES, N_, _, set_locale
+from locales import N_, SUPPORTED_LOCALES, _, set_locale
 
 COMMANDS = [
     CommandSpec("help", N_("What I can do for you"), aliases=("trogiup",), public=True,
@@ -34,7 +34,8 @@ async def show_help(update: Update, context: BotContext) -> None:
     lines = command_lines(context.commands, actor)
     intro = _("Commands you can use:")
     if actor.is_private and actor.person is None:
-        intro = _("You are not linked yet. Send /start to link your Telegram account.") + "\n\n" + intro
+        not_linked = _("You are not linked yet. Send /start to link your Telegram account.")
+        intro = not_linked + "\n\n" + intro
     await message.reply_text(intro + "\n" + lines, parse_mode=ParseMode.HTML)
 
 
@@ -47,7 +48,9 @@ async def ask_language(update: Update, context: BotContext) -> None:
         InlineKeyboardButton(LANGUAGE_NAMES[code], callback_data=f"lang:{code}")
         for code in SUPPORTED_LOCALES
     ]
-    await message.reply_text(_("Choose your language:"), reply_markup=InlineKeyboardMarkup([buttons]))
+    await message.reply_text(
+        _("Choose your language:"), reply_markup=InlineKeyboardMarkup([buttons])
+    )
 
 
 @guard(linked=False)

@@ -163,7 +163,9 @@ async def _redeem_invite(update: Update, context: BotContext, code: str) -> None
     await _greet(update, context, result.person, welcome_back=False)
 
 
-async def _greet(update: Update, context: BotContext, person: Person, *, welcome_back: bool) -> None:
+async def _greet(
+    update: Update, context: BotContext, person: Person, *, welcome_back: bool
+) -> None:
     message = update.effective_message
     if message is None:
         return

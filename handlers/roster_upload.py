@@ -1,4 +1,4 @@
-"""The roster as a file sent to the bot by the secretariat (same rules as `thidua roster import`)."""
+"""The roster as a file the secretariat sends to the bot (same rules as `thidua roster import`)."""
 
 from __future__ import annotations
 

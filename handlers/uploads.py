@@ -27,7 +27,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from handlers.context import BotContext
 from handlers.guards import guard, refuse
 from handlers.onboarding import audit_context
-from locales import _
+from locales import _, format_size
 from storage.audit import AuditContext
 from storage.uploads import PendingUpload, UploadRepository
 
@@ -70,8 +70,8 @@ async def receive_file(update: Update, context: BotContext) -> None:
     limit = context.services.settings.max_upload_bytes
     if document.file_size is not None and document.file_size > limit:
         await message.reply_text(
-            _("The file is too large ({size} KB); the limit is {limit} KB.").format(
-                size=document.file_size // 1024, limit=limit // 1024)
+            _("The file is too large ({size}); the limit is {limit}.").format(
+                size=format_size(document.file_size), limit=format_size(limit))
         )
         return
     try:
@@ -82,8 +82,8 @@ async def receive_file(update: Update, context: BotContext) -> None:
         return
     if len(content) > limit:
         await message.reply_text(
-            _("The file is too large ({size} KB); the limit is {limit} KB.").format(
-                size=len(content) // 1024, limit=limit // 1024)
+            _("The file is too large ({size}); the limit is {limit}.").format(
+                size=format_size(len(content)), limit=format_size(limit))
         )
         return
     filename = document.file_name or "file"

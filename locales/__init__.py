@@ -113,3 +113,13 @@ def format_percent(value: float, digits: int = 0) -> str:
     """A ratio 0..1 as a percentage in the current locale ("66,7 %" in Vietnamese)."""
     pattern = "#,##0%" if digits == 0 else "#,##0." + "0" * digits + "%"
     return babel_numbers.format_percent(value, pattern, locale=_current.get())
+
+
+def format_size(size: int) -> str:
+    """File sizes as people read them: "850 KB", "1,5 MB" (Vietnamese decimal comma)."""
+    if size < 1024 * 1024:
+        value, unit = size / 1024, "KB"
+    else:
+        value, unit = size / (1024 * 1024), "MB"
+    number = babel_numbers.format_decimal(value, "#,##0.#", locale=_current.get())
+    return f"{number} {unit}"

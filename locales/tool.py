@@ -63,10 +63,7 @@ def missing(locale: str, messages: Iterable[UsedMessage]) -> list[UsedMessage]:
     for used in messages:
         entry = catalog.get(used.msgid)
         strings = entry.string if entry else None
-        if isinstance(strings, tuple | list):
-            translated = all(strings)
-        else:
-            translated = bool(strings)
+        translated = all(strings) if isinstance(strings, tuple | list) else bool(strings)
         if not translated:
             result.append(used)
     return result

@@ -8,6 +8,7 @@ to our own tables the moment they are given). The application flushes after ever
 from __future__ import annotations
 
 import json
+
 from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 

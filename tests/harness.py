@@ -6,6 +6,7 @@ share contacts and send files through the emulator, exactly as Telegram clients 
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 from typing import Any
 
@@ -78,14 +79,16 @@ class BotHarness:
         return self.services.db
 
     async def import_roster(self, path: Path = SAMPLE_ROSTER, bloc: str = BLOC) -> None:
-        roster = parse_roster(path.read_bytes(), path.name, bloc)
+        roster = parse_roster(await asyncio.to_thread(path.read_bytes), path.name, bloc)
         assert roster.ok, roster.problems
         await apply_roster(self.db, roster, AuditContext.cli())
 
     def user(self, user_id: int, first_name: str = "Người dùng", **kwargs: Any) -> EmuUser:
         return self.emu.user(user_id, first_name, **kwargs)
 
-    async def person_user(self, phone: str, *, link: bool = True, language_code: str = "vi") -> EmuUser:
+    async def person_user(
+        self, phone: str, *, link: bool = True, language_code: str = "vi"
+    ) -> EmuUser:
         """A Telegram user playing the roster person with this phone, linked by contact."""
         person = await self.services.people.by_phone(phone)
         assert person is not None, phone

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 from bot.cli import main
@@ -20,32 +21,41 @@ async def _counts(path: Path) -> tuple[int, int, int]:
         return people[0], orgs[0], heads[0]
 
 
+async def _phones(path: Path) -> dict[str, int]:
+    async with Database(path) as db:
+        rows = await db.fetchall("SELECT phone, count(*) AS n FROM people GROUP BY phone")
+        return {r["phone"]: r["n"] for r in rows}
+
+
+def counts(path: Path) -> tuple[int, int, int]:
+    return asyncio.run(_counts(path))
+
+
 def _cli(db: Path, *args: str) -> int:
     return main(["--database", str(db), *args])
 
 
-async def test_importing_the_sample_twice_keeps_one_record_per_person(tmp_path, capsys):
+def test_importing_the_sample_twice_keeps_one_record_per_person(tmp_path, capsys):
     db = tmp_path / "t.sqlite3"
     assert _cli(db, "roster", "import", str(SAMPLE_ROSTER), "--bloc", BLOC) == 0
-    first = await _counts(db)
+    first = counts(db)
     assert first == (300, 1 + 7 + 43, 50)
     assert _cli(db, "roster", "import", str(SAMPLE_ROSTER), "--bloc", BLOC) == 0
-    assert await _counts(db) == first
+    assert counts(db) == first
     out = capsys.readouterr().out
     assert "Không có thay đổi" in out
-    async with Database(db) as database:
-        rows = await database.fetchall("SELECT phone, count(*) c FROM people GROUP BY phone")
-        assert all(r["c"] == 1 for r in rows) and len(rows) == 300
+    rows = asyncio.run(_phones(db))
+    assert all(n == 1 for n in rows.values()) and len(rows) == 300
 
 
-async def test_dry_run_changes_nothing(tmp_path, capsys):
+def test_dry_run_changes_nothing(tmp_path, capsys):
     db = tmp_path / "t.sqlite3"
     assert _cli(db, "roster", "import", str(SAMPLE_ROSTER), "--dry-run") == 0
     assert "Thêm mới: 300 người" in capsys.readouterr().out
-    assert await _counts(db) == (0, 0, 0)
+    assert counts(db) == (0, 0, 0)
 
 
-async def test_reimport_updates_deactivates_and_reactivates(tmp_path, capsys):
+def test_reimport_updates_deactivates_and_reactivates(tmp_path, capsys):
     db = tmp_path / "t.sqlite3"
     lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
     assert _cli(db, "roster", "import", str(SAMPLE_ROSTER)) == 0
@@ -57,16 +67,16 @@ async def test_reimport_updates_deactivates_and_reactivates(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Cập nhật: 1 người" in out
     assert "Ngừng theo dõi (không còn trong tệp): 291 người" in out
-    assert (await _counts(db))[0] == 9
+    assert (counts(db))[0] == 9
     assert _cli(db, "roster", "import", str(SAMPLE_ROSTER)) == 0
     assert "Kích hoạt lại: 291 người" in capsys.readouterr().out
-    assert (await _counts(db))[0] == 300
+    assert (counts(db))[0] == 300
 
 
-async def test_malformed_roster_is_rejected_with_line_numbers_and_changes_nothing(tmp_path, capsys):
+def test_malformed_roster_is_rejected_with_line_numbers_and_changes_nothing(tmp_path, capsys):
     db = tmp_path / "t.sqlite3"
     assert _cli(db, "roster", "import", str(SAMPLE_ROSTER)) == 0
-    before = await _counts(db)
+    before = counts(db)
     bad = tmp_path / "bad.csv"
     bad.write_text(
         HEADER
@@ -81,14 +91,14 @@ async def test_malformed_roster_is_rejected_with_line_numbers_and_changes_nothin
     assert "Dòng 2: vai trò “manager” không hợp lệ" in err
     assert "Dòng 3: chưa ghi cơ quan" in err
     assert "Dòng 5: số điện thoại 0912000003 đã dùng ở dòng 4" in err
-    assert await _counts(db) == before
+    assert counts(db) == before
 
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes((HEADER + "Sở Nội vụ,,Nguyễn Văn E,CV,không,staff,0912000009\n")
                       .encode("utf-16"))
     assert _cli(db, "roster", "import", str(utf16)) == 1
     assert "UTF-8" in capsys.readouterr().err
-    assert await _counts(db) == before
+    assert counts(db) == before
 
 
 def test_vietnamese_headers_xlsx_and_nfd_text_are_accepted(tmp_path):
@@ -152,6 +162,6 @@ async def test_an_oversized_or_broken_file_is_refused(tmp_path):
         problems = await chat.expect("Dòng 2")
         assert "chưa thay đổi" in problems.plain
         await chat.send_document(clerk, "anh.png", b"\x89PNG\r\n")
-        await chat.expect("không nhận dạng được")
+        await chat.expect("Không nhận dạng được")
     finally:
         await harness.close()
