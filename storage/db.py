@@ -86,21 +86,31 @@ class Database:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def schema_version(self) -> int:
-        row = await self.fetchone("PRAGMA user_version")
-        return int(row[0]) if row else 0
+    async def applied_migrations(self) -> set[str]:
+        await self.conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT)"
+        )
+        rows = await self.fetchall("SELECT name FROM schema_migrations")
+        return {r["name"] for r in rows}
 
     async def migrate(self) -> list[str]:
-        """Apply pending migrations, each in its own transaction; return their names."""
+        """Apply every migration not applied yet, in order, each in its own transaction.
+
+        Applied migrations are tracked by name (not by a single version number), so features
+        developed side by side may add their numbered files in any order.
+        """
+        done = await self.applied_migrations()
         applied = []
-        current = await self.schema_version()
-        for version, name, sql in migrations():
-            if version <= current:
+        for _version, name, sql in migrations():
+            if name in done:
                 continue
             async with self.transaction() as conn:
                 for statement in _split_sql(sql):
                     await conn.execute(statement)
-                await conn.execute(f"PRAGMA user_version = {version}")
+                await conn.execute(
+                    "INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)",
+                    (name, to_db_time(utcnow())),
+                )
             applied.append(name)
         return applied
 
