@@ -60,6 +60,8 @@ def counted_registrations(
 ) -> list[Counted]:
     """Confirmed registrations (of `year` if given) whose subject is in the tree and roster."""
     by_id = {p.id: p for p in people}
+    # Few distinct selections exist (LDTT, CSTDCS, …): expand each once, not per registration.
+    expanded: dict[frozenset[str], frozenset[str]] = {}
     counted: list[Counted] = []
     for record in registrations:
         if not record.counts or (year is not None and record.year != year):
@@ -73,7 +75,10 @@ def counted_registrations(
             org_id = record.org_id
         if org_id not in tree:
             continue
-        titles = expand_implied(ruleset, (c for c in record.titles if ruleset.has_title(c)))
+        titles = expanded.get(record.titles)
+        if titles is None:
+            known = (c for c in record.titles if ruleset.has_title(c))
+            titles = expanded[record.titles] = expand_implied(ruleset, known)
         counted.append(Counted(record, org_id, person, titles))
     return counted
 
@@ -84,14 +89,22 @@ def proposal_levels(ruleset: RuleSet) -> tuple[Level, ...]:
     return quota.decided_by if quota else DEFAULT_PROPOSAL_LEVELS
 
 
-def proposal_split(ruleset: RuleSet, entries: Iterable[Counted]) -> tuple[int, int]:
-    """(leaders, non-leaders) among individual proposals, one per person and title."""
+def proposal_codes(ruleset: RuleSet) -> frozenset[str]:
+    """Individual titles counted as proposals for the non-leader share."""
     levels = set(proposal_levels(ruleset))
+    return frozenset(t.code for t in ruleset.titles if t.decided_by in levels)
+
+
+def proposal_split(
+    ruleset: RuleSet, entries: Iterable[Counted], codes: frozenset[str] | None = None
+) -> tuple[int, int]:
+    """(leaders, non-leaders) among individual proposals, one per person and title."""
+    codes = proposal_codes(ruleset) if codes is None else codes
     leaders = non_leaders = 0
     for entry in entries:
         if entry.person is None:
             continue
-        n = sum(1 for code in entry.titles if ruleset.title(code).decided_by in levels)
+        n = len(entry.titles & codes)
         if entry.person.is_leader:
             leaders += n
         else:
@@ -113,6 +126,11 @@ def bloc_warnings(
     """
     tree = as_tree(tree)
     entries = counted_registrations(ruleset, tree, people, registrations, year=year)
+    return quota_warnings(ruleset, tree, entries)
+
+
+def quota_warnings(ruleset: RuleSet, tree: OrgTree, entries: list[Counted]) -> list[RuleWarning]:
+    """`bloc_warnings` over registrations already counted (the summary counts them once)."""
     warnings: list[RuleWarning] = []
     for quota in ruleset.quotas:
         if isinstance(quota, MaxPerBloc):
@@ -131,8 +149,11 @@ def _group(
 ) -> dict[int, list[Counted]]:
     """Entries by the bloc or agency (`owner`) their subject belongs to."""
     groups: dict[int, list[Counted]] = defaultdict(list)
+    owners: dict[int, OrgUnit | None] = {}  # many entries share an org: walk up once per org
     for entry in entries:
-        org = owner(entry.org_id)
+        if entry.org_id not in owners:
+            owners[entry.org_id] = owner(entry.org_id)
+        org = owners[entry.org_id]
         if org is not None:
             groups[org.id].append(entry)
     return groups
@@ -177,6 +198,7 @@ def _non_leader_share(
     ruleset: RuleSet, quota: MinNonLeaderShare, tree: OrgTree, entries: list[Counted]
 ) -> list[RuleWarning]:
     people = [e for e in entries if e.person is not None]
+    codes = proposal_codes(ruleset)
     warnings = []
     # The bloc's share is always reported (the bloc commits to it); agencies only when short.
     for kind, owner, always in (
@@ -185,7 +207,7 @@ def _non_leader_share(
     ):
         groups = _group(people, owner)
         for org in _in_order(tree, kind):
-            leaders, non_leaders = proposal_split(ruleset, groups.get(org.id, []))
+            leaders, non_leaders = proposal_split(ruleset, groups.get(org.id, []), codes)
             total = leaders + non_leaders
             if not total:
                 continue
