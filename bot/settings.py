@@ -43,6 +43,15 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="THIDUA_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, alias="THIDUA_WEBHOOK_SECRET")
     log_level: str = Field(default="INFO", alias="THIDUA_LOG_LEVEL")
+    # The official summary document (DOCX): who issues and signs it. `|` separates lines.
+    document_place: str = Field(default="", alias="THIDUA_DOCUMENT_PLACE")
+    document_authority: str = Field(default="", alias="THIDUA_DOCUMENT_AUTHORITY")
+    document_signer: str = Field(default="", alias="THIDUA_DOCUMENT_SIGNER")
+    document_signer_name: str = Field(default="", alias="THIDUA_DOCUMENT_SIGNER_NAME")
+    document_recipients: str = Field(
+        default="Thường trực Hội đồng Thi đua - Khen thưởng tỉnh|Lưu: VT",
+        alias="THIDUA_DOCUMENT_RECIPIENTS",
+    )
 
     @field_validator("timezone")
     @classmethod

@@ -38,6 +38,12 @@ FONT = "Times New Roman"
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS = "Nơi nhận:"  # the motto, this label and the date line are fixed formulae of ND 30
+# Signature blocks when THIDUA_DOCUMENT_SIGNER is not set, by the kind of the issuing body.
+DEFAULT_SIGNERS = {
+    OrgKind.BLOC: ("TM. {issuer}", "TRƯỞNG KHỐI"),
+    OrgKind.AGENCY: ("THỦ TRƯỞNG CƠ QUAN",),
+    OrgKind.UNIT: ("TRƯỞNG ĐƠN VỊ",),
+}
 TABLE_WIDTHS = (Cm(1.2), Cm(4.8), Cm(4.0), Cm(6.5))  # 16.5 cm: A4 less 3 cm and 1.5 cm margins
 
 
@@ -52,6 +58,10 @@ class OfficialHeader:
     signer: tuple[str, ...] = ()  # e.g. ("TM. KHỐI THI ĐUA", "TRƯỞNG KHỐI")
     signer_name: str = ""
     recipients: tuple[str, ...] = ()
+
+
+def default_signer(kind: OrgKind, issuer: str) -> tuple[str, ...]:
+    return tuple(line.format(issuer=issuer) for line in DEFAULT_SIGNERS[kind])
 
 
 def official_date_line(place: str, day: date) -> str:
@@ -193,6 +203,13 @@ def _table(document: DocumentObject, report: SummaryReport) -> None:
         _fill(cells[1], [row.agency.name])
         _fill(cells[2], agency_title_names(report, row))
         _fill(cells[3], registration_lines(report, row, own_kind(row)))
+    if len(summary.rows) == 1:  # one agency or unit: its sub-units beneath it, as 1.1, 1.2…
+        for unit in summary.unit_rows:
+            cells = table.add_row().cells
+            _fill(cells[0], [f"{summary.rows[0].stt}.{unit.stt}"], align=center)
+            _fill(cells[1], [unit.agency.name])
+            _fill(cells[2], agency_title_names(report, unit))
+            _fill(cells[3], registration_lines(report, unit, own_kind(unit)))
     if len(summary.rows) > 1:
         kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
         cells = table.add_row().cells

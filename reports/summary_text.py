@@ -47,7 +47,7 @@ def row_block(report: SummaryReport, row: SummaryRow) -> str:
     flags = agency_title_names(report, row)
     label = (_("Agency's own registration: {titles}") if kind == OrgKind.AGENCY
              else _("Unit's own registration: {titles}"))
-    lines.append(escape(label.format(titles="; ".join(flags) if flags else _("none"))))
+    lines.append(escape(label.format(titles="; ".join(flags) if flags else _("none registered"))))
     registrations = registration_lines(report, row, kind)
     if registrations:
         lines.append(escape(_("Collectives and individuals:")))

@@ -19,7 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from domain.models import OrgKind
 from domain.rules import SubjectKind
 from domain.summary import SummaryRow, Tally
-from locales import _, format_datetime, use_locale
+from locales import N_, _, format_datetime, use_locale
 from reports.summary_common import (
     SummaryReport,
     agency_title_names,
@@ -44,13 +44,13 @@ def summary_xlsx(report: SummaryReport) -> bytes:
         book = Workbook()
         sheet = book.active
         assert sheet is not None
-        sheet.title = _("Summary")[:31]
+        sheet.title = _("Summary table")[:31]
         _table(sheet, report, report.summary.rows, totals=len(report.summary.rows) > 1)
         if report.summary.unit_rows:
             units = book.create_sheet(_("By unit")[:31])
             _table(units, report, report.summary.unit_rows, totals=False)
-        _details(book.create_sheet(_("Registrations")[:31]), report)
-        _warnings(book.create_sheet(_("Warnings")[:31]), report)
+        _details(book.create_sheet(_("All registrations")[:31]), report)
+        _warnings(book.create_sheet(_("Quota warnings")[:31]), report)
         buffer = BytesIO()
         book.save(buffer)
         return buffer.getvalue()
@@ -71,8 +71,8 @@ def _figure_columns(report: SummaryReport) -> list[Figure]:
     """The numeric columns: people, rates, the agency's flags, then every title in use."""
     summary, ruleset = report.summary, report.ruleset
     columns = [
-        Figure(_("Staff"), lambda t: t.active_people),
-        Figure(_("Registered"), lambda t: t.registered_people),
+        Figure(_("Staff count"), lambda t: t.active_people),
+        Figure(_("People registered"), lambda t: t.registered_people),
         Figure(_("Registration rate"), lambda t: t.registration_rate, percent=True),
     ]
     for campaign in report.campaigns:
@@ -173,9 +173,9 @@ def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
 
 
 SUBJECT_LABELS = {
-    SubjectKind.PERSON: "Individual",
-    SubjectKind.UNIT: "Collective: office or unit",
-    SubjectKind.AGENCY: "Collective: agency",
+    SubjectKind.PERSON: N_("Individual"),
+    SubjectKind.UNIT: N_("Collective: office or unit"),
+    SubjectKind.AGENCY: N_("Collective: agency"),
 }
 
 
@@ -184,8 +184,8 @@ def _details(sheet: Worksheet, report: SummaryReport) -> None:
     ruleset = report.ruleset
     headers = [
         _("No."), _("Agency"), _("Office or unit"), _("Full name"), _("Position"),
-        _("Leadership post"), _("Subject"), _("Titles registered"), _("Including"),
-        _("Codes"), _("Receipt number"),
+        _("Leadership post"), _("Subject of the registration"), _("Titles registered"),
+        _("Implied titles"), _("Title codes"), _("Receipt number"),
     ]
     sheet.append(headers)
     for cell in sheet[1]:
@@ -219,13 +219,13 @@ def _details(sheet: Worksheet, report: SummaryReport) -> None:
 
 
 def _warnings(sheet: Worksheet, report: SummaryReport) -> None:
-    sheet.append([_("No."), _("Level"), _("Warning")])
+    sheet.append([_("No."), _("Warning level"), _("Warning text")])
     for cell in sheet[1]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
     for i, warning in enumerate(report.summary.warnings, start=1):
-        level = _("information") if warning.severity == "info" else _("warning")
+        level = _("for information") if warning.severity == "info" else _("to check")
         sheet.append([i, level, warning_text(report, warning)])
         sheet.cell(row=i + 1, column=3).alignment = WRAP_TOP
     for col, width in enumerate([7, 14, 110], start=1):

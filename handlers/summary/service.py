@@ -1,0 +1,181 @@
+"""From a request and a scope to summary reports: resolve, load once, build per scope.
+
+Shared by `/summary`, the secretariat's digests and `thidua summary`. Loading is a handful of
+set-based queries (people, registrations with titles, campaigns, acknowledgements) narrowed
+to the scope; building is linear in what was loaded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.services import Services
+from domain.models import OrgKind, Person
+from domain.org import OrgTree
+from domain.records import RegistrationRecord
+from domain.rules import RuleSet, available_rulesets
+from domain.summary import build_summary
+from domain.summary_request import SummaryRequest, find_orgs
+from domain.text import fold_key
+from locales import _
+from reports.summary_common import CampaignLabel, SummaryReport
+from reports.summary_docx import OfficialHeader, default_signer
+from storage.registration_import import ruleset_of_year
+from storage.summary import CampaignInfo, SummaryStore
+
+
+class Refusal(Exception):
+    """The request cannot be answered; `code` and `params` say why (handlers word it)."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass(frozen=True)
+class SummaryInputs:
+    """Everything loaded for one request: enough to build any of its scopes, with or without
+    the detail list, without touching the database again (files are built in a thread)."""
+
+    tree: OrgTree
+    targets: tuple[int | None, ...]
+    year: int
+    ruleset: RuleSet
+    campaigns: tuple[CampaignInfo, ...]
+    people: tuple[Person, ...]
+    records: tuple[RegistrationRecord, ...]
+    acknowledgements: dict[str, set[int]]
+    as_of: datetime
+
+
+def _overlaps(tree: OrgTree, a: int | None, b: int | None) -> bool:
+    if a is None or b is None:
+        return True
+    return tree.is_within(a, b) or tree.is_within(b, a)
+
+
+def pick_target(tree: OrgTree, roots: Sequence[int | None], text: str) -> int:
+    """The agency or unit named `text` among those the roots cover, or Refusal."""
+    visible = [
+        unit for unit in find_orgs(tree, text)
+        if any(tree.is_within(unit.id, root) for root in roots)
+    ]
+    if not visible:
+        raise Refusal("not_found", text=text)
+    exact = [u for u in visible if fold_key(u.name) == fold_key(text)]
+    if len(exact) == 1 or len(visible) == 1:
+        return (exact or visible)[0].id
+    raise Refusal("ambiguous", text=text, names=[tree.label(u.id) for u in visible[:10]],
+                  more=max(0, len(visible) - 10))
+
+
+def fallback_ruleset(year: int) -> RuleSet:
+    """The rule set in force at the end of `year`, or the oldest one for earlier years."""
+    rulesets = available_rulesets()
+    started = [r for r in rulesets if r.effective_from <= date(year, 12, 31)]
+    return started[-1] if started else rulesets[0]
+
+
+async def resolve(
+    services: Services,
+    tree: OrgTree,
+    roots: Sequence[int | None],
+    request: SummaryRequest,
+    *,
+    ruleset: RuleSet | None = None,
+) -> SummaryInputs:
+    """Check the request against the actor's roots and load what it needs.
+
+    The rule set is the year's window's (or `ruleset`, for a digest of a given window)."""
+    if not roots:
+        raise Refusal("no_scope")
+    store = SummaryStore(services.db)
+    targets: tuple[int | None, ...] = tuple(roots)
+    if request.agency:
+        targets = (pick_target(tree, roots, request.agency),)
+    campaign = None
+    if request.campaign:
+        campaign = await store.campaign_by_code(request.campaign)
+        if campaign is None or not any(
+            _overlaps(tree, campaign.scope_org_id, t) for t in targets
+        ):
+            raise Refusal("unknown_campaign", code=request.campaign)
+    year = request.year
+    if year is None:
+        year = campaign.period_start.year if campaign else await store.latest_year()
+    if year is None:
+        year = services.now().year
+    if ruleset is None:
+        ruleset = await ruleset_of_year(services.db, year) or fallback_ruleset(year)
+    if campaign is not None:
+        campaigns: list[CampaignInfo] = [campaign]
+    else:
+        campaigns = [
+            c for c in await store.campaigns(year)
+            if any(_overlaps(tree, c.scope_org_id, t) for t in targets)
+        ]
+    org_ids: set[int] | None = None
+    if None not in targets:
+        org_ids = set().union(*(tree.subtree_ids(t) for t in targets))
+    return SummaryInputs(
+        tree=tree,
+        targets=targets,
+        year=year,
+        ruleset=ruleset,
+        campaigns=tuple(campaigns),
+        people=tuple(await store.people(org_ids)),
+        records=tuple(await store.records(year, org_ids)),
+        acknowledgements=await store.acknowledgements(campaigns),
+        as_of=services.now(),
+    )
+
+
+def scope_name(tree: OrgTree, target: int | None) -> str:
+    if target is not None:
+        return tree.get(target).name
+    roots = tree.roots()
+    if len(roots) == 1:
+        return roots[0].name
+    return _("all agencies")
+
+
+def report_for(inputs: SummaryInputs, target: int | None, *, details: bool) -> SummaryReport:
+    """Build one scope's report (pure computation: safe in a worker thread)."""
+    summary = build_summary(
+        inputs.ruleset, inputs.tree, list(inputs.people), inputs.records,
+        inputs.acknowledgements, scope_org_id=target, year=inputs.year, details=details,
+    )
+    return SummaryReport(
+        summary=summary,
+        ruleset=inputs.ruleset,
+        scope_name=scope_name(inputs.tree, target),
+        campaigns=tuple(CampaignLabel(c.code, c.name) for c in inputs.campaigns),
+        as_of=inputs.as_of,
+    )
+
+
+def _lines(setting: str) -> tuple[str, ...]:
+    return tuple(line.strip() for line in setting.split("|") if line.strip())
+
+
+def official_header(services: Services, inputs: SummaryInputs, target: int | None
+                    ) -> OfficialHeader:
+    """Who issues and signs the DOCX: THIDUA_DOCUMENT_* settings, else sensible defaults."""
+    settings = services.settings
+    issuer = scope_name(inputs.tree, target)
+    kind = inputs.tree.get(target).kind if target is not None else OrgKind.BLOC
+    signer = _lines(settings.document_signer) or default_signer(kind, issuer)
+    recipients = _lines(settings.document_recipients)
+    return OfficialHeader(
+        issuer=issuer,
+        day=inputs.as_of.date(),
+        authority=settings.document_authority,
+        place=settings.document_place,
+        signer=signer,
+        signer_name=settings.document_signer_name,
+        recipients=recipients,
+    )
