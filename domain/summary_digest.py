@@ -69,24 +69,28 @@ class DigestChanges(_Frozen):
         return not (self.rows or self.new_warnings or self.resolved_warnings)
 
 
-def _row_snapshot(org_id: int, name: str, tally: Tally, flags: tuple[str, ...]) -> RowSnapshot:
+def _row_snapshot(org_id: int, name: str, tally: Tally, flags: tuple[str, ...],
+                  flag_codes: tuple[str, ...]) -> RowSnapshot:
+    # An agency's own flag is in `flags`: its count keeps only the units holding it.
+    collective = {c: n.units if c in flag_codes else n.total for c, n in tally.collective.items()}
     return RowSnapshot(
         org_id=org_id,
         name=name,
         active_people=tally.active_people,
         registered_people=tally.registered_people,
         flags=flags,
-        collective={c: n.total for c, n in tally.collective.items() if n.total},
+        collective={c: n for c, n in collective.items() if n},
         individual={c: n for c, n in tally.individual.items() if n},
     )
 
 
 def take_snapshot(summary: Summary) -> Snapshot:
+    codes = summary.columns.agency_titles
     return Snapshot(
         year=summary.year,
-        rows=tuple(_row_snapshot(r.agency.id, r.agency.name, r, r.agency_titles)
+        rows=tuple(_row_snapshot(r.agency.id, r.agency.name, r, r.agency_titles, codes)
                    for r in summary.rows),
-        total=_row_snapshot(0, "", summary.totals, ()),
+        total=_row_snapshot(0, "", summary.totals, (), codes),
         warnings=tuple(w.model_dump(mode="json") for w in summary.warnings),
     )
 

@@ -69,6 +69,6 @@ def caption(text: str, limit: int = CAPTION_LIMIT) -> str:
     if len(text) <= limit:
         return text
     lines = text.split("\n")
-    while lines and len("\n".join(lines)) > limit - 1:
+    while lines and len("\n".join(lines)) > limit - 2:
         lines.pop()
     return ("\n".join(lines) + "\n…") if lines else plain_text(text)[: limit - 1] + "…"

@@ -74,11 +74,13 @@ def title_name(ruleset: RuleSet, code: str) -> str:
 
 
 def _collective_name(title: Title) -> str | None:
-    """"Lao động xuất sắc" for "Tập thể lao động xuất sắc"; None for other names."""
-    name = title.name.get(get_locale())
-    if get_locale() != "vi" or not name.casefold().startswith(COLLECTIVE_PREFIX):
+    """For a title named "Tập thể …" (decided on its Vietnamese, official name): "Lao động
+    xuất sắc" in Vietnamese, the whole name in English; None for other titles."""
+    if not title.name.vi.casefold().startswith(COLLECTIVE_PREFIX):
         return None
-    rest = name[len(COLLECTIVE_PREFIX):]
+    if get_locale() != "vi":
+        return title.name.get(get_locale())
+    rest = title.name.vi[len(COLLECTIVE_PREFIX):]
     return rest[:1].upper() + rest[1:]
 
 
@@ -252,6 +254,15 @@ def _percent(value: object) -> str:
     return format_percent(float(value), 0) if isinstance(value, int | float) else str(value)
 
 
+def _names(names: Sequence[str], limit: int = 10) -> str:
+    """At most `limit` names: a bloc of a hundred agencies must not make a page-long line."""
+    shown = ", ".join(names[:limit])
+    if len(names) > limit:
+        rest = len(names) - limit
+        shown += " " + ngettext("and {n} more", "and {n} more", rest).format(n=rest)
+    return shown
+
+
 def _legal(ref: LegalRef | None) -> str:
     if ref is None:
         return ""
@@ -273,7 +284,7 @@ def warning_text(report: SummaryReport, warning: RuleWarning) -> str:
         "org": p.get("org_name", ""),
         "count": p.get("count", 0),
         "max": p.get("max", 0),
-        "holders": ", ".join(p.get("holders", [])),
+        "holders": _names(p.get("holders", [])),
         "share": _percent(p.get("share", 0)),
         "min_share": _percent(p.get("min_share", 0)),
         "max_share": _percent(p.get("max_share", 0)),

@@ -118,7 +118,7 @@ async def post_digest(services: Services, window: RegistrationWindow, target: in
     store = SummaryStore(services.db)
     tree = await services.orgs.tree()
     inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
-                           ruleset=_ruleset(window))
+                           ruleset=_ruleset(window), now=now)
     last = await store.last_digest(window.id)
     with use_locale(settings.locale):
         report = report_for(inputs, target, details=False)
@@ -174,7 +174,7 @@ async def post_final(app: Application, services: Services, window: RegistrationW
     assert chat_id is not None
     tree = await services.orgs.tree()
     inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
-                           ruleset=_ruleset(window))
+                           ruleset=_ruleset(window), now=now)
     with use_locale(settings.locale):
         report = report_for(inputs, target, details=False)
         texts = split_blocks([final_intro(report, window.deadline), *summary_blocks(report)])

@@ -87,10 +87,12 @@ async def resolve(
     request: SummaryRequest,
     *,
     ruleset: RuleSet | None = None,
+    now: datetime | None = None,
 ) -> SummaryInputs:
     """Check the request against the actor's roots and load what it needs.
 
-    The rule set is the year's window's (or `ruleset`, for a digest of a given window)."""
+    The rule set is the year's window's (or `ruleset`, for a digest of a given window); the
+    data is dated `now` (a job's tick) or the current time."""
     if not roots:
         raise Refusal("no_scope")
     store = SummaryStore(services.db)
@@ -130,7 +132,7 @@ async def resolve(
         people=tuple(await store.people(org_ids)),
         records=tuple(await store.records(year, org_ids)),
         acknowledgements=await store.acknowledgements(campaigns),
-        as_of=services.now(),
+        as_of=now or services.now(),
     )
 
 
