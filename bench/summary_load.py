@@ -98,7 +98,7 @@ def best(times: list[float]) -> str:
 
 
 async def run(path: Path, people: int, years: int, repeat: int) -> None:
-    fresh = not path.exists()
+    fresh = not await asyncio.to_thread(path.exists)
     db = Database(path)
     await db.open()
     if fresh:

@@ -27,7 +27,7 @@ def window_state(window: RegistrationWindow, today: date) -> str:
     if state == WindowState.NOT_YET_OPEN:
         return _("not open yet")
     if state == WindowState.CLOSED:
-        return _("closed")
+        return _("past the deadline")
     left = (window.deadline - today).days
     if left == 0:
         return _("open, last day today")

@@ -498,7 +498,7 @@ class RegistrationRepository:
                 answers=dict(answers) if answers is not None else old.answers,
                 step=step if step is not None else old.step,
                 version=old.version + 1,
-                actor_person_id=actor_person_id or old.actor_person_id,
+                actor_person_id=actor_person_id or who.person_id or old.actor_person_id,
             )
             await conn.execute(
                 "UPDATE registration_drafts SET titles = ?, answers = ?, step = ?, version = ?,"
