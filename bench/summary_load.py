@@ -23,7 +23,7 @@ from bot.services import Services
 from bot.settings import Settings
 from domain.summary_request import SummaryRequest
 from domain.text import fold_key, identity_key
-from handlers.summary.service import official_header, report_for, resolve
+from handlers.summary.service import load_details, official_header, report_for, resolve
 from locales import use_locale
 from reports.summary_chart import summary_chart
 from reports.summary_docx import summary_docx
@@ -126,16 +126,16 @@ async def run(path: Path, people: int, years: int, repeat: int) -> None:
         tree = await services.orgs.tree()
         inputs = await resolve(services, tree, [None], SummaryRequest())
         with use_locale("vi"):
-            summary_messages(report_for(inputs, None, details=False))
+            summary_messages(report_for(inputs, None))
         text.append(time.perf_counter() - started)
 
         started = time.perf_counter()
-        detailed = report_for(inputs, None, details=True)
+        detailed = report_for(inputs, None, await load_details(services, inputs))
         files.append(time.perf_counter() - started)
     print(f"plain SQL aggregate:            {best(aggregate)}")
     print(f"/summary text (load + build):   {best(text)}  "
           f"({min(text) / min(aggregate):.1f}× the aggregate)")
-    print(f"summary with detail list:       {best(files)} "
+    print(f"files' summary (load + detail): {best(files)} "
           f"({len(detailed.summary.detail_rows)} rows)")
     for name, render in (
         ("PNG chart", lambda: summary_chart(detailed)),

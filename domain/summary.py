@@ -7,7 +7,7 @@ itself and its units) and individuals registered. Renderers (text, XLSX, DOCX) w
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field
@@ -18,13 +18,13 @@ from domain.quotas import (
     Counted,
     as_tree,
     counted_registrations,
-    proposal_codes,
-    proposal_split,
+    people_counts,
     quota_warnings,
 )
 from domain.records import RegistrationRecord
 from domain.registration import explicit_choice
 from domain.rules import COLLECTIVE_KINDS, RuleSet, RuleWarning, SubjectKind
+from domain.tally import OrgPeople, PeopleCounts
 from domain.text import vietnamese_sort_key
 
 
@@ -171,23 +171,49 @@ def build_summary(
 
     An agency or unit scope also gets `unit_rows`, one per direct sub-unit. `details=False`
     leaves `detail_rows` empty: the chat text does not need the sorted list of everything.
-    Linear in people and registrations: each is assigned to its row once.
     """
     tree = as_tree(tree)
-    scope = tree.get(scope_org_id) if scope_org_id is not None else None
     scoped_tree = OrgTree(tree.walk(scope_org_id))
     scoped_people = [p for p in people if p.org_id in scoped_tree]
     entries = counted_registrations(ruleset, scoped_tree, scoped_people, registrations, year=year)
     acknowledgements = acknowledgements or {}
+    return summarize(
+        ruleset,
+        tree,
+        people_counts(ruleset, entries, scoped_people, acknowledgements),
+        [e.record for e in entries if e.is_collective],
+        campaigns=list(acknowledgements),
+        scope_org_id=scope_org_id,
+        year=year,
+        detail_entries=entries if details else None,
+    )
 
+
+def summarize(
+    ruleset: RuleSet,
+    tree: OrgTree,
+    people: PeopleCounts,
+    collectives: Iterable[RegistrationRecord],
+    *,
+    campaigns: Sequence[Hashable] = (),
+    scope_org_id: int | None = None,
+    year: int,
+    detail_entries: list[Counted] | None = None,
+) -> Summary:
+    """`build_summary` from people figures per org (domain.tally: computed by the database
+    for a large roster) and the collectives' registrations. Linear in both: each org's
+    figures and each registration are added to their row once."""
+    scope = tree.get(scope_org_id) if scope_org_id is not None else None
+    scoped_tree = OrgTree(tree.walk(scope_org_id))
+    entries = counted_registrations(ruleset, scoped_tree, (), collectives, year=year)
     unit_rows: tuple[SummaryRow, ...] = ()
     if scope is not None and scope.kind in (OrgKind.AGENCY, OrgKind.UNIT):
         row_orgs = [scope]
         children = [u for u in tree.children(scope.id) if u.active]
-        unit_rows = _rows(ruleset, tree, children, scoped_people, entries, acknowledgements)
+        unit_rows = _rows(ruleset, tree, children, people, entries, campaigns)
     else:
         row_orgs = [u for u in tree.agencies(scope_org_id) if u.active]
-    rows = _rows(ruleset, tree, row_orgs, scoped_people, entries, acknowledgements)
+    rows = _rows(ruleset, tree, row_orgs, people, entries, campaigns)
     return Summary(
         ruleset_id=ruleset.id,
         year=year,
@@ -196,8 +222,9 @@ def build_summary(
         rows=rows,
         unit_rows=unit_rows,
         totals=_totals(ruleset, rows),
-        warnings=tuple(quota_warnings(ruleset, scoped_tree, entries)),
-        detail_rows=tuple(_detail_rows(ruleset, tree, entries)) if details else (),
+        warnings=tuple(quota_warnings(ruleset, scoped_tree, entries, people.within(scoped_tree))),
+        detail_rows=tuple(_detail_rows(ruleset, tree, detail_entries))
+        if detail_entries is not None else (),
     )
 
 
@@ -214,9 +241,9 @@ def _rows(
     ruleset: RuleSet,
     tree: OrgTree,
     row_orgs: list[OrgUnit],
-    people: list[Person],
-    entries: list[Counted],
-    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]],
+    people: PeopleCounts,
+    collectives: list[Counted],
+    campaigns: Sequence[Hashable],
 ) -> tuple[SummaryRow, ...]:
     """One row per org of `row_orgs` (disjoint subtrees), each counting its whole subtree."""
     row_of: dict[int, int] = {}
@@ -224,18 +251,17 @@ def _rows(
         for unit in tree.walk(org.id):
             row_of[unit.id] = index
     mine: list[list[Counted]] = [[] for _ in row_orgs]
-    active: list[list[Person]] = [[] for _ in row_orgs]
-    for entry in entries:
+    figures = [OrgPeople() for _ in row_orgs]
+    for entry in collectives:
         index = row_of.get(entry.org_id)
         if index is not None:
             mine[index].append(entry)
-    for person in people:
-        index = row_of.get(person.org_id)
-        if index is not None and person.active:
-            active[index].append(person)
-    codes = proposal_codes(ruleset)
+    for org_id, found in people.orgs.items():
+        index = row_of.get(org_id)
+        if index is not None:
+            figures[index].add(found)
     return tuple(
-        _row(ruleset, i + 1, org, active[i], mine[i], acknowledgements, codes)
+        _row(ruleset, i + 1, org, figures[i], mine[i], campaigns)
         for i, org in enumerate(row_orgs)
     )
 
@@ -244,39 +270,31 @@ def _row(
     ruleset: RuleSet,
     stt: int,
     org: OrgUnit,
-    active: list[Person],
-    mine: list[Counted],
-    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]],
-    codes: frozenset[str],
+    people: OrgPeople,
+    collectives: list[Counted],
+    campaigns: Sequence[Hashable],
 ) -> SummaryRow:
     counts = _empty_counts(ruleset)
     collective: dict[str, CollectiveCount] = counts["collective"]
     individual: dict[str, int] = counts["individual"]
     itself = CollectiveCount(itself=1)
     unit = CollectiveCount(units=1)
-    for entry in mine:
-        if entry.is_collective:
-            one = itself if entry.org_id == org.id else unit
-            for code in entry.titles:
-                collective[code] += one
-        else:
-            for code in entry.titles:
-                individual[code] += 1
-    registered = {e.person.id for e in mine if e.person is not None and e.titles}
-    leaders, non_leaders = proposal_split(ruleset, mine, codes)
-    own = set().union(*(e.titles for e in mine if e.is_collective and e.org_id == org.id))
+    for entry in collectives:
+        one = itself if entry.org_id == org.id else unit
+        for code in entry.titles:
+            collective[code] += one
+    for code in individual:
+        individual[code] = people.titles.get(code, 0)
+    own = set().union(*(e.titles for e in collectives if e.org_id == org.id))
     return SummaryRow(
         stt=stt,
         agency=org,
         agency_titles=tuple(c for c in ruleset.summary.agency_titles if c in own),
-        active_people=len(active),
-        registered_people=sum(1 for p in active if p.id in registered),
-        proposal_leaders=leaders,
-        proposal_non_leaders=non_leaders,
-        acknowledged={
-            campaign: sum(1 for p in active if p.id in acked)
-            for campaign, acked in acknowledgements.items()
-        },
+        active_people=people.active,
+        registered_people=people.registered,
+        proposal_leaders=people.leaders,
+        proposal_non_leaders=people.non_leaders,
+        acknowledged={campaign: people.acknowledged.get(campaign, 0) for campaign in campaigns},
         **counts,
     )
 

@@ -17,8 +17,9 @@ from typing import Any
 
 from domain.models import Person
 from domain.records import RegistrationRecord, RegistrationStatus
-from domain.rules import SubjectKind
+from domain.rules import RuleSet, SubjectKind
 from domain.summary_digest import Snapshot
+from domain.tally import PeopleCounts
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Database, from_db_time, to_db_time, utcnow
@@ -67,7 +68,51 @@ class SummaryStore:
             params = (_json_ids(org_ids),)
         return [person_from_row(r) for r in await self.db.fetchall(sql + " ORDER BY id", params)]
 
-    async def records(self, year: int, org_ids: Collection[int] | None) -> list[RegistrationRecord]:
+    async def people_counts(
+        self,
+        ruleset: RuleSet,
+        year: int,
+        org_ids: Collection[int] | None,
+        campaigns: Sequence[CampaignInfo] = (),
+    ) -> PeopleCounts:
+        """The people figures per org (domain.tally) computed by SQLite: active people, and
+        registrations and acknowledgements of active people grouped by org, leadership and
+        ticked titles. A few thousand groups come back for tens of thousands of people."""
+        counts = PeopleCounts(ruleset)
+        where, params = "", ()
+        if org_ids is not None:
+            where, params = " AND p.org_id IN (SELECT value FROM json_each(?))", (
+                _json_ids(org_ids),)
+        for r in await self.db.fetchall(
+            f"SELECT p.org_id, count(*) FROM people p WHERE p.active = 1{where} GROUP BY 1",
+            params,
+        ):
+            counts.add_active(r[0], r[1])
+        for r in await self.db.fetchall(
+            "SELECT p.org_id, p.is_leader, x.titles, count(*) FROM ("
+            " SELECT r.person_id, group_concat(t.title) AS titles FROM registrations r"
+            " JOIN registration_titles t ON t.registration_id = r.id AND t.implied = 0"
+            " WHERE r.year = ? AND r.status = 'confirmed' AND r.subject_kind = 'person'"
+            " GROUP BY r.id) x"
+            f" JOIN people p ON p.id = x.person_id AND p.active = 1{where}"
+            " GROUP BY 1, 2, 3",
+            (year, *params),
+        ):
+            counts.add_registration(r[0], r[2].split(","), is_leader=bool(r[1]), n=r[3])
+        if campaigns:
+            codes = {c.id: c.code for c in campaigns}
+            for r in await self.db.fetchall(
+                "SELECT a.campaign_id, p.org_id, count(*) FROM acknowledgements a"
+                f" JOIN people p ON p.id = a.person_id AND p.active = 1{where}"
+                " WHERE a.campaign_id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2",
+                (*params, _json_ids(codes)),
+            ):
+                counts.add_acknowledged(codes[r[0]], r[1], r[2])
+        return counts
+
+    async def records(
+        self, year: int, org_ids: Collection[int] | None, *, collectives_only: bool = False
+    ) -> list[RegistrationRecord]:
         """Confirmed registrations of `year` whose subject is in these orgs (a person where the
         roster puts them now), with their ticked titles."""
         sql = (
@@ -86,6 +131,8 @@ class SummaryStore:
             params = (year, _json_ids(org_ids))
         else:
             sql += " WHERE r.year = ? AND r.status = 'confirmed'"
+        if collectives_only:
+            sql += " AND r.subject_kind != 'person'"
         rows = await self.db.fetchall(sql + " GROUP BY r.id ORDER BY r.id", params)
         records = []
         for r in rows:

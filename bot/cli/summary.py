@@ -17,7 +17,13 @@ from bot.settings import Settings
 from domain.summary_request import SummaryRequest
 from handlers.summary.command import refusal_text
 from handlers.summary.delivery import file_name
-from handlers.summary.service import Refusal, official_header, report_for, resolve
+from handlers.summary.service import (
+    Refusal,
+    load_details,
+    official_header,
+    report_for,
+    resolve,
+)
 from locales import _
 from reports.summary_chart import summary_chart
 from reports.summary_docx import summary_docx
@@ -47,7 +53,8 @@ async def summary(args: argparse.Namespace, settings: Settings) -> int:
         except Refusal as refusal:
             return fail(refusal_text(refusal))
         target = inputs.targets[0]
-        report = report_for(inputs, target, details=args.format == "xlsx")
+        details = await load_details(services, inputs) if args.format == "xlsx" else None
+        report = report_for(inputs, target, details)
         if args.format == "text":
             content: bytes = summary_plain(report).encode("utf-8")
         elif args.format == "xlsx":

@@ -18,13 +18,7 @@ from domain.summary_request import parse_summary_args
 from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.summary.delivery import render_files_in_thread, send_files, send_texts
-from handlers.summary.service import (
-    Refusal,
-    SummaryInputs,
-    official_header,
-    report_for,
-    resolve,
-)
+from handlers.summary.service import Refusal, SummaryInputs, report_for, resolve
 from locales import _, ngettext
 from reports.summary_text import summary_messages
 from storage.summary import SummaryStore
@@ -76,7 +70,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
         await message.reply_text(escape(refusal_text(refusal)), parse_mode=ParseMode.HTML)
         return
     for target in inputs.targets:
-        report = report_for(inputs, target, details=False)
+        report = report_for(inputs, target)
         await send_texts(context.bot, message.chat_id, summary_messages(report))
     # The files take longest: build and send them without holding up other users' updates.
     context.application.create_task(
@@ -86,9 +80,7 @@ async def summary_command(update: Update, context: BotContext) -> None:
 
 
 async def _send_files(context: BotContext, chat_id: int, inputs: SummaryInputs) -> None:
-    services = context.services
     for target in inputs.targets:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-        files = await render_files_in_thread(
-            inputs, target, official_header(services, inputs, target))
+        files = await render_files_in_thread(context.services, inputs, target)
         await send_files(context.bot, chat_id, files)

@@ -14,8 +14,15 @@ from html import escape
 from telegram import Bot
 from telegram.constants import ParseMode
 
+from bot.services import Services
 from domain.text import fold_key
-from handlers.summary.service import SummaryInputs, report_for
+from handlers.summary.service import (
+    SummaryDetails,
+    SummaryInputs,
+    load_details,
+    official_header,
+    report_for,
+)
 from locales import _
 from reports.messages import caption
 from reports.summary_chart import summary_chart
@@ -44,9 +51,9 @@ def file_name(inputs: SummaryInputs, target: int | None) -> str:
     return name
 
 
-def render_files(inputs: SummaryInputs, target: int | None, header: OfficialHeader
-                 ) -> SummaryFiles:
-    report = report_for(inputs, target, details=True)
+def render_files(inputs: SummaryInputs, details: SummaryDetails, target: int | None,
+                 header: OfficialHeader) -> SummaryFiles:
+    report = report_for(inputs, target, details)
     return SummaryFiles(
         report=report,
         name=file_name(inputs, target),
@@ -56,9 +63,12 @@ def render_files(inputs: SummaryInputs, target: int | None, header: OfficialHead
     )
 
 
-async def render_files_in_thread(inputs: SummaryInputs, target: int | None,
-                                 header: OfficialHeader) -> SummaryFiles:
-    return await asyncio.to_thread(render_files, inputs, target, header)
+async def render_files_in_thread(services: Services, inputs: SummaryInputs,
+                                 target: int | None) -> SummaryFiles:
+    """Load every person and registration, then build the files in a worker thread."""
+    details = await load_details(services, inputs)
+    header = official_header(services, inputs, target)
+    return await asyncio.to_thread(render_files, inputs, details, target, header)
 
 
 async def send_texts(bot: Bot, chat_id: int, texts: list[str]) -> None:

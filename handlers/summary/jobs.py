@@ -33,7 +33,7 @@ from domain.summary_digest import compare, take_snapshot
 from domain.summary_request import SummaryRequest
 from domain.windows import RegistrationWindow
 from handlers.summary.delivery import render_files_in_thread, send_files, send_texts
-from handlers.summary.service import official_header, report_for, resolve
+from handlers.summary.service import report_for, resolve
 from locales import use_locale
 from reports.messages import split_blocks
 from reports.summary_digest import digest_messages, final_intro
@@ -121,7 +121,7 @@ async def post_digest(services: Services, window: RegistrationWindow, target: in
                            ruleset=_ruleset(window), now=now)
     last = await store.last_digest(window.id)
     with use_locale(settings.locale):
-        report = report_for(inputs, target, details=False)
+        report = report_for(inputs, target)
         snapshot = take_snapshot(report.summary)
         changes = compare(last.snapshot if last else None, snapshot)
         since = last.covered_until.astimezone(settings.tz) if last else None
@@ -176,10 +176,9 @@ async def post_final(app: Application, services: Services, window: RegistrationW
     inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
                            ruleset=_ruleset(window), now=now)
     with use_locale(settings.locale):
-        report = report_for(inputs, target, details=False)
+        report = report_for(inputs, target)
         texts = split_blocks([final_intro(report, window.deadline), *summary_blocks(report)])
-        files = await render_files_in_thread(
-            inputs, target, official_header(services, inputs, target))
+        files = await render_files_in_thread(services, inputs, target)
         await send_texts(app.bot, chat_id, texts)
         await send_files(app.bot, chat_id, files)
     await SummaryStore(services.db).save_digest(

@@ -17,8 +17,9 @@ from domain.models import OrgKind, Person
 from domain.org import OrgTree
 from domain.records import RegistrationRecord
 from domain.rules import RuleSet, available_rulesets
-from domain.summary import build_summary
+from domain.summary import build_summary, summarize
 from domain.summary_request import SummaryRequest, find_orgs
+from domain.tally import PeopleCounts
 from domain.text import fold_key
 from locales import _
 from reports.summary_common import CampaignLabel, SummaryReport
@@ -38,18 +39,27 @@ class Refusal(Exception):
 
 @dataclass(frozen=True)
 class SummaryInputs:
-    """Everything loaded for one request: enough to build any of its scopes, with or without
-    the detail list, without touching the database again (files are built in a thread)."""
+    """What one request needs for its tables: people figures aggregated by the database per
+    org, and the collectives' registrations. Enough to build any of its scopes."""
 
     tree: OrgTree
     targets: tuple[int | None, ...]
     year: int
     ruleset: RuleSet
     campaigns: tuple[CampaignInfo, ...]
+    people_counts: PeopleCounts
+    collectives: tuple[RegistrationRecord, ...]
+    org_ids: frozenset[int] | None  # the targets' subtrees; None: everything
+    as_of: datetime
+
+
+@dataclass(frozen=True)
+class SummaryDetails:
+    """Every person and registration of the request, for the files' detail list."""
+
     people: tuple[Person, ...]
     records: tuple[RegistrationRecord, ...]
     acknowledgements: dict[str, set[int]]
-    as_of: datetime
 
 
 def _overlaps(tree: OrgTree, a: int | None, b: int | None) -> bool:
@@ -120,19 +130,28 @@ async def resolve(
             c for c in await store.campaigns(year)
             if any(_overlaps(tree, c.scope_org_id, t) for t in targets)
         ]
-    org_ids: set[int] | None = None
+    org_ids: frozenset[int] | None = None
     if None not in targets:
-        org_ids = set().union(*(tree.subtree_ids(t) for t in targets))
+        org_ids = frozenset().union(*(tree.subtree_ids(t) for t in targets))
     return SummaryInputs(
         tree=tree,
         targets=targets,
         year=year,
         ruleset=ruleset,
         campaigns=tuple(campaigns),
-        people=tuple(await store.people(org_ids)),
-        records=tuple(await store.records(year, org_ids)),
-        acknowledgements=await store.acknowledgements(campaigns),
+        people_counts=await store.people_counts(ruleset, year, org_ids, campaigns),
+        collectives=tuple(await store.records(year, org_ids, collectives_only=True)),
+        org_ids=org_ids,
         as_of=now or services.now(),
+    )
+
+
+async def load_details(services: Services, inputs: SummaryInputs) -> SummaryDetails:
+    store = SummaryStore(services.db)
+    return SummaryDetails(
+        people=tuple(await store.people(inputs.org_ids)),
+        records=tuple(await store.records(inputs.year, inputs.org_ids)),
+        acknowledgements=await store.acknowledgements(inputs.campaigns),
     )
 
 
@@ -145,12 +164,20 @@ def scope_name(tree: OrgTree, target: int | None) -> str:
     return _("all agencies")
 
 
-def report_for(inputs: SummaryInputs, target: int | None, *, details: bool) -> SummaryReport:
-    """Build one scope's report (pure computation: safe in a worker thread)."""
-    summary = build_summary(
-        inputs.ruleset, inputs.tree, list(inputs.people), inputs.records,
-        inputs.acknowledgements, scope_org_id=target, year=inputs.year, details=details,
-    )
+def report_for(inputs: SummaryInputs, target: int | None,
+               details: SummaryDetails | None = None) -> SummaryReport:
+    """One scope's report: from the aggregates, or with `details` from every person and
+    registration (with the detail list). Pure computation: safe in a worker thread."""
+    if details is None:
+        summary = summarize(
+            inputs.ruleset, inputs.tree, inputs.people_counts, inputs.collectives,
+            campaigns=[c.code for c in inputs.campaigns], scope_org_id=target, year=inputs.year,
+        )
+    else:
+        summary = build_summary(
+            inputs.ruleset, inputs.tree, list(details.people), details.records,
+            details.acknowledgements, scope_org_id=target, year=inputs.year,
+        )
     return SummaryReport(
         summary=summary,
         ruleset=inputs.ruleset,
