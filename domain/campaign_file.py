@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 import yaml
 
@@ -122,16 +122,27 @@ class _Lines:
                 self.index(item, f"{path}[{i + 1}]")
 
     def line(self, path: str) -> int | None:
+        """The line of `path`, else of its nearest parent (a missing field: its mapping)."""
         while path:
             if path in self.at:
                 return self.at[path]
-            path = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
+            parent = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
+            path = "" if parent == path else parent
         return self.at.get("", 1 + self.offset)
+
+
+class _Loader(yaml.SafeLoader):
+    """Safe YAML where dates stay text: `_date` checks them and names the line of a bad one."""
+
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
 
 
 def _load_yaml(text: str, offset: int) -> tuple[Any, _Lines] | CampaignProblem:
     lines = _Lines(offset)
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -139,7 +150,7 @@ def _load_yaml(text: str, offset: int) -> tuple[Any, _Lines] | CampaignProblem:
         lines.index(node, "")
         return loader.construct_document(node), lines
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        mark = exc.context_mark or exc.problem_mark  # where the unclosed thing started
         line = mark.line + 1 + offset if mark else None
         return CampaignProblem(line, "", "yaml_syntax", str(exc.problem or exc.context or ""))
     except yaml.YAMLError as exc:

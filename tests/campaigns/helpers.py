@@ -75,6 +75,7 @@ async def register_person(bot: BotHarness, phone: str, year: int = 2024) -> None
     stamp = "2024-01-05T02:00:00.000000+00:00"
     await bot.db.execute(
         "INSERT INTO registrations (year, subject_kind, person_id, org_id, status, reference,"
-        " created_at, updated_at, confirmed_at) VALUES (?, 'person', ?, ?, 'confirmed', ?, ?, ?, ?)",
+        " created_at, updated_at, confirmed_at)"
+        " VALUES (?, 'person', ?, ?, 'confirmed', ?, ?, ?, ?)",
         (year, person.id, person.org_id, f"{year}-{person.id:06d}", stamp, stamp, stamp),
     )
