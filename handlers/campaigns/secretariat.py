@@ -183,6 +183,9 @@ async def _launch(update: Update, context: BotContext, campaign: Campaign) -> No
         await edit(query, escape(_over_text(campaign)), [])
         return
     await query.answer()
+    if queued == 0:  # a second tap, or everyone was reached meanwhile
+        await edit(query, escape(_("There is nobody new to send it to.")), [])
+        return
     text = "🚀 " + escape(ngettext(
         "“{name}” is launched: {n} message is being sent.",
         "“{name}” is launched: {n} messages are being sent.", queued,

@@ -13,6 +13,7 @@ from storage.campaigns import CampaignRepository, launch_batch
 from storage.outbox import OutboxRepository
 from tests.campaigns.helpers import (
     DUNG,
+    HANG,
     KHANH,
     LAM,
     MAI,
@@ -143,6 +144,26 @@ async def test_forged_and_unauthorised_taps_change_nothing(bot: BotHarness):
     campaign = await CampaignRepository(bot.db).get(campaign_id)
     assert campaign is not None and campaign.status == CampaignStatus.LOADED
     assert await OutboxRepository(bot.db).pending_count() == 0
+
+    # A secretariat member manages campaigns in private too; a double tap launches once.
+    hang = await bot.person_user(HANG)
+    await hang.send("/phongtrao")
+    listing = await hang.expect(SEED_NAME)
+    assert "đã nạp, chưa phát động" in listing.plain
+    await hang.tap("🚀 Phát động 1")
+    confirm = await hang.expect("gửi ngay tới 2 người")
+    await hang.tap("🚀 Phát động", message=confirm)
+    # The confirmation is edited and, as she is in scope, the campaign reaches her too (in
+    # whichever order the sender and the handler get there).
+    events = [(await hang.expect()).plain, (await hang.expect()).plain]
+    assert any("đang gửi 2 tin nhắn" in e for e in events)
+    assert any(e.startswith("📣 " + SEED_NAME) for e in events)
+    await hang.tap("🚀 Phát động", message=confirm)
+    await hang.expect("Không còn ai mới để gửi")
+    await mai.expect(SEED_NAME)
+    await mai.expect_silence(0.2)
+    status = await OutboxRepository(bot.db).batch_status(launch_batch(campaign_id))
+    assert status.sent + status.pending == 2
 
 
 async def test_a_campaign_ends_by_itself_after_its_period(bot: BotHarness):
