@@ -61,11 +61,18 @@ class CampaignProblem:
 class CampaignFile:
     document: CampaignDocument | None = None
     problems: list[CampaignProblem] = field(default_factory=list)
-    scope_line: int | None = None  # to point at the scope when it names no known org
+    # What the caller checks against the roster and the database, known even when other
+    # fields have problems, so that one pass reports every problem of the file.
+    scope: str | None = None
+    code: str | None = None
+    field_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.document is not None and not self.problems
+
+    def line(self, name: str) -> int | None:
+        return self.field_lines.get(name)
 
 
 def is_campaign_filename(filename: str) -> bool:
@@ -172,10 +179,12 @@ class _Reader:
         self.problems.append(CampaignProblem(where, path, code, str(value)))
 
     def result(self, values: dict[str, Any]) -> CampaignFile:
-        scope_line = self.lines.line("scope")
-        if self.problems:
-            return CampaignFile(problems=self.problems, scope_line=scope_line)
-        return CampaignFile(CampaignDocument(**values), scope_line=scope_line)
+        known = CampaignFile(problems=self.problems, scope=values.get("scope"),
+                             code=values.get("code"),
+                             field_lines={k: v for k, v in self.lines.at.items() if k})
+        if not self.problems:
+            known.document = CampaignDocument(**values)
+        return known
 
     # -- formats
 

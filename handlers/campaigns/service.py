@@ -55,29 +55,35 @@ class FileCheck:
 
 async def check_file(services: Services, content: bytes, filename: str,
                      viewer_scope: int | None = EVERYTHING) -> FileCheck:
+    """Parse the file and check its scope and code against the roster and the database; every
+    problem of the file is reported at once."""
     parsed = parse_campaign_file(content, filename)
     check = FileCheck(parsed, list(parsed.problems))
-    document = parsed.document
-    if document is None:
-        return check
     tree = await services.orgs.tree()
-    match = resolve_scope(document.scope, tree)
-    if match.org is None:
-        code = "ambiguous_scope" if match.ambiguous else "unknown_scope"
-        check.problems.append(CampaignProblem(parsed.scope_line, "scope", code, document.scope))
-        return check
-    if not within_scope(match.org.id, viewer_scope, tree):
-        check.problems.append(
-            CampaignProblem(parsed.scope_line, "scope", "scope_outside", match.org.name))
-        return check
-    existing = await CampaignRepository(services.db).by_code(document.code)
-    if existing is not None and existing.status != CampaignStatus.LOADED:
-        check.problems.append(CampaignProblem(None, "code", "code_launched", document.code))
+    scope_org = None
+    if parsed.scope is not None:
+        match = resolve_scope(parsed.scope, tree)
+        if match.org is None:
+            code = "ambiguous_scope" if match.ambiguous else "unknown_scope"
+            check.problems.append(
+                CampaignProblem(parsed.line("scope"), "scope", code, parsed.scope))
+        elif not within_scope(match.org.id, viewer_scope, tree):
+            check.problems.append(CampaignProblem(parsed.line("scope"), "scope", "scope_outside",
+                                                  match.org.name))
+        else:
+            scope_org = match.org
+    existing = None
+    if parsed.code is not None:
+        existing = await CampaignRepository(services.db).by_code(parsed.code)
+        if existing is not None and existing.status != CampaignStatus.LOADED:
+            check.problems.append(
+                CampaignProblem(parsed.line("code"), "code", "code_launched", parsed.code))
+    if not check.ok or scope_org is None:
         return check
     check.replaces = existing is not None
-    check.scope_org_id = match.org.id
-    check.scope_name = tree.label(match.org.id)
-    people = await services.people.in_orgs(tree.subtree_ids(match.org.id))
+    check.scope_org_id = scope_org.id
+    check.scope_name = tree.label(scope_org.id)
+    people = await services.people.in_orgs(tree.subtree_ids(scope_org.id))
     links = await services.links.for_people(p.id for p in people)
     check.in_scope, check.linked = len(people), len(links)
     return check
@@ -93,8 +99,8 @@ async def load_file(services: Services, content: bytes, filename: str, who: Audi
     result, campaign_id = await CampaignRepository(services.db).save(
         check.file.document, check.scope_org_id, source, who, services.now())
     if result == SaveResult.LAUNCHED:  # launched between the check and the save
-        check.problems.append(
-            CampaignProblem(None, "code", "code_launched", check.file.document.code))
+        check.problems.append(CampaignProblem(check.file.line("code"), "code", "code_launched",
+                                              check.file.document.code))
         return check, None
     return check, campaign_id
 

@@ -52,33 +52,42 @@ async def test_a_malformed_campaign_file_is_rejected_and_nothing_is_launched(bot
     chat = bot.secretariat_chat()
     clerk = bot.user(8001, "Hằng")
     await chat.send_document(clerk, "phong-trao.yaml", BROKEN.encode())
-    problems = await chat.expect("Tệp phong trào có 3 lỗi; chưa nạp gì")
+    problems = await chat.expect("Tệp phong trào có 4 lỗi; chưa nạp gì")
     assert "Dòng 1, trường “code”: mã “VP 2024” không hợp lệ" in problems.plain
+    assert ("Dòng 4, trường “scope”: không có cơ quan, đơn vị nào tên “Văn phòng UBND huyện” "
+            "trong danh sách cán bộ") in problems.plain
     assert "Dòng 7, trường “period.end”: “2024-02-30” không phải là ngày" in problems.plain
     assert ("Dòng 15, trường “sections[2].targets[1].measure”: cách đo “registration” không hợp "
             "lệ") in problems.plain
     assert not problems.buttons
-
-    # Once those are fixed, the scope names no org on the roster: said with its line.
-    fixed = BROKEN.replace("VP 2024", "vp-2024").replace("02-30", "02-28").replace(
-        "measure: registration", "measure: registration_rate")
-    await chat.send_document(clerk, "phong-trao.yaml", fixed.encode())
-    scope = await chat.expect("Tệp phong trào có 1 lỗi")
-    assert ("Dòng 4, trường “scope”: không có cơ quan, đơn vị nào tên “Văn phòng UBND huyện”"
-            in scope.plain)
-
     await chat.send(clerk, "/campaigns")
     await chat.expect("Chưa có phong trào thi đua nào")
     assert await CampaignRepository(bot.db).all() == []
     assert await OutboxRepository(bot.db).pending_count() == 0
     await mai.expect_silence(0.2)
 
+    # A code already launched cannot be loaded again, whatever the rest of the file says.
+    current = campaign_yaml("vp-launched", **around_today())
+    _check, launched_id = await service.load_file(bot.services, current.encode(), "c.yaml",
+                                                  AuditContext.cli())
+    assert launched_id is not None
+    campaign = await CampaignRepository(bot.db).get(launched_id)
+    assert campaign is not None and await service.launch(bot.services, campaign,
+                                                         AuditContext.cli()) is not None
+    await mai.expect("Phong trào thi đua thử nghiệm")
+    await chat.send_document(clerk, "c.yaml", current.replace("thử nghiệm", "sửa").encode())
+    again = await chat.expect("Tệp phong trào có 1 lỗi")
+    assert "Dòng 1, trường “code”: phong trào mang mã “vp-launched” đã được phát động" in (
+        again.plain)
+    assert [c.name for c in await CampaignRepository(bot.db).all()] == [
+        "Phong trào thi đua thử nghiệm"]
 
-async def test_markdown_problems_name_the_line_in_the_whole_file(harness: BotHarness):
+
+async def test_markdown_problems_name_the_line_in_the_whole_file(bot: BotHarness):
     text = SEED_FILE.read_text(encoding="utf-8")
     text = text.replace("ack_deadline: 2024-01-15", "ack_deadline: 2024-05-15").replace(
         "{measure: registration_rate}", "{measure: registration_rate, goal: 150%}")
-    check = await service.check_file(harness.services, text.encode(), "q1.md")
+    check = await service.check_file(bot.services, text.encode(), "q1.md")
     lines = text.splitlines()
     deadline_line = next(i for i, line in enumerate(lines, 1) if line.startswith("ack_deadline"))
     target_line = next(i for i, line in enumerate(lines, 1) if line.startswith("2. 100%"))
