@@ -50,8 +50,8 @@ async def _goals_message(context: BotContext, person: Person) -> tuple[str, list
     campaigns = await service.current_campaigns(services, person)
     acks = await CampaignRepository(services.db).acknowledgements_of(
         person.id, (c.id for c in campaigns))
-    local = {cid: service.local_time(services, a) for cid, a in acks.items()}
-    text = goals_text(campaigns, {k: v for k, v in local.items() if v is not None},
+    tz = services.settings.tz
+    text = goals_text(campaigns, {cid: a.at.astimezone(tz) for cid, a in acks.items()},
                       services.now().date())
     rows = []
     for number, campaign in enumerate(campaigns, start=1):
@@ -129,7 +129,9 @@ async def _acknowledge(update: Update, context: BotContext, person: Person, camp
     now = services.now()
     window = ack_window(campaign, now.date())
     result = AckResult.CLOSED
-    if window in (AckWindow.OPEN, AckWindow.LATE):
+    if await repo.acknowledgement(campaign.id, person.id) is not None:
+        result = AckResult.ALREADY  # even after the end: their commitment stands
+    elif window in (AckWindow.OPEN, AckWindow.LATE):
         result = await repo.acknowledge(campaign.id, person.id, "telegram",
                                         audit_context(update, person.id), now,
                                         late=is_late(campaign, now.date()))

@@ -173,6 +173,8 @@ def test_cli_loads_lists_and_refuses_to_launch_a_campaign_whose_period_is_over(t
 
     assert _cli(db, "campaign", "load", str(SEED_FILE)) == 0
     assert "Đã nạp phong trào thi đua “vpubnd-2024-q1”" in capsys.readouterr().out
+    assert _cli(db, "campaign", "load", str(SEED_FILE)) == 0  # not launched: replaced
+    assert "thay thế phong trào cùng mã đã nạp trước đó" in capsys.readouterr().out
     assert _cli(db, "campaign", "list") == 0
     listing = capsys.readouterr().out
     assert SEED_NAME in listing and "đã nạp, chưa phát động" in listing

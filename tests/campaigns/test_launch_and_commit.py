@@ -121,7 +121,8 @@ async def test_commit_once_twice_late_and_after_the_end(bot: BotHarness):
     again = await mai.tap("✅ Tôi cam kết thực hiện", message=launch_message)
     assert again.show_alert and "đã cam kết thực hiện phong trào này lúc 09:00 03/01/2024" in (
         again.text or "")
-    mai.drain()  # the stale message is refreshed
+    refreshed = await mai.expect("Bạn đã cam kết thực hiện lúc 09:00 03/01/2024")
+    assert refreshed.message_id == launch_message.message_id and "Trang 1/2" in refreshed.plain
 
     campaign = await CampaignRepository(bot.db).by_code("vpubnd-2024-q1")
     assert campaign is not None
@@ -152,6 +153,8 @@ async def test_commit_once_twice_late_and_after_the_end(bot: BotHarness):
         refused.text or "")
     closed = await lam.expect("Phong trào đã kết thúc ngày 31/03/2024")
     assert not closed.has_button("Tôi cam kết thực hiện")
+    again = await mai.tap("✅ Tôi cam kết thực hiện", message=launch_message)
+    assert "đã cam kết thực hiện phong trào này lúc 09:00 03/01/2024" in (again.text or "")
     lam_person = await bot.services.people.by_phone(LAM)
     assert await CampaignRepository(bot.db).acknowledgement(campaign.id, lam_person.id) is None
     await lam.send("/goals")
