@@ -8,6 +8,7 @@ from telegram.ext import Application
 
 from bot.schedule import PeriodicJob
 from handlers import (
+    campaigns,
     fallback,
     help,
     identity,
@@ -26,6 +27,7 @@ FEATURES: list[ModuleType] = [
     help,
     uploads,
     roster_upload,
+    campaigns,
     registration,
     summary,
 ]
