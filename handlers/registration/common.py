@@ -55,8 +55,8 @@ class Scene:
         tree = self.tree
         if self.subject.is_person:
             return tree.label(self.subject.org_id) if self.subject.org_id in tree else ""
-        org = tree.get(self.subject.org_id)
-        parent = tree.find(org.parent_id)
+        org = tree.find(self.subject.org_id)
+        parent = tree.find(org.parent_id) if org is not None else None
         return parent.name if parent is not None else ""
 
     def heading(self) -> str:
