@@ -8,6 +8,7 @@ from html import escape
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from domain.access import collective_subjects
+from domain.registrants import may_register, registrable_titles
 from domain.registration import needed_questions, review, toggle_title
 from domain.rules import ChoiceQuestion, YesNoQuestion
 from domain.subjects import Subject
@@ -16,9 +17,7 @@ from handlers.guards import guard
 from handlers.registration import screens
 from handlers.registration.common import (
     Scene,
-    allowed,
     close_buttons,
-    may_act,
     repo,
     scene_for,
     send,
@@ -67,7 +66,7 @@ async def on_button(update: Update, context: BotContext) -> str | None:
         await expired(update)
         return None
     scene = await scene_for(context, draft.subject, year=draft.year)
-    if not may_act(context.actor, scene.tree, draft.subject):
+    if not may_register(context.actor, scene.tree, draft.subject):
         await tell(update, context, _("You do not have permission to use this."))
         return None
     problem = window_problem(scene, today(context))
@@ -80,7 +79,8 @@ async def on_button(update: Update, context: BotContext) -> str | None:
 async def _toggle(update: Update, context: BotContext, scene: Scene, draft: Draft,
                   args: list[str]) -> str | None:
     ruleset = scene.ruleset
-    codes = {t.code for t in allowed(ruleset, context.actor, draft.subject)}
+    codes = {t.code for t in registrable_titles(ruleset, context.actor, scene.tree,
+                                                 draft.subject)}
     if len(args) != 1 or not args[0].isdigit() or int(args[0]) >= len(ruleset.titles) \
             or ruleset.titles[int(args[0])].code not in codes:
         await expired(update)
@@ -193,7 +193,8 @@ async def _confirm(update: Update, context: BotContext, scene: Scene, draft: Dra
     if not rv.complete:  # rules asking more than when the review was shown: ask it now
         step = next_step(ruleset, draft.titles, draft.answers, draft.subject.kind)
         return await _move(update, context, scene, draft, step)
-    if not draft.titles <= {t.code for t in allowed(ruleset, context.actor, draft.subject)}:
+    allowed = registrable_titles(ruleset, context.actor, scene.tree, draft.subject)
+    if not draft.titles <= {t.code for t in allowed}:
         await tell(update, context, _("You do not have permission to use this."))
         return None
     previous = await repo(context).current(draft.year, draft.subject)
@@ -279,7 +280,7 @@ async def _registration_action(update: Update, context: BotContext, action: str,
         await expired(update)
         return None
     scene = await scene_for(context, registration.subject, year=registration.year)
-    if not may_act(context.actor, scene.tree, registration.subject):
+    if not may_register(context.actor, scene.tree, registration.subject):
         await tell(update, context, _("You do not have permission to use this."))
         return None
     query = update.callback_query

@@ -36,6 +36,7 @@ changed since.
 
 from __future__ import annotations
 
+import warnings
 from html import escape
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -47,6 +48,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.warnings import PTBUserWarning
 
 from domain.access import collective_subjects
 from domain.models import Role
@@ -147,16 +149,20 @@ def conversation() -> ConversationHandler:
         CallbackQueryHandler(open_button, pattern=r"^open:(register|collective)$"),
         button,
     ]
-    return ConversationHandler(
-        entry_points=entry_points,
-        states={
-            PICK: [button, hint],
-            TITLES: [button, hint],
-            ANSWER: [button, MessageHandler(text, on_text)],
-            REVIEW: [button, hint],
-        },
-        fallbacks=[CommandHandler(["cancel", "huy"], cancel)],
-        name=NAME,
-        persistent=True,
-        allow_reentry=True,
-    )
+    with warnings.catch_warnings():
+        # PTB warns that with per_message=False a button of an old message still reaches the
+        # current state: every button here carries the draft's version, checked in buttons.py.
+        warnings.filterwarnings("ignore", category=PTBUserWarning, message=".*per_message.*")
+        return ConversationHandler(
+            entry_points=entry_points,
+            states={
+                PICK: [button, hint],
+                TITLES: [button, hint],
+                ANSWER: [button, MessageHandler(text, on_text)],
+                REVIEW: [button, hint],
+            },
+            fallbacks=[CommandHandler(["cancel", "huy"], cancel)],
+            name=NAME,
+            persistent=True,
+            allow_reentry=True,
+        )

@@ -12,6 +12,7 @@ from telegram.ext import ConversationHandler
 
 from domain.quotas import subject_warnings
 from domain.records import RegistrationRecord, RegistrationStatus
+from domain.registrants import registrable_titles
 from domain.registration import expand_implied, needed_questions, next_question, review
 from domain.rules import Question, RuleSet, SubjectKind
 from domain.subjects import Subject
@@ -19,7 +20,6 @@ from handlers.context import BotContext
 from handlers.registration import screens
 from handlers.registration.common import (
     Scene,
-    allowed,
     repo,
     scene_for,
     send,
@@ -83,7 +83,8 @@ async def _screen(context: BotContext, scene: Scene, draft: Draft
     ruleset = scene.ruleset
     kind = draft.subject.kind
     if draft.step == "titles":
-        return screens.titles_screen(scene, draft, allowed(ruleset, context.actor, draft.subject))
+        titles = registrable_titles(ruleset, context.actor, scene.tree, draft.subject)
+        return screens.titles_screen(scene, draft, titles)
     if draft.step.startswith("q:"):
         key = draft.step[2:]
         needed = needed_questions(ruleset, draft.titles, draft.answers, subject=kind)

@@ -8,11 +8,12 @@ from html import escape
 from telegram import Update
 from telegram.constants import ParseMode
 
+from domain.registrants import may_register
 from domain.registration import AnswerError, parse_answer
 from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.registration.answers import answer_error
-from handlers.registration.common import may_act, repo, scene_for, send, today, who, window_problem
+from handlers.registration.common import repo, scene_for, send, today, who, window_problem
 from handlers.registration.steps import END, current_question, save_answer, show
 from locales import _
 
@@ -31,7 +32,7 @@ async def on_text(update: Update, context: BotContext) -> str | None:
             "collective).")))
         return END
     scene = await scene_for(context, draft.subject, year=draft.year)
-    if not may_act(context.actor, scene.tree, draft.subject):
+    if not may_register(context.actor, scene.tree, draft.subject):
         await send(update, context, escape(_("You do not have permission to use this.")))
         return END
     problem = window_problem(scene, today(context))

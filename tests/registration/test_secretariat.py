@@ -125,7 +125,7 @@ async def test_imported_registration_shows_in_status(bot: BotHarness):
     await khanh.send("/cuatoi")
     status = await khanh.expect("của bạn")
     assert "Chiến sĩ thi đua cấp tỉnh" in status.plain
-    assert "do Thường trực thi đua, khen thưởng nhập" in status.plain
+    assert "do bộ phận thi đua – khen thưởng nhập" in status.plain
     assert BLOC not in status.plain
     # Editing what the office entered asks the questions it did not answer, then saves.
     await khanh.tap("✏️ Sửa")
