@@ -28,12 +28,15 @@ def _label(name: str) -> str:
     return name if len(name) <= LABEL_WIDTH else name[: LABEL_WIDTH - 1] + "…"
 
 
-def _series(report: SummaryReport, rows: tuple[SummaryRow, ...]) -> list[tuple[str, list[float]]]:
-    series = [(_("Registration rate"), [r.registration_rate or 0.0 for r in rows])]
+def _series(report: SummaryReport, rows: tuple[SummaryRow, ...]
+            ) -> list[tuple[str, list[float | None]]]:
+    """(legend, rate per row); None: no rate (nobody, or outside the campaign's scope)."""
+    series: list[tuple[str, list[float | None]]] = [
+        (_("Registration rate"), [r.registration_rate for r in rows])]
     for campaign in report.campaigns:
         name = (_("Acknowledgement rate") if len(report.campaigns) == 1
                 else _("Acknowledgement rate {campaign}").format(campaign=campaign.key))
-        series.append((name, [r.acknowledgement_rate(campaign.key) or 0.0 for r in rows]))
+        series.append((name, [campaign.rate(r) for r in rows]))
     return series
 
 
@@ -49,10 +52,10 @@ def summary_chart(report: SummaryReport) -> bytes:
         axes = figure.add_subplot()
         for index, (name, values) in enumerate(series):
             positions = [i + index * bar for i in range(len(rows))]
-            bars = axes.barh(positions, [v * 100 for v in values], height=bar,
+            bars = axes.barh(positions, [(v or 0) * 100 for v in values], height=bar,
                              color=COLORS[index % len(COLORS)], label=name)
-            axes.bar_label(bars, labels=[format_percent(v) for v in values], padding=3,
-                           fontsize=8)
+            axes.bar_label(bars, labels=["—" if v is None else format_percent(v)
+                                         for v in values], padding=3, fontsize=8)
         axes.set_yticks([i + bar * (len(series) - 1) / 2 for i in range(len(rows))])
         axes.set_yticklabels([_label(r.agency.name) for r in rows])
         axes.invert_yaxis()

@@ -24,7 +24,7 @@ Everything goes through gettext: the official files render this under `use_local
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -38,10 +38,29 @@ COLLECTIVE_PREFIX = "tập thể "
 
 @dataclass(frozen=True)
 class CampaignLabel:
-    """A campaign whose acknowledgements the summary counts (`Tally.acknowledged` key)."""
+    """A campaign whose acknowledgements the summary counts (`Tally.acknowledged` key).
+
+    A campaign may cover only part of the summary (seed 001: one agency of the bloc), so its
+    rate counts the people of its own scope: `people` maps a row's org id to the active people
+    of that row within the campaign's scope (a row absent: outside it, no rate), and
+    `total_people` does the same for the totals. None: every row and total in full."""
 
     key: str  # the campaign code
     name: str
+    people: Mapping[int, int] | None = None
+    total_people: int | None = None
+
+    def people_of(self, tally: Tally) -> int | None:
+        """The denominator of this campaign's rate for a row or the totals (None: n/a)."""
+        if self.people is None:
+            return tally.active_people
+        if isinstance(tally, SummaryRow):
+            return self.people.get(tally.agency.id)
+        return self.total_people
+
+    def rate(self, tally: Tally) -> float | None:
+        people = self.people_of(tally)
+        return tally.acknowledged.get(self.key, 0) / people if people else None
 
 
 @dataclass(frozen=True)
@@ -236,14 +255,16 @@ def people_line(tally: Tally) -> str:
 def acknowledgement_lines(report: SummaryReport, tally: Tally) -> list[str]:
     lines = []
     for campaign in report.campaigns:
+        people = campaign.people_of(tally)
+        if people is None:
+            continue
         count = tally.acknowledged.get(campaign.key, 0)
-        rate = rate_text(count, tally.active_people)
+        rate = rate_text(count, people)
         if len(report.campaigns) == 1:
             text = _("Acknowledged the campaign: {count}/{active} ({rate})")
         else:
             text = _("Acknowledged {campaign}: {count}/{active} ({rate})")
-        lines.append(text.format(campaign=campaign.key, count=count,
-                                 active=tally.active_people, rate=rate))
+        lines.append(text.format(campaign=campaign.key, count=count, active=people, rate=rate))
     return lines
 
 

@@ -21,6 +21,7 @@ from domain.rules import SubjectKind
 from domain.summary import SummaryRow, Tally
 from locales import N_, _, format_datetime, use_locale
 from reports.summary_common import (
+    CampaignLabel,
     SummaryReport,
     agency_title_names,
     agency_title_totals,
@@ -78,9 +79,9 @@ def _figure_columns(report: SummaryReport) -> list[Figure]:
     for campaign in report.campaigns:
         key = campaign.key
         columns.append(Figure(_("Acknowledged {campaign}").format(campaign=key),
-                              lambda t, key=key: t.acknowledged.get(key, 0)))
+                              lambda t, c=campaign: _acknowledged(c, t)))
         columns.append(Figure(_("Acknowledgement rate {campaign}").format(campaign=key),
-                              lambda t, key=key: t.acknowledgement_rate(key), percent=True))
+                              campaign.rate, percent=True))
     for code in summary.columns.agency_titles:
         columns.append(Figure(_("{title} (agency itself)").format(title=title_name(ruleset, code)),
                               lambda t, code=code: _own_flag(t, code)))
@@ -96,6 +97,13 @@ def _figure_columns(report: SummaryReport) -> list[Figure]:
             header = _("{title} (individuals)").format(title=title_name(ruleset, code))
             columns.append(Figure(header, lambda t, code=code: t.individual[code]))
     return columns
+
+
+def _acknowledged(campaign: CampaignLabel, tally: Tally) -> int | None:
+    """Empty for a row outside the campaign's scope."""
+    if campaign.people_of(tally) is None:
+        return None
+    return tally.acknowledged.get(campaign.key, 0)
 
 
 def _own_flag(tally: Tally, code: str) -> int:

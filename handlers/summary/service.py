@@ -17,7 +17,7 @@ from domain.models import OrgKind, Person
 from domain.org import OrgTree
 from domain.records import RegistrationRecord
 from domain.rules import RuleSet, available_rulesets
-from domain.summary import build_summary, summarize
+from domain.summary import Summary, build_summary, summarize
 from domain.summary_request import SummaryRequest, find_orgs
 from domain.tally import PeopleCounts
 from domain.text import fold_key
@@ -31,9 +31,9 @@ from storage.summary import CampaignInfo, SummaryStore
 class Refusal(Exception):
     """The request cannot be answered; `code` and `params` say why (handlers word it)."""
 
-    def __init__(self, code: str, **params: Any) -> None:
-        super().__init__(code)
-        self.code = code
+    def __init__(self, reason: str, /, **params: Any) -> None:
+        super().__init__(reason)
+        self.code = reason
         self.params = params
 
 
@@ -182,9 +182,25 @@ def report_for(inputs: SummaryInputs, target: int | None,
         summary=summary,
         ruleset=inputs.ruleset,
         scope_name=scope_name(inputs.tree, target),
-        campaigns=tuple(CampaignLabel(c.code, c.name) for c in inputs.campaigns),
+        campaigns=tuple(_campaign_label(inputs, summary, target, c) for c in inputs.campaigns),
         as_of=inputs.as_of,
     )
+
+
+def _campaign_label(inputs: SummaryInputs, summary: Summary, target: int | None,
+                    campaign: CampaignInfo) -> CampaignLabel:
+    """Which rows a campaign covers, and how many of their people (see CampaignLabel)."""
+    tree, scope = inputs.tree, campaign.scope_org_id
+    if scope is None or (target is not None and tree.is_within(target, scope)):
+        return CampaignLabel(campaign.code, campaign.name)
+    in_scope = inputs.people_counts.total(tree.subtree_ids(scope)).active if scope in tree else 0
+    people: dict[int, int] = {}
+    for row in (*summary.rows, *summary.unit_rows):
+        if tree.is_within(row.agency.id, scope):
+            people[row.agency.id] = row.active_people
+        elif tree.is_within(scope, row.agency.id):
+            people[row.agency.id] = in_scope
+    return CampaignLabel(campaign.code, campaign.name, people, in_scope)
 
 
 def _lines(setting: str) -> tuple[str, ...]:
