@@ -2,8 +2,9 @@
 
 Always in Vietnamese: A4, Times New Roman 13–14 pt; the issuing body top left and the national
 motto top right ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc") with the
-place and date beneath it; the title; the annex table (header repeated on every page, totals
-row); then "Nơi nhận" on the left and the signature block on the right. Quota warnings are
+place and date beneath it; the title; the annex table (header repeated on every page, one
+agency's sub-units as 1.1, 1.2…, totals row); then "Nơi nhận" on the left and the signature
+block on the right. Quota warnings are
 internal notes and stay out of the document (they are in the chat and the XLSX).
 """
 

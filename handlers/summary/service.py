@@ -68,6 +68,15 @@ def _overlaps(tree: OrgTree, a: int | None, b: int | None) -> bool:
     return tree.is_within(a, b) or tree.is_within(b, a)
 
 
+def outermost(tree: OrgTree, roots: Sequence[int | None]) -> list[int | None]:
+    """The roots that exist and lie in no other root (a head of an agency who also heads one
+    of its units gets one summary, not two)."""
+    if None in roots:
+        return [None]
+    known = [r for r in dict.fromkeys(roots) if r is not None and r in tree]
+    return [r for r in known if not any(o != r and tree.is_within(r, o) for o in known)]
+
+
 def pick_target(tree: OrgTree, roots: Sequence[int | None], text: str) -> int:
     """The agency or unit named `text` among those the roots cover, or Refusal."""
     visible = [
@@ -103,6 +112,7 @@ async def resolve(
 
     The rule set is the year's window's (or `ruleset`, for a digest of a given window); the
     data is dated `now` (a job's tick) or the current time."""
+    roots = outermost(tree, roots)
     if not roots:
         raise Refusal("no_scope")
     store = SummaryStore(services.db)

@@ -17,6 +17,7 @@ from domain.rules import SubjectKind, load_ruleset
 from domain.summary import build_summary
 from domain.summary_digest import compare, take_snapshot
 from domain.summary_request import SummaryRequest, find_orgs, parse_summary_args
+from handlers.summary.service import outermost
 from locales import use_locale
 from reports.messages import MESSAGE_LIMIT, caption, split_blocks
 from reports.summary_chart import summary_chart
@@ -231,3 +232,13 @@ def test_digest_comparison_reports_changes_and_warnings_that_come_and_go(roster)
     back = compare(after, before)
     assert {w.code for w in back.resolved_warnings} >= {"bloc_title_limit"}
     assert compare(after, after).empty
+
+
+def test_only_the_outermost_existing_roots_are_summarised(roster):
+    tree = OrgTree(roster.orgs)
+    agency = roster.ids[("Sở Nội vụ", "")]
+    unit = roster.ids[("Sở Nội vụ", "Văn phòng Sở")]
+    other = roster.ids[("Sở Ngoại vụ", "Văn phòng Sở")]
+    assert outermost(tree, [agency, unit, other, unit]) == [agency, other]
+    assert outermost(tree, [unit, None]) == [None]
+    assert outermost(tree, [-1]) == []  # a mistyped THIDUA_SECRETARIAT_SCOPE: nothing
