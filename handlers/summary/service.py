@@ -1,8 +1,9 @@
 """From a request and a scope to summary reports: resolve, load once, build per scope.
 
-Shared by `/summary`, the secretariat's digests and `thidua summary`. Loading is a handful of
-set-based queries (people, registrations with titles, campaigns, acknowledgements) narrowed
-to the scope; building is linear in what was loaded.
+Shared by `/summary`, the secretariat's digests and `thidua summary`. The tables need only a
+few set-based queries narrowed to the scope: people figures aggregated per org by SQLite, the
+collectives' registrations, the campaigns. The files' detail list loads every person and
+registration (`load_details`), in the background. Building is linear in what was loaded.
 """
 
 from __future__ import annotations
