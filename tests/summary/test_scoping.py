@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from storage.audit import AuditContext
+from storage.registrations import RegistrationRepository
 from tests.harness import BotHarness
 from tests.summary.helpers import (
     AGENCY_HEAD,
@@ -9,6 +14,7 @@ from tests.summary.helpers import (
     STAFF,
     UNIT_HEAD,
     counts_in,
+    import_sample_registrations,
     read_xlsx,
     receive_summary,
 )
@@ -94,3 +100,31 @@ async def test_ambiguous_and_unknown_names_and_campaigns(seeded: BotHarness):
     await chat.send(clerk, "/summary Sở Tài chính")
     await chat.expect("Không tìm thấy cơ quan, đơn vị nào khớp với “Sở Tài chính”")
     await chat.expect_silence(0.3)
+
+
+async def test_a_secretariat_of_one_agency_sees_and_is_posted_only_that_agency(tmp_path):
+    harness = BotHarness(tmp_path, secretariat_scope="Sở Nội vụ")
+    await harness.start()
+    try:
+        await harness.import_roster()
+        await import_sample_registrations(harness.db)
+        chat = harness.secretariat_chat()
+        clerk = harness.user(8001, "Hằng")
+        await chat.send(clerk, "/summary")
+        post = await receive_summary(chat)
+        assert "1. Sở Nội vụ" in post.text and counts_in(post.text) == (9, 2)
+        assert not any(name in post.text for name in SEED_ORDER[:4])
+        await chat.send(clerk, "/summary Sở Ngoại vụ")
+        await chat.expect("Không tìm thấy cơ quan, đơn vị nào khớp với “Sở Ngoại vụ”")
+
+        # The bloc's registration window: the digest covers the secretariat's agency only.
+        await RegistrationRepository(harness.db).open_window(
+            2024, None, date(2024, 1, 15), date(2024, 3, 15), AuditContext.cli())
+        scheduler = harness.services.scheduler
+        assert scheduler is not None
+        await scheduler.tick(datetime(2024, 3, 1, 17, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+        digest = await chat.expect("bản tin ngày 01/03/2024")
+        assert "Sở Nội vụ: số người đã đăng ký 0 → 2 trên 72" in digest.plain
+        assert "Sở Ngoại vụ" not in digest.plain and "Khối" not in digest.plain
+    finally:
+        await harness.close()
