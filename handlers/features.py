@@ -7,7 +7,16 @@ from types import ModuleType
 from telegram.ext import Application
 
 from bot.schedule import PeriodicJob
-from handlers import fallback, help, identity, onboarding, registration, roster_upload, uploads
+from handlers import (
+    campaigns,
+    fallback,
+    help,
+    identity,
+    onboarding,
+    registration,
+    roster_upload,
+    uploads,
+)
 from handlers.commands import CommandSpec
 from handlers.context import COMMANDS_KEY
 
@@ -18,6 +27,7 @@ FEATURES: list[ModuleType] = [
     uploads,
     roster_upload,
     registration,
+    campaigns,
 ]
 
 
