@@ -27,8 +27,8 @@ FEATURES: list[ModuleType] = [
     help,
     uploads,
     roster_upload,
-    campaigns,
     registration,
+    campaigns,
     summary,
 ]
 

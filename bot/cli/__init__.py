@@ -16,7 +16,7 @@ from locales import set_locale
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, campaigns, registrations, summary,
+    run, console, roster, invites, registrations, campaigns, summary,
 ]
 
 
