@@ -1,11 +1,11 @@
 """The sender that drains the outbox: paced, retried, and safe across restarts.
 
 Pacing is done here, not left to 429s: a global rate (THIDUA_SEND_RATE, under Telegram's ~30
-messages/s), one message per second per private chat and one per three seconds per group
-(Telegram allows 20 a minute). The sender uses its own plain `Bot`, without the application's
-AIORateLimiter: that limiter retries 429s in memory (sleeping while our lease runs out, and
-with no way to turn the retries off per call), whereas here a 429 is recorded on the row
-(`not_before`) and pauses all sending for Telegram's delay. 5xx and timeouts back off,
+messages/s), one message per second per private chat and 20 a minute per group. The sender
+uses its own plain `Bot`, without the application's AIORateLimiter: that limiter retries 429s
+in memory (sleeping while our lease runs out, and `rate_limit_args=0` cannot turn the retries
+off per call since PTB reads it as "use the default"), whereas here a 429 is recorded on the
+row (`not_before`) and pauses all sending for Telegram's delay. 5xx and timeouts back off,
 403 marks the person unreachable (they blocked the bot).
 
 Nothing is lost or sent twice across a restart: a row is leased to one sender, the lease is
@@ -21,6 +21,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -43,7 +44,7 @@ from storage.outbox import OutboxMessage, OutboxRepository
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 PRIVATE_CHAT_INTERVAL = 1.0  # seconds between two messages to one person
-GROUP_CHAT_INTERVAL = 3.0  # 20 messages a minute per group
+GROUP_LIMIT, GROUP_PERIOD = 20, 60.0  # messages per group in any minute
 
 
 def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
@@ -78,21 +79,32 @@ class Pacer:
         self.clock = clock
         self._next_global = 0.0
         self._paused_until = 0.0
-        self._next_chat: dict[int, float] = {}
+        self._next_private: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
 
     def global_wait(self) -> float:
         return max(0.0, max(self._next_global, self._paused_until) - self.clock())
 
     def chat_wait(self, chat_id: int) -> float:
-        return max(0.0, self._next_chat.get(chat_id, 0.0) - self.clock())
+        now = self.clock()
+        if chat_id >= 0:
+            return max(0.0, self._next_private.get(chat_id, 0.0) - now)
+        sends = self._group_sends.get(chat_id)
+        while sends and sends[0] <= now - GROUP_PERIOD:
+            sends.popleft()
+        if not sends or len(sends) < GROUP_LIMIT:
+            return 0.0
+        return sends[0] + GROUP_PERIOD - now
 
     def sent(self, chat_id: int) -> None:
         now = self.clock()
         self._next_global = max(now, self._next_global) + self.interval
-        gap = GROUP_CHAT_INTERVAL if chat_id < 0 else PRIVATE_CHAT_INTERVAL
-        self._next_chat[chat_id] = now + gap
-        if len(self._next_chat) > 10_000:  # forget chats whose interval has long passed
-            self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
+        if chat_id < 0:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
+            return
+        self._next_private[chat_id] = now + PRIVATE_CHAT_INTERVAL
+        if len(self._next_private) > 10_000:  # forget chats whose interval has long passed
+            self._next_private = {c: t for c, t in self._next_private.items() if t > now}
 
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing leaves before `seconds` have passed."""

@@ -131,8 +131,12 @@ def week_label(period: str) -> str:
     return _("week {week}/{year}").format(week=week, year=year)
 
 
-def scope_name(view: ScopeView, tree: OrgTree, everything: str) -> str:
-    return tree.label(view.root.id) if view.root is not None else everything
+def root_label(tree: OrgTree, root: int | None) -> str:
+    """A scope's name; the whole database is its bloc when there is only one."""
+    if root is not None:
+        return tree.label(root)
+    roots = tree.roots()
+    return roots[0].name if len(roots) == 1 else _("All agencies")
 
 
 def _breakdown_label(row: Breakdown) -> str:
@@ -177,8 +181,7 @@ def _item_block(figures: ItemFigures, today: date, limit: int | None, *,
 
 def _view_block(view: ScopeView, tree: OrgTree, today: date, limit: int | None, *,
                 secretariat: bool) -> list[str]:
-    everything = _("All agencies")
-    lines = [f"🏢 <b>{escape(scope_name(view, tree, everything))}</b>"]
+    lines = [f"🏢 <b>{escape(root_label(tree, view.root.id if view.root else None))}</b>"]
     for figures in view.items:
         lines.append("")
         lines.extend(_item_block(figures, today, limit, list_missing=not secretariat))
@@ -268,7 +271,7 @@ def reminder_buttons(reminder: Reminder) -> list[list[tuple[str, str]]]:
 
 
 def what_text(items: Sequence[Item], today: date) -> str:
-    return "; ".join(f"{item_title(i)} ({deadline_text(i.deadline, today)})" for i in items)
+    return "; ".join(f"{item_title(i)} – {deadline_text(i.deadline, today)}" for i in items)
 
 
 def plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree,

@@ -25,7 +25,7 @@ from handlers.progress.service import (
     secretariat_root,
 )
 from locales import _
-from reports.progress import as_plain, nothing_open_text, plan_preview, plan_result
+from reports.progress import as_plain, nothing_open_text, plan_preview, plan_result, root_label
 from storage import progress as store
 from storage.audit import AuditContext
 from storage.outbox import BatchStatus, OutboxRepository
@@ -99,7 +99,7 @@ async def remind_command(args: argparse.Namespace, settings: Settings) -> int:
         except LookupError:
             return fail(_("The secretariat's scope (THIDUA_SECRETARIAT_SCOPE) matches no "
                           "agency or bloc."))
-        scope_label = tree.label(root) if root is not None else _("All agencies")
+        scope_label = root_label(tree, root)
         scope_code = "all"
         if args.agency:
             found = find_agency(tree, root, args.agency)

@@ -36,7 +36,7 @@ from handlers.guards import guard
 from handlers.onboarding import audit_context
 from handlers.progress.service import Trigger, plan, queue_reminders, secretariat_root
 from locales import _
-from reports.progress import item_title, plan_preview, plan_result
+from reports.progress import item_title, plan_preview, plan_result, root_label
 from storage import progress as store
 
 EVERYTHING = "all"
@@ -72,8 +72,7 @@ async def _scope(context: BotContext, tree: OrgTree, code: str) -> Scope | None:
     except LookupError:
         return None
     if code == EVERYTHING:
-        label = tree.label(root) if root is not None else _("All agencies")
-        return Scope(EVERYTHING, root, label)
+        return Scope(EVERYTHING, root, root_label(tree, root))
     if not code.isdigit() or int(code) not in tree:
         return None
     org = tree.get(int(code))
