@@ -7,7 +7,7 @@ that was done costs nothing.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from storage.db import Database, to_db_time, utcnow
 
@@ -18,9 +18,9 @@ class JobRuns:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def claim(self, job: str, period: str) -> bool:
+    async def claim(self, job: str, period: str, now: datetime | None = None) -> bool:
         """True if this caller should run `job` for `period` now."""
-        now = utcnow()
+        now = now or utcnow()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO job_runs (job, period, started_at) VALUES (?, ?, ?)"

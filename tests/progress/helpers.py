@@ -7,14 +7,16 @@ Registrations and acknowledgements are written straight into their tables (schem
 from __future__ import annotations
 
 import asyncio
+import csv
+from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from emulator import EmuUser
+from emulator import BotMessage, EmuUser
 from storage.audit import AuditContext
 from storage.db import Database, to_db_time, utcnow
 from storage.outbox import OutboxRepository
-from tests.harness import BotHarness
+from tests.harness import SAMPLE_ROSTER, BotHarness
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 AGENCY = "Văn phòng Đoàn ĐBQH và HĐND tỉnh"
@@ -142,6 +144,21 @@ async def org_id(bot: BotHarness, name: str) -> int:
     return found[0]
 
 
+async def until(condition: Callable[[], Awaitable[bool]], what: str,
+                seconds: float = 5.0) -> None:
+    """Wait for something the bot does after its reply (polling the database)."""
+    for _ in range(int(seconds / 0.02)):
+        if await condition():
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"not within {seconds}s: {what}")
+
+
+async def reachable(bot: BotHarness, phone: str) -> bool:
+    link = await bot.services.links.for_person(await person_id(bot, phone))
+    return link is not None and link.unreachable_at is None
+
+
 async def settle(bot: BotHarness, seconds: float = 30.0) -> None:
     """Wait until the bot's sender has sent everything queued."""
     assert bot.services.sender is not None
@@ -151,3 +168,29 @@ async def settle(bot: BotHarness, seconds: float = 30.0) -> None:
     while await repo.pending_count():
         assert loop.time() < deadline, "the outbox did not drain"
         await asyncio.sleep(0.05)
+
+
+def roster_phones(agency: str, *, role: str | None = None) -> list[str]:
+    """Phones of the sample roster's people of one agency, in file order."""
+    with SAMPLE_ROSTER.open(encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    return [r["phone"] for r in rows
+            if r["agency"] == agency and (role is None or r["role"] == role)]
+
+
+async def remind_agency(bot: BotHarness, agency: str, what: str) -> BotMessage:
+    """The secretariat taps through /remind for one agency; returns the preview."""
+    chat = bot.secretariat_chat()
+    member = bot.user(9001, "Hằng")
+    await chat.send(member, "/remind")
+    await chat.expect("Chọn phạm vi")
+    await chat.tap(agency, by=member)
+    await chat.expect("Nhắc nhở về nội dung nào?")
+    await chat.tap(what, by=member)
+    return await chat.expect("Chưa thực hiện")
+
+
+async def confirm_reminders(bot: BotHarness) -> None:
+    chat = bot.secretariat_chat()
+    await chat.tap("Gửi nhắc nhở", by=bot.user(9001, "Hằng"))
+    await chat.expect("Đã gửi nhắc nhở tới")
