@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
-from domain.records import RegistrationRecord
+from domain.records import RegistrationRecord, RegistrationStatus
 from domain.registration import expand_implied
 from domain.rules import (
     COLLECTIVE_KINDS,
@@ -279,4 +279,34 @@ def _share_of_collectives(
                     legal_ref=quota.legal_ref,
                 )
             )
+    return warnings
+
+
+def subject_warnings(
+    ruleset: RuleSet,
+    tree: OrgTree | Iterable[OrgUnit],
+    registrations: Iterable[RegistrationRecord],
+    candidate: RegistrationRecord,
+) -> list[RuleWarning]:
+    """Bloc limits a collective's registration would exceed, for its review screen.
+
+    The candidate counts as confirmed in place of the subject's stored registration; only
+    limits the candidate takes part in are returned (a warning, never a block).
+    """
+    if candidate.subject_kind not in COLLECTIVE_KINDS:
+        return []
+    tree = as_tree(tree)
+    others = [
+        r for r in registrations
+        if not (r.subject_kind == candidate.subject_kind and r.org_id == candidate.org_id)
+    ]
+    mine = candidate.model_copy(update={"status": RegistrationStatus.CONFIRMED})
+    entries = counted_registrations(ruleset, tree, [], [*others, mine], year=candidate.year)
+    warnings: list[RuleWarning] = []
+    for quota in ruleset.quotas:
+        if isinstance(quota, MaxPerBloc):
+            warnings += [
+                w for w in _max_per_bloc(quota, tree, entries)
+                if candidate.org_id in w.params["holder_ids"]
+            ]
     return warnings

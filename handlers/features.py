@@ -7,7 +7,16 @@ from types import ModuleType
 from telegram.ext import Application
 
 from bot.schedule import PeriodicJob
-from handlers import fallback, help, identity, onboarding, progress, roster_upload, uploads
+from handlers import (
+    fallback,
+    help,
+    identity,
+    onboarding,
+    progress,
+    registration,
+    roster_upload,
+    uploads,
+)
 from handlers.commands import CommandSpec
 from handlers.context import COMMANDS_KEY
 
@@ -17,6 +26,7 @@ FEATURES: list[ModuleType] = [
     help,
     uploads,
     roster_upload,
+    registration,
     progress,
 ]
 

@@ -1,0 +1,164 @@
+"""What every registration handler needs: the subject, its window and rule set, who may act."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from html import escape
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest
+
+from domain.access import Actor, collective_subjects
+from domain.models import Role
+from domain.org import OrgTree
+from domain.registration import allowed_titles
+from domain.rules import RuleSet, SubjectKind, Title, load_ruleset
+from domain.subjects import Subject
+from domain.windows import RegistrationWindow, WindowState, relevant_window, windows_for
+from handlers.context import BotContext
+from handlers.onboarding import audit_context
+from locales import _, format_date
+from reports.registration_windows import window_dates
+from storage.audit import AuditContext
+from storage.registrations import RegistrationRepository
+
+
+def repo(context: BotContext) -> RegistrationRepository:
+    return RegistrationRepository(context.services.db)
+
+
+def who(update: Update, context: BotContext) -> AuditContext:
+    person = context.actor.person
+    return audit_context(update, person.id if person else None)
+
+
+def today(context: BotContext) -> date:
+    return context.services.now().date()
+
+
+@dataclass(frozen=True)
+class Scene:
+    """One subject as the handlers see it: where it sits and the window it registers in."""
+
+    tree: OrgTree
+    subject: Subject
+    name: str  # the person's name or the collective's name (plain text)
+    window: RegistrationWindow | None
+
+    @property
+    def ruleset(self) -> RuleSet:
+        assert self.window is not None
+        return load_ruleset(self.window.ruleset_id)
+
+    @property
+    def place(self) -> str:
+        """Unit – agency of a person, the agency of a unit, the bloc of an agency."""
+        tree = self.tree
+        if self.subject.is_person:
+            return tree.label(self.subject.org_id) if self.subject.org_id in tree else ""
+        org = tree.get(self.subject.org_id)
+        parent = tree.find(org.parent_id)
+        return parent.name if parent is not None else ""
+
+    def heading(self) -> str:
+        """HTML: "Cá nhân: <b>name</b> (place)" or the collective's equivalent."""
+        template = {
+            SubjectKind.PERSON: _("Individual: {name}"),
+            SubjectKind.UNIT: _("Unit: {name}"),
+            SubjectKind.AGENCY: _("Agency: {name}"),
+        }[self.subject.kind]
+        place = f" ({escape(self.place)})" if self.place else ""
+        return escape(template).format(name=f"<b>{escape(self.name)}</b>") + place
+
+
+async def scene_for(
+    context: BotContext, subject: Subject, *, year: int | None = None, tree: OrgTree | None = None
+) -> Scene:
+    """The subject with the window that applies to it (of `year`, or the relevant one today)."""
+    services = context.services
+    tree = tree or await services.orgs.tree()
+    windows = await repo(context).windows()
+    if year is None:
+        window = relevant_window(windows, tree, subject.org_id, today(context))
+    else:
+        window = next((w for w in windows_for(windows, tree, subject.org_id) if w.year == year),
+                      None)
+    if subject.person_id is not None:
+        actor = context.actor.person
+        person = actor if actor and actor.id == subject.person_id else \
+            await services.people.get(subject.person_id)
+        name = person.full_name if person else "?"
+    else:
+        name = tree.get(subject.org_id).name if subject.org_id in tree else "?"
+    return Scene(tree, subject, name, window)
+
+
+def may_act(actor: Actor, tree: OrgTree, subject: Subject) -> bool:
+    """A person registers for themself; heads for the collectives they head (re-checked on
+    every update from the database, never from callback data)."""
+    if actor.person is None:
+        return False
+    if subject.is_person:
+        return subject.person_id == actor.person.id
+    return subject.org_id in collective_subjects(actor, tree)
+
+
+def allowed(ruleset: RuleSet, actor: Actor, subject: Subject) -> list[Title]:
+    """The titles the actor may tick for the subject, in catalog order."""
+    assert actor.person is not None
+    if subject.is_person:
+        role = actor.person.role
+    elif subject.kind == SubjectKind.UNIT and subject.org_id in actor.headed_org_ids:
+        role = Role.UNIT_HEAD  # an agency head who also heads a unit registers it as its head
+    else:
+        role = actor.person.role
+    return allowed_titles(
+        ruleset, subject.kind, role,
+        subject_is_self=subject.is_person,
+        subject_is_own_unit=subject.kind == SubjectKind.UNIT,
+        subject_is_own_agency=subject.kind == SubjectKind.AGENCY,
+    )
+
+
+def window_problem(scene: Scene, day: date) -> str | None:
+    """Why the subject cannot register today, with the window's dates; None when it can."""
+    window = scene.window
+    if window is None:
+        return _("Registration is not open for {name}. The emulation and commendation office "
+                 "opens it each year with a deadline.").format(name=scene.name)
+    state = window.state(day)
+    if state == WindowState.OPEN:
+        return None
+    if state == WindowState.NOT_YET_OPEN:
+        return _("The registration of {year} is not open yet: it runs {dates}.").format(
+            year=window.year, dates=window_dates(window))
+    return _("The registration of {year} closed on {deadline} (it ran {dates}). Ask the "
+             "emulation and commendation office if the deadline can be extended.").format(
+        year=window.year, deadline=format_date(window.deadline), dates=window_dates(window))
+
+
+async def send(update: Update, context: BotContext, text: str,
+               markup: InlineKeyboardMarkup | None = None) -> None:
+    """A new message in the chat of the update (commands and buttons alike)."""
+    chat = update.effective_chat
+    if chat is None:
+        return
+    await context.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML,
+                                   reply_markup=markup, disable_web_page_preview=True)
+
+
+async def close_buttons(update: Update, text: str | None = None) -> None:
+    """Take the buttons off the message that was tapped (optionally replacing its text)."""
+    query = update.callback_query
+    if query is None or query.message is None:
+        return
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(None)
+        else:
+            await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=None)
+    except BadRequest:
+        pass  # already without buttons, or too old to edit: nothing to tidy
+
