@@ -8,6 +8,7 @@ from telegram.ext import Application
 
 from bot.schedule import PeriodicJob
 from handlers import (
+    campaigns,
     fallback,
     help,
     identity,
@@ -27,6 +28,7 @@ FEATURES: list[ModuleType] = [
     uploads,
     roster_upload,
     registration,
+    campaigns,
     progress,
 ]
 
