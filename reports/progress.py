@@ -62,7 +62,8 @@ def deadline_text(deadline: date, today: date) -> str:
     if left == 0:
         return _("deadline {date} (today is the last day)").format(date=when)
     if left < 0:
-        return _("deadline {date} (passed)").format(date=when)
+        return ngettext("deadline {date} ({n} day overdue)", "deadline {date} ({n} days overdue)",
+                        -left).format(date=when, n=-left)
     return ngettext("deadline {date} ({n} day left)", "deadline {date} ({n} days left)",
                     left).format(date=when, n=left)
 

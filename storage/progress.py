@@ -44,10 +44,14 @@ def _json(values: Iterable[object]) -> str:
 
 
 async def open_windows(db: Database, today: date) -> list[Window]:
-    """Registration windows open today (opened, deadline not passed, not closed)."""
+    """Registration windows open today: opened, deadline (inclusive) not passed.
+
+    As domain.windows.RegistrationWindow.is_open: `closed_at` (the final summary was posted)
+    does not close registration, the deadline does.
+    """
     rows = await db.fetchall(
         "SELECT id, year, scope_org_id, opens_on, deadline FROM registration_windows"
-        " WHERE closed_at IS NULL AND opens_on <= ? AND deadline >= ? ORDER BY year, id",
+        " WHERE opens_on <= ? AND deadline >= ? ORDER BY year, id",
         (today.isoformat(), today.isoformat()),
     )
     return [Window(id=r["id"], year=r["year"], scope_org_id=r["scope_org_id"],
@@ -56,10 +60,11 @@ async def open_windows(db: Database, today: date) -> list[Window]:
 
 
 async def open_campaigns(db: Database, today: date) -> list[Campaign]:
-    """Launched campaigns whose acknowledgement deadline has not passed."""
+    """Launched campaigns not over yet: people may still commit, late after the deadline."""
     rows = await db.fetchall(
         "SELECT id, code, name, scope_org_id, ack_deadline, period_start, period_end"
-        " FROM campaigns WHERE status = 'launched' AND ack_deadline >= ? ORDER BY ack_deadline, id",
+        " FROM campaigns WHERE status = 'launched' AND period_end >= ?"
+        " ORDER BY ack_deadline, id",
         (today.isoformat(),),
     )
     return [Campaign(id=r["id"], code=r["code"], name=r["name"], scope_org_id=r["scope_org_id"],

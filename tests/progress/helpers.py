@@ -1,7 +1,8 @@
 """Progress test helpers: people of one agency of the sample roster, and the data they act on.
 
-Registrations and acknowledgements are written straight into their tables (schemas 0002 and
-0003), as the registration and campaign features store them.
+Windows, registrations, campaigns and commitments go through the registration and campaign
+features' own APIs (window opening, the bulk import, campaign files and launch); stories that
+matter also register and commit through the bot itself.
 """
 
 from __future__ import annotations
@@ -10,12 +11,18 @@ import asyncio
 import csv
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
+from textwrap import dedent
 from zoneinfo import ZoneInfo
 
+from domain.registration_import import parse_registration_file
 from emulator import BotMessage, EmuUser
+from handlers.campaigns.service import launch, load_file
 from storage.audit import AuditContext
-from storage.db import Database, to_db_time, utcnow
+from storage.campaigns import AckResult, CampaignRepository
+from storage.db import Database
 from storage.outbox import OutboxRepository
+from storage.registration_import import apply_import
+from storage.registrations import RegistrationRepository
 from tests.harness import SAMPLE_ROSTER, BotHarness
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -75,66 +82,91 @@ async def person_id(bot: BotHarness, phone: str) -> int:
 
 async def open_window(db: Database, year: int, opens_on: date, deadline: date,
                       scope_org_id: int | None = None) -> int:
-    now = to_db_time(utcnow())
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO registration_windows (year, scope_org_id, opens_on, deadline, ruleset_id,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, 'nd152-2025', ?, ?)",
-            (year, scope_org_id, opens_on.isoformat(), deadline.isoformat(), now, now),
-        )
-        return int(cursor.lastrowid or 0)
+    """A registration window, opened as the secretariat opens it (/dotdangky)."""
+    window = await RegistrationRepository(db).open_window(
+        year, scope_org_id, opens_on, deadline, AuditContext.cli())
+    return window.id
 
 
-async def register(bot: BotHarness, phone: str, year: int = 2024) -> None:
-    """A confirmed individual registration (LDTT), as the registration feature stores it."""
+async def _import(bot: BotHarness, rows: list[str]) -> None:
+    """Registrations through the bulk import (`thidua registrations import`)."""
+    content = ("year,agency,unit,full_name,phone,title\n" + "\n".join(rows) + "\n").encode()
+    file = parse_registration_file(content, "dang-ky.csv")
+    assert file.ok, file.problems
+    plan = await apply_import(bot.db, file, AuditContext.cli())
+    assert plan.ok and plan.has_changes
+
+
+async def _row_of(bot: BotHarness, phone: str) -> tuple[str, str, str]:
     person = await bot.services.people.by_phone(phone)
     assert person is not None
-    now = to_db_time(utcnow())
-    async with bot.db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO registrations (year, subject_kind, person_id, org_id, status, reference,"
-            " created_at, updated_at, confirmed_at) VALUES (?, 'person', ?, ?, 'confirmed', ?,"
-            " ?, ?, ?)",
-            (year, person.id, person.org_id, f"{year}-{person.id:06d}", now, now, now),
-        )
-        await conn.execute(
-            "INSERT INTO registration_titles (registration_id, title) VALUES (?, 'LDTT')",
-            (cursor.lastrowid,),
-        )
+    tree = await bot.services.orgs.tree()
+    agency = tree.agency_of(person.org_id)
+    assert agency is not None
+    unit = "" if person.org_id == agency.id else tree.get(person.org_id).name
+    return agency.name, unit, person.full_name
 
 
-async def register_collective(bot: BotHarness, org_id: int, year: int = 2024) -> None:
-    now = to_db_time(utcnow())
-    await bot.db.execute(
-        "INSERT INTO registrations (year, subject_kind, org_id, status, reference, created_at,"
-        " updated_at, confirmed_at) VALUES (?, 'unit', ?, 'confirmed', ?, ?, ?, ?)",
-        (year, org_id, f"{year}-U{org_id:05d}", now, now, now),
-    )
+def _csv(*values: object) -> str:
+    return ",".join(f'"{v}"' if "," in str(v) else str(v) for v in values)
 
 
-async def launch_campaign(db: Database, code: str, name: str, ack_deadline: date,
-                          scope_org_id: int | None = None, *, start: date | None = None,
-                          end: date | None = None) -> int:
-    now = to_db_time(utcnow())
+async def register(bot: BotHarness, *phones: str, year: int = 2024) -> None:
+    """Confirmed individual registrations (Lao động tiên tiến), imported."""
+    rows = []
+    for phone in phones:
+        agency, unit, name = await _row_of(bot, phone)
+        rows.append(_csv(year, agency, unit, name, phone, "LDTT"))
+    await _import(bot, rows)
+
+
+async def register_collective(bot: BotHarness, agency: str, unit: str,
+                              year: int = 2024) -> None:
+    """A unit's collective registration (Tập thể lao động tiên tiến), imported."""
+    await _import(bot, [_csv(year, agency, unit, "", "", "TTLDTT")])
+
+
+def campaign_file(code: str, name: str, scope: str, start: date, end: date,
+                  deadline: date) -> bytes:
+    return dedent(f"""\
+        code: {code}
+        name: {name}
+        issuer: Văn phòng Đoàn ĐBQH và HĐND tỉnh
+        scope: {scope}
+        period:
+          start: {start.isoformat()}
+          end: {end.isoformat()}
+        ack_deadline: {deadline.isoformat()}
+        sections:
+          - title: Chỉ tiêu thi đua cụ thể
+            targets:
+              - text: 100% công chức cam kết thực hiện phong trào.
+                measure: acknowledgement_rate
+        """).encode()
+
+
+async def launch_campaign(bot: BotHarness, code: str, name: str, ack_deadline: date,
+                          scope: str = "Văn phòng Đoàn ĐBQH và HĐND tỉnh", *,
+                          start: date | None = None, end: date | None = None) -> int:
+    """A campaign loaded from its file and launched, as the secretariat does (/phongtrao)."""
     start = start or date(ack_deadline.year, 1, 1)
     end = end or date(ack_deadline.year, 3, 31)
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO campaigns (code, name, issuer, scope_org_id, period_start, period_end,"
-            " ack_deadline, document, source, status, launched_at, created_at, updated_at)"
-            " VALUES (?, ?, 'Văn phòng', ?, ?, ?, ?, '{}', '', 'launched', ?, ?, ?)",
-            (code, name, scope_org_id, start.isoformat(), end.isoformat(),
-             ack_deadline.isoformat(), now, now, now),
-        )
-        return int(cursor.lastrowid or 0)
+    content = campaign_file(code, name, scope, start, end, ack_deadline)
+    check, campaign_id = await load_file(bot.services, content, f"{code}.yaml",
+                                         AuditContext.cli())
+    assert campaign_id is not None, check.problems
+    campaign = await CampaignRepository(bot.db).get(campaign_id)
+    assert campaign is not None
+    assert await launch(bot.services, campaign, AuditContext.cli()) is not None
+    return campaign_id
 
 
 async def acknowledge(bot: BotHarness, campaign_id: int, phone: str) -> None:
-    await bot.db.execute(
-        "INSERT INTO acknowledgements (campaign_id, person_id, at, channel)"
-        " VALUES (?, ?, ?, 'telegram')",
-        (campaign_id, await person_id(bot, phone), to_db_time(utcnow())),
-    )
+    """A commitment as the campaign feature records it (the reader's button does the same)."""
+    result = await CampaignRepository(bot.db).acknowledge(
+        campaign_id, await person_id(bot, phone), "telegram", AuditContext.cli(),
+        bot.services.now(), late=False)
+    assert result == AckResult.RECORDED
 
 
 async def org_id(bot: BotHarness, name: str) -> int:

@@ -62,7 +62,7 @@ async def test_digest_now_sends_this_weeks_digest_once(bot: BotHarness, today: d
 async def test_remind_an_agency_from_the_command_line(bot: BotHarness, today: date,
                                                       capsys: pytest.CaptureFixture[str]):
     await open_window(bot.db, today.year, today - timedelta(days=5), today + timedelta(days=25))
-    await launch_campaign(bot.db, "vpdbqh-q", "Phong trào thi đua đợt I", today + timedelta(days=9),
+    await launch_campaign(bot, "vpdbqh-q", "Phong trào thi đua đợt I", today + timedelta(days=9),
                           start=today - timedelta(days=5), end=today + timedelta(days=60))
     await register(bot, KHANH, year=today.year)
     anh, khanh, lan = [await link(bot, p) for p in (ANH, KHANH, LAN)]

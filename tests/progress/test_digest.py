@@ -32,8 +32,9 @@ ALL_NAMES = {**QH_STAFF, **HDND_STAFF}
 
 
 async def test_each_head_gets_exactly_their_units_figures(bot: BotHarness):
+    freeze(bot, MONDAY)
     await open_window(bot.db, 2024, date(2024, 1, 2), date(2024, 3, 31))
-    campaign = await launch_campaign(bot.db, "vpdbqh-2024-q1",
+    campaign = await launch_campaign(bot, "vpdbqh-2024-q1",
                                      "Phong trào thi đua Quý I năm 2024", date(2024, 3, 15))
     for phone in ("0979159337", "0935722539"):  # Nga and Khánh registered
         await register(bot, phone)

@@ -31,8 +31,9 @@ LAN = "0979221291"  # Lò Ngọc Lan, Phòng Công tác HĐND
 
 async def _unit_with_a_campaign(bot: BotHarness) -> int:
     """Phòng Công tác Quốc hội on 11/03/2024: Nga has done everything, Khánh has registered."""
+    freeze(bot, MONDAY)
     await open_window(bot.db, 2024, date(2024, 1, 2), date(2024, 3, 31))
-    campaign = await launch_campaign(bot.db, "vpdbqh-2024-q1",
+    campaign = await launch_campaign(bot, "vpdbqh-2024-q1",
                                      "Phong trào thi đua Quý I năm 2024", date(2024, 3, 15))
     await register(bot, NGA)
     await acknowledge(bot, campaign, NGA)
@@ -118,7 +119,7 @@ async def test_a_head_is_reminded_of_the_unit_collective_registration(bot: BotHa
     await open_window(bot.db, 2024, date(2024, 1, 2), date(2024, 3, 31))
     await register(bot, QH_HEAD)
     await register(bot, HDND_HEAD)
-    await register_collective(bot, await org_id(bot, "Phòng Công tác HĐND"))
+    await register_collective(bot, AGENCY, "Phòng Công tác HĐND")
     thao = await link(bot, QH_HEAD)
     phuong = await link(bot, HDND_HEAD)
     freeze(bot, MONDAY)
@@ -211,7 +212,8 @@ async def test_only_the_secretariat_can_remind_a_scope(bot: BotHarness):
 
 async def test_automatic_reminders_a_few_days_before_the_deadline(bot: BotHarness):
     deadline = date(2024, 3, 15)
-    await launch_campaign(bot.db, "vpdbqh-2024-q1", "Phong trào thi đua Quý I năm 2024",
+    freeze(bot, at(deadline - timedelta(days=4)))
+    await launch_campaign(bot, "vpdbqh-2024-q1", "Phong trào thi đua Quý I năm 2024",
                           deadline)
     anh = await link(bot, ANH)
     thao = await link(bot, QH_HEAD)
