@@ -8,10 +8,10 @@ off per call since PTB reads it as "use the default"), whereas here a 429 is rec
 row (`not_before`) and pauses all sending for Telegram's delay. 5xx and timeouts back off,
 403 marks the person unreachable (they blocked the bot).
 
-Nothing is lost or sent twice across a restart: a row is leased to one sender, the lease is
-renewed just before the send, the outcome is written right after it, and a sender that stops
-(SIGTERM) finishes the message in flight and hands back the rest of its batch. Only a hard
-kill between a send and its write can repeat that one message, once the lease expires.
+Nothing is lost or sent twice across a restart: a row is leased to one sender (renewed before
+a send that starts late), the outcome is written right after the send, and a sender that
+stops (SIGTERM) finishes the sends in flight and hands back the rest of its batch. Only a
+hard kill between a send and its write can repeat those messages, once their lease expires.
 """
 
 from __future__ import annotations
@@ -39,12 +39,16 @@ from telegram.request import HTTPXRequest
 
 from storage.db import Database, utcnow
 from storage.links import LinkRepository
-from storage.outbox import OutboxMessage, OutboxRepository
+from storage.outbox import LEASE, OutboxMessage, OutboxRepository
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
 PRIVATE_CHAT_INTERVAL = 1.0  # seconds between two messages to one person
 GROUP_LIMIT, GROUP_PERIOD = 20, 60.0  # messages per group in any minute
+CONCURRENCY = 8  # sends in flight at once
+# A send takes at most ~45 s (connect + write + read timeouts): a send started later than
+# this after the claim renews its lease first.
+RENEW_AFTER = LEASE.total_seconds() - 50
 
 
 def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
@@ -66,8 +70,8 @@ def _seconds(value: float | timedelta) -> float:
 
 def outbox_bot(token: str, base_url: str, base_file_url: str) -> Bot:
     """A Bot for the sender alone: no rate limiter, its own connection pool."""
-    request = HTTPXRequest(connection_pool_size=4, connect_timeout=10, read_timeout=15,
-                           write_timeout=20, pool_timeout=5)
+    request = HTTPXRequest(connection_pool_size=CONCURRENCY, connect_timeout=10,
+                           read_timeout=15, write_timeout=20, pool_timeout=5)
     return Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
 
 
@@ -113,7 +117,8 @@ class Pacer:
 
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
-                 idle_poll: float = 2.0, per_second: float = 25.0) -> None:
+                 idle_poll: float = 2.0, per_second: float = 25.0,
+                 concurrency: int = CONCURRENCY) -> None:
         self.bot = bot
         self.repo = OutboxRepository(db)
         self.links = LinkRepository(db)
@@ -125,6 +130,8 @@ class OutboxSender:
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._deferred_wait: float | None = None  # a chat in the last batch had to wait
+        self._throttled = False  # a 429 in this batch: start nothing more
+        self._slots = asyncio.Semaphore(concurrency)
 
     @property
     def _stopping(self) -> bool:
@@ -170,36 +177,56 @@ class OutboxSender:
                     await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
 
     async def drain_once(self) -> int:
-        """Send one leased batch; returns how many messages were handled."""
+        """Send one leased batch; returns how many messages were handled.
+
+        Sends overlap (up to `concurrency` in flight, started at the paced rate), so the
+        throughput does not depend on Telegram's round trip. A batch holds at most one
+        message per chat, so overlapping sends never reorder a chat's messages.
+        """
         self._deferred_wait = None
+        self._throttled = False
         if not await self._sleep(self.pacer.global_wait()):  # after a 429, before leasing
             return 0
         batch = await self.repo.claim(self.batch_size, self.owner)
+        leased_at = time.monotonic()
         unsent = {m.id for m in batch}
-        handled = 0
+        sending: list[asyncio.Task[None]] = []
         try:
             for message in batch:
-                if self._stopping:
+                if self._stopping or self._throttled:
                     break
                 wait = self.pacer.chat_wait(message.chat_id)
                 if wait > 0:  # this chat had a message a moment ago: it goes in a later batch
                     self._deferred_wait = min(wait, self._deferred_wait or wait)
                     continue
-                if not await self._sleep(self.pacer.global_wait()):
+                if not await self._sleep(self.pacer.global_wait()) or self._throttled:
                     break
+                await self._slots.acquire()
                 unsent.discard(message.id)
-                if not await self.repo.renew(message.id, self.owner):
-                    continue  # the lease ran out and another sender may hold it now
-                pause = await self._send(message)
                 self.pacer.sent(message.chat_id)
-                handled += 1
-                if pause:
-                    self.pacer.pause(pause)
-                    break
+                renew = time.monotonic() - leased_at > RENEW_AFTER
+                sending.append(asyncio.create_task(self._deliver(message, renew)))
         finally:
+            if sending:
+                await asyncio.gather(*sending, return_exceptions=True)
             if unsent:
                 await self.repo.release(unsent, self.owner)
-        return handled
+        return len(sending)
+
+    async def _deliver(self, message: OutboxMessage, renew: bool) -> None:
+        try:
+            # The claim's lease covers a send started soon after it; later ones renew it
+            # first, and skip the message if another sender has taken it meanwhile.
+            if renew and not await self.repo.renew(message.id, self.owner):
+                return
+            pause = await self._send(message)
+            if pause:
+                self.pacer.pause(pause)
+                self._throttled = True
+        except Exception:
+            log.exception("outbox message %s: unexpected error", message.id)
+        finally:
+            self._slots.release()
 
     async def drain(self, limit_seconds: float = 60.0) -> bool:
         """Send until nothing is pending (CLI commands and tests); False if time ran out."""
