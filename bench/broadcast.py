@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -51,10 +52,21 @@ async def _prepare(folder: Path, **settings: object) -> tuple[BotHarness, int]:
     return bot, len(people)
 
 
+async def _poll(condition: Callable[[], Awaitable[bool]], step: float) -> None:
+    for _ in range(int(600 / step)):
+        if await condition():
+            return
+        await asyncio.sleep(step)
+    raise TimeoutError
+
+
 async def _wait_sent(bot: BotHarness) -> None:
     repo = OutboxRepository(bot.db)
-    while await repo.pending_count():
-        await asyncio.sleep(0.02)
+
+    async def done() -> bool:
+        return await repo.pending_count() == 0
+
+    await _poll(done, 0.02)
 
 
 def _delivery(bot: BotHarness, count: int) -> tuple[int, int]:
@@ -77,8 +89,10 @@ async def scenario(name: str, *, flood: dict | None = None, faults: int = 0,
                          AuditContext.cli(), "all")
             note = ""
             if restart_after is not None:
-                while sum(bot.emu.stats.delivered.values()) < restart_after:
-                    await asyncio.sleep(0.005)
+                async def halfway() -> bool:
+                    return sum(bot.emu.stats.delivered.values()) >= restart_after
+
+                await _poll(halfway, 0.005)
                 before = sum(bot.emu.stats.delivered.values())
                 await bot.restart()
                 note = f"restarted after {before} delivered"
