@@ -199,3 +199,17 @@ async def _until_unreachable(bot: BotHarness, phone: str) -> None:
             return
         await asyncio.sleep(0.02)
     raise AssertionError(f"{phone} was not marked unreachable")
+
+
+async def test_a_large_agencys_digest_stays_one_message(bot: BotHarness):
+    await open_window(bot.db, 2024, date(2024, 1, 2), date(2024, 3, 31))
+    dung = await link(bot, "0931723003")  # Đinh Hữu Dũng, Giám đốc Sở Nội vụ (72 people)
+    freeze(bot, MONDAY)
+    await bot.services.scheduler.tick(MONDAY)
+    digest = await dung.expect("Tiến độ thi đua")
+    assert "Sở Nội vụ" in digest.plain and "0/72 (0%)" in digest.plain
+    assert len(digest.text) <= 4096
+    assert "Trần Thanh Yến" in digest.plain  # 72 names still fit: nobody left out
+    await dung.send("/help")
+    help_text = await dung.expect("/help")
+    assert "/progress" in help_text.plain and "/remind" not in help_text.plain
