@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
@@ -34,7 +34,8 @@ from domain.progress import (
 from locales import N_, _, format_date, format_percent, ngettext
 
 MAX_MESSAGE = 4096
-NAME_LIMITS: tuple[int | None, ...] = (None, 40, 20, 10, 5, 2, 0)
+NAME_LIMITS: tuple[int | None, ...] = (None, 40, 20, 10, 5, 2, 0)  # a head reads every name
+SHORT_LIMITS: tuple[int | None, ...] = (30, 20, 10, 5, 2, 0)  # previews and results
 
 REACH_LABELS = {
     Reach.BLOCKED: N_("blocked the bot"),
@@ -209,7 +210,8 @@ def render_digest(period: str, views: Sequence[ScopeView], tree: OrgTree, today:
                   secretariat: bool = False, remind_hint: bool = True,
                   reader: int | None = None) -> str:
     """The weekly digest (or /progress): one block per scope, within one message."""
-    for limit in NAME_LIMITS:
+
+    def build(limit: int | None) -> str:
         lines = ["📊 <b>" + escape(_("Emulation progress – {week}").format(
             week=week_label(period))) + "</b>"]
         for view in views:
@@ -219,10 +221,24 @@ def render_digest(period: str, views: Sequence[ScopeView], tree: OrgTree, today:
             lines.append("")
             lines.append("<i>" + escape(_("Tap “Remind” to send a reminder to the people who "
                                           "have not acted yet.")) + "</i>")
-        text = "\n".join(lines)
-        if len(text) <= MAX_MESSAGE:
+        return "\n".join(lines)
+
+    return fitted(build)
+
+
+def fitted(build: Callable[[int | None], str], reserve: int = 0,
+           limits: Sequence[int | None] = NAME_LIMITS) -> str:
+    """The fullest rendering that fits one message (`reserve`: characters added after it).
+
+    Name lists shrink first; should even that not do (hundreds of units), the text is sent
+    plain and cut, never cut inside an HTML tag.
+    """
+    text = ""
+    for limit in limits:
+        text = build(limit)
+        if len(text) + reserve <= MAX_MESSAGE:
             return text
-    return text[: MAX_MESSAGE - 1] + "…"
+    return escape(as_plain(text)[: MAX_MESSAGE - reserve - 1], quote=False) + "…"
 
 
 def nothing_open_text() -> str:
@@ -275,9 +291,17 @@ def what_text(items: Sequence[Item], today: date) -> str:
     return "; ".join(f"{item_title(i)} – {deadline_text(i.deadline, today)}" for i in items)
 
 
-def plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree,
-                 limit: int | None = 20) -> str:
-    """What a reminder would do, for the secretariat to confirm."""
+def plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree, *,
+                 fit: bool = True, reserve: int = 0) -> str:
+    """What a reminder would do, for the secretariat to confirm (`fit`: in one message)."""
+    if fit:
+        return fitted(lambda n: _plan_preview(plan, scope, today, tree, n), reserve,
+                      SHORT_LIMITS)
+    return _plan_preview(plan, scope, today, tree, None)
+
+
+def _plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree,
+                  limit: int | None) -> str:
     lines = [
         "🔔 <b>" + escape(_("Reminder")) + "</b>",
         escape(_("Scope: {scope}").format(scope=scope)),
@@ -300,8 +324,14 @@ def plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree,
     return "\n".join(lines)
 
 
-def plan_result(plan: ReminderPlan, queued: int, limit: int | None = 30) -> str:
+def plan_result(plan: ReminderPlan, queued: int, *, fit: bool = True) -> str:
     """What a head or the secretariat is told once reminders are queued."""
+    if fit:
+        return fitted(lambda n: _plan_result(plan, queued, n), limits=SHORT_LIMITS)
+    return _plan_result(plan, queued, None)
+
+
+def _plan_result(plan: ReminderPlan, queued: int, limit: int | None) -> str:
     if not plan.missing_count:
         return "✅ " + escape(_("Everybody has done it: nobody to remind."))
     lines = []

@@ -126,7 +126,7 @@ async def remind_command(args: argparse.Namespace, settings: Settings) -> int:
             print(nothing_open_text())
             return 0
         fresh, reminder_plan, contacts = await plan(services, [root], keys, today)
-        print(as_plain(plan_preview(reminder_plan, scope_label, today, tree, limit=None)))
+        print(as_plain(plan_preview(reminder_plan, scope_label, today, tree, fit=False)))
         if args.dry_run:
             print(_("Dry run: nothing was sent."))
             return 0
@@ -134,7 +134,7 @@ async def remind_command(args: argparse.Namespace, settings: Settings) -> int:
             settings.token  # noqa: B018 - fail before queuing when the token is missing
         outcome = await queue_reminders(services, fresh, reminder_plan, contacts, today,
                                         Trigger("secretariat"), AuditContext.cli(), scope_code)
-        print(as_plain(plan_result(outcome.plan, outcome.queued, limit=None)))
+        print(as_plain(plan_result(outcome.plan, outcome.queued, fit=False)))
         if not outcome.queued:
             return 0
         complete = await drain_outbox(settings, services)

@@ -177,9 +177,9 @@ async def _preview(update: Update, context: BotContext, board: Board, scope: Sco
             callback_data=f"rmd:go:{scope.code}:{what}:{today:%Y%m%d}")])
     rows.append([InlineKeyboardButton(_("« Back"), callback_data=f"rmd:s:{scope.code}"),
                  *_cancel_row()])
-    text = plan_preview(reminder_plan, scope.label, today, board.tree)
-    if reminder_plan.send:
-        text += "\n\n" + _("Send the reminders?")
+    question = "\n\n" + _("Send the reminders?") if reminder_plan.send else ""
+    text = plan_preview(reminder_plan, scope.label, today, board.tree,
+                        reserve=len(question)) + question
     await _edit(update, text, rows)
 
 

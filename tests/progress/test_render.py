@@ -15,7 +15,13 @@ from domain.progress import (
     scope_view,
 )
 from locales import use_locale
-from reports.progress import reminder_buttons, reminder_text, render_digest
+from reports.progress import (
+    plan_preview,
+    plan_result,
+    reminder_buttons,
+    reminder_text,
+    render_digest,
+)
 
 TREE = OrgTree([
     OrgUnit(id=1, parent_id=None, kind=OrgKind.AGENCY, name="Sở <Lớn> & Đông người"),
@@ -62,3 +68,17 @@ def test_a_reminder_names_what_is_missing_and_escapes_names():
     assert "Emulation registration 2024 – deadline Mar 31, 2024 (today is the last day)" in text
     assert "Automatic reminder" in text
     assert buttons == [[("📝 Register titles", "open:register")]]
+
+
+def test_previews_and_results_fit_one_message_for_a_whole_province():
+    people = _people(3000)
+    board = _board(people)
+    plan = plan_reminders(board, [None], None, set())
+    with use_locale("vi"):
+        preview = plan_preview(plan, "Tỉnh", date(2024, 3, 11), TREE, reserve=40)
+        result = plan_result(plan, len(plan.send))
+        everything = plan_preview(plan, "Tỉnh", date(2024, 3, 11), TREE, fit=False)
+    assert len(preview) + 40 <= 4096 and len(result) <= 4096
+    assert "Chưa thực hiện: 3000 người" in preview
+    assert "sẽ nhắc nhở: 1500 người" in preview
+    assert "Nguyễn Thị Phương Thảo 3000" in everything  # the command line lists everyone
