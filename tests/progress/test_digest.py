@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from storage.outbox import OutboxRepository
 from tests.harness import BotHarness
@@ -213,3 +214,22 @@ async def test_a_large_agencys_digest_stays_one_message(bot: BotHarness):
     await dung.send("/help")
     help_text = await dung.expect("/help")
     assert "/progress" in help_text.plain and "/remind" not in help_text.plain
+
+
+async def test_the_digest_day_and_time_come_from_the_settings(tmp_path: Path):
+    bot = BotHarness(tmp_path, digest_weekday=5, digest_time=time(16, 30))
+    await bot.start()
+    try:
+        await bot.import_roster()
+        await open_window(bot.db, 2024, date(2024, 1, 2), date(2024, 3, 31))
+        thao = await link(bot, QH_HEAD)
+        friday = datetime(2024, 3, 15, 16, 29, tzinfo=MONDAY.tzinfo)
+        freeze(bot, friday)
+        assert "weekly-digest" not in dict(await bot.services.scheduler.tick(MONDAY))
+        assert "weekly-digest" not in dict(await bot.services.scheduler.tick(friday))
+        late = friday + timedelta(minutes=1)
+        assert ("weekly-digest", "2024-W11") in await bot.services.scheduler.tick(late)
+        digest = await thao.expect("tuần 11/2024")
+        assert "Hạn 31/03/2024 (còn 16 ngày)" in digest.plain
+    finally:
+        await bot.close()
