@@ -514,9 +514,12 @@ def paragraphs(lines: Iterable[str]) -> list[Paragraph]:
     return result
 
 
+_NUMBERING = re.compile(r"^(?:[*\s]+|(?:[ivx]+|\d+)[.)]\s*)*")
+
+
 def _is_targets_title(title: str) -> bool:
-    key = fold_key(title).lstrip("*#0123456789ivx.) ")
-    return key.startswith(("chi tieu", "targets"))
+    """"Chỉ tiêu thi đua cụ thể", "IV. Chỉ tiêu", "* Chỉ tiêu…", "Targets" hold the targets."""
+    return _NUMBERING.sub("", fold_key(title)).startswith(("chi tieu", "targets"))
 
 
 def _goal(value: Any) -> float | None:

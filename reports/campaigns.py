@@ -189,11 +189,17 @@ def ack_status(campaign: Campaign, acknowledged_at: datetime | None, today: date
 
 
 def closed_refusal(campaign: Campaign) -> str:
-    """Plain text (a button alert): why an acknowledgement is no longer taken."""
+    """Plain text (a button alert, ≤ 200 characters): why commitments are no longer taken."""
     return _(
         "“{name}” ended on {end} (period {period}); commitments are closed."
     ).format(name=_short(campaign.name), end=format_date(campaign.closed_on()),
              period=period_text(campaign))
+
+
+def over_refusal(campaign: Campaign) -> str:
+    """Plain text (a button alert, ≤ 200 characters): why it can no longer be launched."""
+    return _("“{name}” ended on {date}: it can no longer be launched.").format(
+        name=_short(campaign.name), date=format_date(campaign.closed_on()))
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -13,11 +13,12 @@ from bot.services import Services
 from bot.settings import Settings
 from domain.campaigns import Campaign, CampaignStatus
 from handlers.campaigns import service
-from locales import _, format_date, ngettext
+from locales import _, ngettext
 from reports.campaigns import (
     campaign_list_text,
     describe_problems,
     load_preview,
+    over_refusal,
     plain,
     progress_text,
 )
@@ -100,8 +101,7 @@ async def launch_campaign(args: argparse.Namespace, settings: Settings) -> int:
         plan = await service.plan_launch(services, campaign)
         queued = await service.launch(services, campaign, AuditContext.cli())
         if queued is None:
-            return fail(_("“{name}” ended on {date}: it can no longer be launched.").format(
-                name=campaign.name, date=format_date(campaign.closed_on())))
+            return fail(over_refusal(campaign))
         print(ngettext("“{name}” is launched: {n} message is queued; the running bot sends it.",
                        "“{name}” is launched: {n} messages are queued; the running bot sends "
                        "them.", queued).format(name=campaign.name, n=queued))

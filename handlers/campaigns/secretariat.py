@@ -28,11 +28,12 @@ from handlers.campaigns.reader import edit
 from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.onboarding import audit_context
-from locales import _, format_date, ngettext
+from locales import _, ngettext
 from reports.campaigns import (
     campaign_list_text,
     campaign_page,
     chunks,
+    over_refusal,
     progress_text,
 )
 from storage.campaign_progress import campaign_progress
@@ -135,17 +136,12 @@ async def on_button(update: Update, context: BotContext) -> None:
         await _expired(query)
 
 
-def _over_text(campaign: Campaign) -> str:
-    return _("“{name}” ended on {date}: it can no longer be launched.").format(
-        name=campaign.name, date=format_date(campaign.closed_on()))
-
-
 async def _ask(query: CallbackQuery, context: BotContext, campaign: Campaign) -> None:
     assert query.message is not None
     chat_id = query.message.chat.id
     plan = await service.plan_launch(context.services, campaign)
     if not plan.can_launch:
-        await query.answer(_over_text(campaign), show_alert=True)
+        await query.answer(over_refusal(campaign), show_alert=True)
         return
     await query.answer()
     lines = ["<b>" + escape(_("Launch “{name}”?").format(name=campaign.name), quote=False)
@@ -179,8 +175,8 @@ async def _launch(update: Update, context: BotContext, campaign: Campaign) -> No
     who = audit_context(update, context.actor.person.id if context.actor.person else None)
     queued = await service.launch(context.services, campaign, who)
     if queued is None:
-        await query.answer(_over_text(campaign), show_alert=True)
-        await edit(query, escape(_over_text(campaign)), [])
+        await query.answer(over_refusal(campaign), show_alert=True)
+        await edit(query, escape(over_refusal(campaign)), [])
         return
     await query.answer()
     if queued == 0:  # a second tap, or everyone was reached meanwhile

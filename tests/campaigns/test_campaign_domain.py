@@ -218,3 +218,15 @@ def test_any_text_splits_into_pages_under_the_budget_without_losing_a_word(parag
     escaped = " ".join(paragraphs).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     expected = ["Nội", "dung", *escaped.split()]
     assert words == expected
+
+
+@pytest.mark.parametrize(("heading", "is_targets"), [
+    ("## Chỉ tiêu thi đua cụ thể", True), ("### IV. Chỉ tiêu", True), ("## 2) CHỈ TIÊU", True),
+    ("## Targets", True), ("## Nội dung thi đua", False), ("## Việc của chỉ tiêu", False),
+])
+def test_the_targets_section_is_recognised_by_its_heading(heading, is_targets):
+    front = SEED_FILE.read_text(encoding="utf-8").split("---\n\n", 1)[0] + "---\n"
+    doc = parse_campaign_file((front + f"\n{heading}\n1. 100% cam kết.\n").encode(),
+                              "c.md").document
+    assert doc is not None
+    assert (doc.sections[0].targets is not None) == is_targets

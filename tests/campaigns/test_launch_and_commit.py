@@ -180,7 +180,7 @@ async def test_a_campaign_ended_by_hand_refuses_commitments_with_its_end_date(bo
     # And it can no longer be launched again.
     await chat.send(clerk, "/campaigns")
     listing = await chat.expect(SEED_NAME)
-    assert "đã kết thúc" in listing.plain and not listing.has_button("📨 Gửi người mới 1")
+    assert "đã kết thúc" in listing.plain and not listing.has_button("📨 Gửi bổ sung 1")
 
 
 async def test_english_reader_gets_the_frame_in_english_and_the_text_as_written(bot: BotHarness):

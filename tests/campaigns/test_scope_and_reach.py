@@ -53,7 +53,7 @@ async def test_people_linked_after_the_launch_find_it_in_goals_and_commit(bot: B
     await tuan.send("/goals")
     goals = await tuan.expect("Phong trào thi đua của bạn")
     assert SEED_NAME in goals.plain
-    assert "Đọc xong, bạn bấm “Tôi cam kết thực hiện” trước hết ngày 15/01/2024" in goals.plain
+    assert "Đọc xong, vui lòng bấm “Tôi cam kết thực hiện” chậm nhất ngày 15/01/2024" in goals.plain
     await tuan.tap("📄 1. Đọc và cam kết")
     opened = await tuan.expect(SEED_NAME)
     assert opened.has_button("✅ Tôi cam kết thực hiện")
