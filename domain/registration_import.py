@@ -26,6 +26,7 @@ from domain.rules import RuleSet, SubjectKind, Title
 from domain.subjects import Subject
 from domain.tabular import read_table
 from domain.text import fold_key, identity_key
+from domain.windows import MAX_YEAR, MIN_YEAR
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "year": ("năm", "năm đăng ký"),
@@ -38,7 +39,6 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = {"year", "agency", "title"}
 # Enough to tell a registrations file from a roster (which has no year or title column).
 DETECT = {"year", "agency", "title"}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)

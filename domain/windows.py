@@ -17,6 +17,8 @@ from pydantic import BaseModel, ConfigDict
 
 from domain.org import OrgTree
 
+MIN_YEAR, MAX_YEAR = 2000, 2100  # registration years accepted anywhere
+
 
 class WindowState(StrEnum):
     NOT_YET_OPEN = "not_yet_open"

@@ -56,6 +56,8 @@ def window_error(code: str, params: dict) -> str:
             deadline=format_date(params["deadline"]), opens=format_date(params["opens_on"]))
     if code == "no_ruleset":
         return _("No rule set is in force on {day}.").format(day=format_date(params["day"]))
+    if code == "bad_year":
+        return _("{year} is not a registration year.").format(year=params["year"])
     if code == "not_found":
         return _("There is no such registration window.")
     return _("Unknown scope.")

@@ -21,7 +21,7 @@ from domain.records import RegistrationRecord, RegistrationStatus
 from domain.registration import expand_implied, explicit_choice, prune_answers
 from domain.rules import RuleSet, SubjectKind, ruleset_for
 from domain.subjects import Subject
-from domain.windows import RegistrationWindow
+from domain.windows import MAX_YEAR, MIN_YEAR, RegistrationWindow
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Database, from_db_time, to_db_time, utcnow
@@ -33,7 +33,7 @@ REFERENCE_DIGITS = 6
 class WindowError(ValueError):
     """A window that cannot be opened or changed; `code` names why.
 
-    Codes: exists, not_found, deadline_before_opening, no_ruleset, unknown_scope.
+    Codes: exists, not_found, bad_year, deadline_before_opening, no_ruleset, unknown_scope.
     """
 
     def __init__(self, code: str, **params: Any) -> None:
@@ -332,6 +332,8 @@ class RegistrationRepository:
     ) -> RegistrationWindow:
         """Open the registration of `year` for a scope; the rule set in force on `opens_on`
         is kept with it unless `ruleset_id` pins another."""
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            raise WindowError("bad_year", year=year)
         if deadline < opens_on:
             raise WindowError("deadline_before_opening", opens_on=opens_on, deadline=deadline)
         if ruleset_id is None:
@@ -498,7 +500,7 @@ class RegistrationRepository:
                 answers=dict(answers) if answers is not None else old.answers,
                 step=step if step is not None else old.step,
                 version=old.version + 1,
-                actor_person_id=actor_person_id or old.actor_person_id,
+                actor_person_id=actor_person_id or who.person_id or old.actor_person_id,
             )
             await conn.execute(
                 "UPDATE registration_drafts SET titles = ?, answers = ?, step = ?, version = ?,"

@@ -19,7 +19,7 @@ from domain.rules import load_ruleset
 from domain.subjects import Subject
 from domain.text import fold_key
 from domain.windows import parse_day
-from locales import _
+from locales import _, get_locale
 from reports.registration_import import describe_plan, describe_problems
 from reports.registration_windows import describe_window, window_error
 from storage.audit import AuditContext
@@ -106,7 +106,8 @@ async def open_window(args: argparse.Namespace, settings: Settings) -> int:
         tree = await services.orgs.tree()
         print(_("Registration opened: {window}").format(
             window=describe_window(window, tree, services.now().date())))
-        print(_("Rule set: {name}").format(name=load_ruleset(window.ruleset_id).name.vi))
+        print(_("Rule set: {name}").format(
+            name=load_ruleset(window.ruleset_id).name.get(get_locale())))
     return 0
 
 

@@ -10,11 +10,8 @@ from telegram import InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
-from domain.access import Actor, collective_subjects
-from domain.models import Role
 from domain.org import OrgTree
-from domain.registration import allowed_titles
-from domain.rules import RuleSet, SubjectKind, Title, load_ruleset
+from domain.rules import RuleSet, SubjectKind, load_ruleset
 from domain.subjects import Subject
 from domain.windows import RegistrationWindow, WindowState, relevant_window, windows_for
 from handlers.context import BotContext
@@ -58,8 +55,8 @@ class Scene:
         tree = self.tree
         if self.subject.is_person:
             return tree.label(self.subject.org_id) if self.subject.org_id in tree else ""
-        org = tree.get(self.subject.org_id)
-        parent = tree.find(org.parent_id)
+        org = tree.find(self.subject.org_id)
+        parent = tree.find(org.parent_id) if org is not None else None
         return parent.name if parent is not None else ""
 
     def heading(self) -> str:
@@ -93,33 +90,6 @@ async def scene_for(
     else:
         name = tree.get(subject.org_id).name if subject.org_id in tree else "?"
     return Scene(tree, subject, name, window)
-
-
-def may_act(actor: Actor, tree: OrgTree, subject: Subject) -> bool:
-    """A person registers for themself; heads for the collectives they head (re-checked on
-    every update from the database, never from callback data)."""
-    if actor.person is None:
-        return False
-    if subject.is_person:
-        return subject.person_id == actor.person.id
-    return subject.org_id in collective_subjects(actor, tree)
-
-
-def allowed(ruleset: RuleSet, actor: Actor, subject: Subject) -> list[Title]:
-    """The titles the actor may tick for the subject, in catalog order."""
-    assert actor.person is not None
-    if subject.is_person:
-        role = actor.person.role
-    elif subject.kind == SubjectKind.UNIT and subject.org_id in actor.headed_org_ids:
-        role = Role.UNIT_HEAD  # an agency head who also heads a unit registers it as its head
-    else:
-        role = actor.person.role
-    return allowed_titles(
-        ruleset, subject.kind, role,
-        subject_is_self=subject.is_person,
-        subject_is_own_unit=subject.kind == SubjectKind.UNIT,
-        subject_is_own_agency=subject.kind == SubjectKind.AGENCY,
-    )
 
 
 def window_problem(scene: Scene, day: date) -> str | None:

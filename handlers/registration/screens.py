@@ -288,7 +288,7 @@ def registration_block(ruleset: RuleSet, registration: Registration, tz: Any) ->
              escape(_("Titles:")) + " " + chosen_titles_line(ruleset, registration.all_titles)]
     keys = [q for q in ruleset.questions if q.key in registration.answers]
     for question in keys:
-        lines.append(f"• <i>{escape(question.prompt.get(get_locale()))}</i>: "
+        lines.append(f"• <i>{escape(question.prompt.get(get_locale()))}</i> → "
                      f"{format_value(question, registration.answers[question.key])}")
     return lines
 

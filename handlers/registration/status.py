@@ -16,7 +16,7 @@ from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.registration import screens
 from handlers.registration.common import Scene, repo, scene_for, send, today
-from handlers.registration.flow import registration_buttons
+from handlers.registration.steps import registration_buttons
 from locales import _
 from reports.registration_windows import window_dates, window_state
 

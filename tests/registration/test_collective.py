@@ -169,3 +169,39 @@ async def test_reminder_buttons_open_the_conversations(bot: BotHarness):
     refused = await khanh.tap_data(khanh.messages[-1], "open:collective")
     assert refused.text is None  # the query is answered; the refusal comes as a message
     await khanh.expect("trưởng đơn vị")
+
+
+async def test_two_heads_of_one_unit_never_overwrite_each_other(bot: BotHarness, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        SAMPLE_ROSTER.read_text(encoding="utf-8")  # Bùi Thúy Nga becomes a second head
+        .replace(f"{AGENCY},{UNIT},Bùi Thúy Nga,Phó Trưởng phòng,có,staff,",
+                 f"{AGENCY},{UNIT},Bùi Thúy Nga,Phó Trưởng phòng,có,unit_head,"),
+        encoding="utf-8",
+    )
+    await bot.import_roster(roster)
+    year = today(bot).year
+    await open_window(bot)
+    thao = await bot.person_user(UNIT_HEAD)
+    nga = await bot.person_user("0979159337")
+    await thao.send("/tapthe")
+    await thao.expect("Chọn danh hiệu")
+    await tick_and_continue(thao, "Tập thể lao động tiên tiến")
+    await thao.expect("Câu hỏi 1/2")
+
+    await nga.send("/tapthe")  # the same unit's draft, carried on where Thảo stopped
+    await nga.expect("đang soạn dở")
+    await nga.send("90")
+    await nga.expect("Câu hỏi 2/2")
+
+    await thao.send("75")  # typed against a screen that is no longer current
+    stale = await thao.expect("vừa được thay đổi ở nơi khác")
+    assert "Câu hỏi 2/2" in stale.plain
+    unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
+    draft = await RegistrationRepository(bot.db).draft(year, unit)
+    assert draft.answers == {"members_ldtt_percent": 90}
+    await thao.tap("Không")
+    await thao.expect("→ Không")
+    await thao.expect("Xem lại")
+    assert (await RegistrationRepository(bot.db).draft(year, unit)).answers == \
+        {"members_ldtt_percent": 90, "disciplined_members": False}

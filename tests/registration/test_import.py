@@ -10,6 +10,7 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bot.cli import main
+from domain.registration import expand_implied
 from domain.registration_import import parse_registration_file
 from domain.rules import load_ruleset
 from domain.summary import build_summary
@@ -68,7 +69,16 @@ async def test_imported_sample_reproduces_the_annex(db):
     file = parse_registration_file(SAMPLE_REGISTRATIONS.read_bytes(), "sample.csv")
     assert file.ok, file.problems
     plan = await apply_import(db, file, AuditContext.cli())
-    assert len(plan.new) == 51
+    assert len(plan.new) == 51 and sum(len(p.lines) for p in plan.new) == SAMPLE_ROWS
+    # Exactly the file's titles per subject (CO_TINH next to CO_CP, TTLDTT under TTLDXS implied).
+    stored = {r.subject.key: r for r in await RegistrationRepository(db).registrations(2024)}
+    written = {}
+    for row in file.rows:
+        planned = next(p for p in plan.new if row.line in p.lines)
+        written.setdefault(planned.subject.key, set()).add(row.title)
+    rs = load_ruleset("nd98-2023")
+    assert {k: r.all_titles for k, r in stored.items()} == \
+        {k: expand_implied(rs, codes) for k, codes in written.items()}
 
     repo = RegistrationRepository(db)
     tree = await OrgRepository(db).tree()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import timedelta
 
 from domain.subjects import Subject
 from storage import audit
@@ -364,3 +365,20 @@ async def tick_and_continue_en(user, title: str) -> None:
     await user.expect("Tick the titles")
     await user.tap("Continue ➡️")
     await user.expect("Titles chosen:")
+
+
+async def test_the_deadline_passing_mid_way_refuses_the_next_answer(bot: BotHarness):
+    year = today(bot).year
+    window = await open_window(bot)
+    khanh = await bot.person_user(STAFF)
+    await khanh.send("/dangky")
+    await khanh.expect("Chọn danh hiệu")
+    await tick_and_continue(khanh, "Lao động tiên tiến")
+    await khanh.expect("Câu hỏi 1/2")
+    await RegistrationRepository(bot.db).set_deadline(
+        window.id, today(bot) - timedelta(days=1), AuditContext.cli())
+
+    await khanh.send("30")
+    await khanh.expect("Đã hết hạn đăng ký")
+    draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
+    assert draft.answers == {}  # kept as it was, for the record

@@ -159,6 +159,8 @@ def test_cli_opens_extends_and_lists_windows(tmp_path, capsys):
     assert cli("registration", "open", "--year", "2024", "--deadline", "2024-03-15",
                "--scope", "Sở Không Có") == 1
     assert "Không có khối hoặc cơ quan nào" in capsys.readouterr().err
+    assert cli("registration", "open", "--year", "20244", "--deadline", "2024-03-15") == 1
+    assert "20244 không phải là năm đăng ký hợp lệ" in capsys.readouterr().err
     assert cli("registration", "list") == 0
     assert "Năm 2024 · Khối Tham mưu Tổng hợp" in capsys.readouterr().out
 

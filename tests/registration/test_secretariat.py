@@ -125,5 +125,24 @@ async def test_imported_registration_shows_in_status(bot: BotHarness):
     await khanh.send("/cuatoi")
     status = await khanh.expect("của bạn")
     assert "Chiến sĩ thi đua cấp tỉnh" in status.plain
-    assert "do Thường trực thi đua, khen thưởng nhập" in status.plain
+    assert "do bộ phận thi đua – khen thưởng nhập" in status.plain
     assert BLOC not in status.plain
+    # Editing what the office entered asks the questions it did not answer, then saves.
+    await khanh.tap("✏️ Sửa")
+    await khanh.expect("của bạn")
+    await khanh.expect("Câu hỏi 1/3")
+    await khanh.send("Sổ tay điện tử phục vụ đại biểu")
+    await khanh.expect("Câu hỏi 2/3")
+    await khanh.tap("Có")
+    await khanh.expect("→ Có")
+    await khanh.expect("Câu hỏi 3/3")
+    await khanh.send(f"{year - 3}-{year - 1}")
+    await khanh.expect("Xem lại")
+    await khanh.tap("✅ Xác nhận")
+    await khanh.expect("Xem lại")
+    saved = await khanh.expect(f"Đã lưu thay đổi đăng ký thi đua năm {year}")
+    person = await bot.services.people.by_phone(STAFF)
+    registration = await RegistrationRepository(bot.db).current(
+        year, Subject.of_person(person))
+    assert registration.source == "telegram" and registration.revision == 2
+    assert registration.reference in saved.plain
