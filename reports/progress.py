@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from html import escape
 
-from domain.models import OrgUnit, Person
+from domain.models import Person
 from domain.org import OrgTree
 from domain.progress import (
     Breakdown,
@@ -364,7 +364,3 @@ def sender_label(person: Person, tree: OrgTree) -> str:
 def as_plain(text: str) -> str:
     """An HTML message as plain text, for the command line."""
     return html.unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def org_names(orgs: Sequence[OrgUnit]) -> str:
-    return ", ".join(o.name for o in orgs)
