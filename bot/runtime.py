@@ -12,10 +12,11 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
+from telegram import Bot
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.outbox import OutboxSender
+from bot.outbox import OutboxSender, outbox_bot
 from bot.schedule import Scheduler
 from bot.services import Services
 from bot.settings import Settings
@@ -29,13 +30,17 @@ log = logging.getLogger(__name__)
 
 class BotRuntime:
     def __init__(self, settings: Settings, *, token: str | None = None,
-                 rate_limiter: bool = True) -> None:
+                 rate_limiter: bool = True, scheduler_ticks: bool = True) -> None:
+        """`scheduler_ticks=False` leaves periodic jobs to explicit `scheduler.tick(now)`
+        calls (tests drive the clock themselves)."""
         self.settings = settings
         self.token = token
         self.rate_limiter = rate_limiter
+        self.scheduler_ticks = scheduler_ticks
         self.db = Database(settings.database)
         self.services: Services | None = None
         self.app: Application | None = None
+        self._outbox_bot: Bot | None = None
 
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
         """mode: "polling", "webhook", or "none" (process updates fed by the caller)."""
@@ -56,10 +61,16 @@ class BotRuntime:
             )
         elif mode == "webhook":
             await self._start_webhook(webhook_path)
-        self.services.sender = OutboxSender(self.app.bot, self.db)
+        self._outbox_bot = outbox_bot(self.token or self.settings.token,
+                                      self.settings.telegram_api_base_url,
+                                      self.settings.telegram_api_file_url)
+        await self._outbox_bot.initialize()
+        self.services.sender = OutboxSender(self._outbox_bot, self.db,
+                                            per_second=self.settings.send_rate)
         self.services.sender.start()
         self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
-        self.services.scheduler.start()
+        if self.scheduler_ticks:
+            self.services.scheduler.start()
         await start_features(self.app)
 
     async def _start_webhook(self, path: str) -> None:
@@ -71,6 +82,10 @@ class BotRuntime:
             await stop_features(self.app)
             if self.services is not None and self.services.sender is not None:
                 await self.services.sender.stop()
+                self.services.sender = None
+            if self._outbox_bot is not None:
+                await self._outbox_bot.shutdown()
+                self._outbox_bot = None
             await stop_webhook(self.app)
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()

@@ -20,7 +20,7 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RUNNER_KEY = "webhook_runner"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
 def make_web_app(app: Application, secret: str | None, path: str, db: Database) -> web.Application:

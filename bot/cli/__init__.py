@@ -9,14 +9,23 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from bot.cli import campaigns, console, invites, registrations, roster, run, summary
+from bot.cli import (
+    campaigns,
+    console,
+    invites,
+    progress,
+    registrations,
+    roster,
+    run,
+    summary,
+)
 from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, campaigns, summary,
+    run, console, roster, invites, registrations, campaigns, summary, progress,
 ]
 
 
