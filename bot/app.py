@@ -35,6 +35,19 @@ async def flush_persistence(update: Update, context: BotContext) -> None:
     await context.application.update_persistence()
 
 
+def reply_rate_limiter() -> AIORateLimiter:
+    """Limits for the application's own sends (replies to updates, the final summary's files).
+
+    No overall cap: Telegram's ~30 messages/s is the bulk-notification limit, and the bot's
+    broadcasts go through the outbox sender, which paces itself (bot/outbox.py). Replies go
+    one per update to the chat that wrote, at the pace people write; a 30/s cap here would
+    queue every person's answer behind everyone else's on a busy day, for nothing. What stays:
+    20 messages a minute per group (the secretariat's chat), and a 429 retried after the delay
+    Telegram gives (pausing all replies meanwhile), so a real flood limit loses no reply.
+    """
+    return AIORateLimiter(overall_max_rate=0, max_retries=5)
+
+
 def build_application(
     services: Services,
     *,
@@ -57,7 +70,7 @@ def build_application(
         .get_updates_read_timeout(30)
     )
     if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+        builder = builder.rate_limiter(reply_rate_limiter())
     app = builder.build()
     app.bot_data[SERVICES_KEY] = services
     register_all(app)
