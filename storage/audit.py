@@ -6,9 +6,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Database, from_db_time, to_db_time, utcnow
+from storage.db import Connection, Database, from_db_time, to_db_time, utcnow
 
 
 @dataclass(frozen=True)
@@ -44,7 +42,7 @@ class AuditEntry:
 
 
 async def record(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     who: AuditContext,
     action: str,
     entity: str,

@@ -1,19 +1,35 @@
-"""The SQLite database: one aiosqlite connection, serialised write transactions, migrations."""
+"""The SQLite database: one connection on the event loop, serialised write transactions,
+migrations, and a reader thread for large reads.
+
+Statements run on the event loop thread itself: an indexed SQLite statement takes a few
+microseconds, whereas handing it to a worker thread and back (aiosqlite) costs about a hundred
+times that, a dozen times per update. Two things could block the loop, and neither does:
+- waiting for another process's write lock (a CLI import while the bot runs): SQLite's own busy
+  handler would sleep inside the call, so it is off (`busy_timeout = 0`) and a busy statement
+  is retried after an asyncio sleep instead, for up to BUSY_TIMEOUT_MS;
+- large reads (tens of thousands of rows for summaries, boards and files): `fetchall_large`
+  runs them in a thread of their own on a second, read-only connection (WAL readers never
+  wait for the writer), so other people are answered meanwhile.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
-
-import aiosqlite
+from typing import Any, TypeVar
 
 BUSY_TIMEOUT_MS = 10_000
+_BUSY_FIRST_WAIT = 0.001  # seconds; doubled after each busy answer, up to _BUSY_MAX_WAIT
+_BUSY_MAX_WAIT = 0.05
+T = TypeVar("T")
 
 
 def utcnow() -> datetime:
@@ -43,21 +59,140 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
+def _is_busy(exc: sqlite3.OperationalError) -> bool:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF == sqlite3.SQLITE_BUSY
+    return "database is locked" in str(exc)
+
+
+async def _patiently(run: Callable[[], T]) -> T:
+    """Run a statement; while another connection holds the lock, wait without blocking the
+    loop and try again (nothing was done by a statement that answered busy)."""
+    wait = _BUSY_FIRST_WAIT
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            return run()
+        except sqlite3.OperationalError as exc:
+            if not _is_busy(exc) or time.monotonic() >= deadline:
+                raise
+        await asyncio.sleep(wait)
+        wait = min(wait * 2, _BUSY_MAX_WAIT)
+
+
+class Cursor:
+    """The result of a statement (rows already computed by SQLite on demand)."""
+
+    __slots__ = ("_cursor",)
+
+    def __init__(self, cursor: sqlite3.Cursor) -> None:
+        self._cursor = cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    async def fetchone(self) -> sqlite3.Row | None:
+        return self._cursor.fetchone()
+
+    async def fetchall(self) -> list[sqlite3.Row]:
+        return self._cursor.fetchall()
+
+    async def close(self) -> None:
+        self._cursor.close()
+
+    async def __aenter__(self) -> Cursor:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._cursor.close()
+
+
+class _Statement:
+    """`await conn.execute(...)` gives the cursor; `async with conn.execute(...) as cursor`
+    closes it afterwards (the two forms aiosqlite offered)."""
+
+    __slots__ = ("_conn", "_cursor", "_params", "_sql")
+
+    def __init__(self, conn: Connection, sql: str, params: Sequence[Any]) -> None:
+        self._conn, self._sql, self._params = conn, sql, params
+        self._cursor: Cursor | None = None
+
+    async def _run(self) -> Cursor:
+        raw = self._conn.raw
+        return Cursor(await _patiently(lambda: raw.execute(self._sql, self._params)))
+
+    def __await__(self) -> Any:
+        return self._run().__await__()
+
+    async def __aenter__(self) -> Cursor:
+        self._cursor = await self._run()
+        return self._cursor
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._cursor is not None:
+            await self._cursor.close()
+
+
+class Connection:
+    """A sqlite3 connection with the async interface the repositories use."""
+
+    def __init__(self, raw: sqlite3.Connection) -> None:
+        self.raw = raw
+
+    def execute(self, sql: str, params: Iterable[Any] = ()) -> _Statement:
+        return _Statement(self, sql, params if isinstance(params, (tuple, list)) else
+                          tuple(params))
+
+    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor:
+        rows = list(params)  # a generator could not be replayed after a busy answer
+        return Cursor(await _patiently(lambda: self.raw.executemany(sql, rows)))
+
+    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        async with self.execute(sql, params) as cursor:
+            return await cursor.fetchall()
+
+    @property
+    def total_changes(self) -> int:
+        return self.raw.total_changes
+
+    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
+        self.raw.set_trace_callback(callback)
+
+    async def close(self) -> None:
+        self.raw.close()
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    raw = sqlite3.connect(path, isolation_level=None)
+    raw.row_factory = sqlite3.Row
+    return raw
+
+
 class Database:
     """A single connection shared by the bot's coroutines.
 
     SQLite allows one writer; an asyncio lock serialises our own write transactions so two
     handlers never interleave statements inside one BEGIN…COMMIT. Other processes (a CLI
-    import while the bot runs) are handled by WAL and the busy timeout.
+    import while the bot runs) are handled by WAL and patient retries (see the module's
+    docstring).
     """
 
     def __init__(self, path: Path | str) -> None:
         self.path = Path(path)
-        self._conn: aiosqlite.Connection | None = None
+        self._conn: Connection | None = None
         self._write_lock = asyncio.Lock()
+        self._reader: sqlite3.Connection | None = None
+        self._reader_lock = threading.Lock()
+        self._reader_pool: ThreadPoolExecutor | None = None
 
     @property
-    def conn(self) -> aiosqlite.Connection:
+    def conn(self) -> Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")
         return self._conn
@@ -65,9 +200,8 @@ class Database:
     async def open(self, *, migrate: bool = True) -> Database:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
-        self._conn.row_factory = sqlite3.Row
-        await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        self._conn = Connection(_connect(self.path))
+        await self._conn.execute("PRAGMA busy_timeout = 0")  # waits happen in _patiently
         await self._conn.execute("PRAGMA journal_mode = WAL")
         await self._conn.execute("PRAGMA synchronous = NORMAL")
         await self._conn.execute("PRAGMA foreign_keys = ON")
@@ -76,6 +210,11 @@ class Database:
         return self
 
     async def close(self) -> None:
+        if self._reader_pool is not None:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._reader_pool, self._close_reader)
+            self._reader_pool.shutdown(wait=True)
+            self._reader_pool = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
@@ -115,7 +254,7 @@ class Database:
         return applied
 
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+    async def transaction(self) -> AsyncIterator[Connection]:
         """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
         async with self._write_lock:
             conn = self.conn
@@ -134,7 +273,31 @@ class Database:
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self.conn.execute(sql, tuple(params)) as cursor:
-            return list(await cursor.fetchall())
+            return await cursor.fetchall()
+
+    async def fetchall_large(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """A read of many rows, in a worker thread on a read-only connection of its own: the
+        event loop goes on answering people meanwhile. It sees committed data only."""
+        if self._conn is None:
+            raise RuntimeError("database is not open")
+        if self._reader_pool is None:
+            self._reader_pool = ThreadPoolExecutor(1, thread_name_prefix="thidua-reader")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._reader_pool, self._read, sql, tuple(params))
+
+    def _close_reader(self) -> None:
+        with self._reader_lock:
+            if self._reader is not None:
+                self._reader.close()
+                self._reader = None
+
+    def _read(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+        with self._reader_lock:
+            if self._reader is None:
+                self._reader = _connect(self.path)
+                self._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+                self._reader.execute("PRAGMA query_only = ON")
+            return self._reader.execute(sql, params).fetchall()
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         """A single write statement in its own transaction."""
@@ -145,7 +308,7 @@ class Database:
         """SQLite online backup: a consistent copy while the bot keeps running."""
         destination = sqlite3.connect(str(target))
         try:
-            await self.conn.backup(destination)
+            self.conn.raw.backup(destination)
         finally:
             destination.close()
 

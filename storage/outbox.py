@@ -16,9 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import aiosqlite
-
-from storage.db import Database, to_db_time, utcnow
+from storage.db import Connection, Database, to_db_time, utcnow
 
 # Longer than one send can take (connect + write + read timeouts), renewed before each send.
 LEASE = timedelta(seconds=60)
@@ -71,7 +69,7 @@ class BatchStatus:
         return self.pending == 0
 
 
-async def enqueue_in(conn: aiosqlite.Connection, messages: Iterable[NewMessage]) -> int:
+async def enqueue_in(conn: Connection, messages: Iterable[NewMessage]) -> int:
     """Queue inside the caller's transaction; returns how many were new (not deduplicated)."""
     now = to_db_time(utcnow())
     before = conn.total_changes

@@ -11,8 +11,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-import aiosqlite
-
 from domain.models import Role
 from domain.org import OrgTree
 from domain.progress import (
@@ -24,7 +22,7 @@ from domain.progress import (
     campaign_items,
     registration_items,
 )
-from storage.db import Database, to_db_time, utcnow
+from storage.db import Connection, Database, to_db_time, utcnow
 from storage.people import PeopleRepository
 
 
@@ -169,7 +167,7 @@ async def previous_snapshots(db: Database, period: str) -> dict[tuple[str, str],
 
 
 async def save_snapshots(
-    conn: aiosqlite.Connection, period: str, figures: Iterable[tuple[str, str, Tally]]
+    conn: Connection, period: str, figures: Iterable[tuple[str, str, Tally]]
 ) -> None:
     """The first figures of a period stay: the digest that week showed them."""
     now = to_db_time(utcnow())

@@ -15,8 +15,6 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-import aiosqlite
-
 from domain.records import RegistrationRecord, RegistrationStatus
 from domain.registration import expand_implied, explicit_choice, prune_answers
 from domain.rules import RuleSet, SubjectKind, ruleset_for
@@ -24,7 +22,7 @@ from domain.subjects import Subject
 from domain.windows import MAX_YEAR, MIN_YEAR, RegistrationWindow
 from storage import audit
 from storage.audit import AuditContext
-from storage.db import Database, from_db_time, to_db_time, utcnow
+from storage.db import Connection, Database, from_db_time, to_db_time, utcnow
 from storage.orgs import OrgRepository
 
 REFERENCE_DIGITS = 6
@@ -165,12 +163,12 @@ def _registration(
     )
 
 
-async def _one(conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> Any:
+async def _one(conn: Connection, sql: str, params: Iterable[Any] = ()) -> Any:
     async with conn.execute(sql, tuple(params)) as cursor:
         return await cursor.fetchone()
 
 
-async def _all(conn: aiosqlite.Connection, sql: str, params: Iterable[Any] = ()) -> list[Any]:
+async def _all(conn: Connection, sql: str, params: Iterable[Any] = ()) -> list[Any]:
     async with conn.execute(sql, tuple(params)) as cursor:
         return list(await cursor.fetchall())
 
@@ -203,7 +201,7 @@ class Stored:
     created: bool
 
 
-async def next_reference(conn: aiosqlite.Connection, year: int) -> str:
+async def next_reference(conn: Connection, year: int) -> str:
     """The next free reference of `year`; call inside the transaction that uses it."""
     row = await _one(
         conn,
@@ -216,7 +214,7 @@ async def next_reference(conn: aiosqlite.Connection, year: int) -> str:
 
 
 async def store_registration(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     *,
     year: int,
     subject: Subject,
@@ -279,7 +277,7 @@ async def store_registration(
     return Stored(registration_id, reference, existing is None)
 
 
-async def _registration_in(conn: aiosqlite.Connection, registration_id: int) -> Registration:
+async def _registration_in(conn: Connection, registration_id: int) -> Registration:
     row = await _one(conn, "SELECT * FROM registrations WHERE id = ?", (registration_id,))
     titles = await _all(conn, "SELECT * FROM registration_titles WHERE registration_id = ?",
                         (registration_id,))
@@ -555,7 +553,7 @@ class RegistrationRepository:
         )
 
     @staticmethod
-    async def _remember(conn: aiosqlite.Connection, who: AuditContext, draft: Draft) -> None:
+    async def _remember(conn: Connection, who: AuditContext, draft: Draft) -> None:
         if who.channel != "telegram" or who.telegram_user_id is None:
             return
         await conn.execute(

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import aiosqlite
-
 from domain.models import Role
 from domain.org import OrgTree
 from domain.roster import (
@@ -18,7 +16,7 @@ from domain.roster import (
 from domain.text import fold_key, identity_key
 from storage import audit
 from storage.audit import AuditContext
-from storage.db import Database, to_db_time, utcnow
+from storage.db import Connection, Database, to_db_time, utcnow
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
 
@@ -50,7 +48,7 @@ async def _all_headships(db: Database) -> dict[int, list[int]]:
 
 
 async def _apply(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     roster: RosterFile,
     plan: RosterPlan,
     tree: OrgTree,
@@ -139,7 +137,7 @@ async def _apply(
 
 
 async def _sync_headships(
-    conn: aiosqlite.Connection,
+    conn: Connection,
     roster: RosterFile,
     ids: dict[tuple[str, ...], int],
     person_ids: dict[str, int],
