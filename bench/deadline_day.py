@@ -1,0 +1,232 @@
+"""Deadline day: many people registering at once, against a bare echo bot on the same emulator.
+
+    .venv/bin/python -m bench.deadline_day [--users 500] [--concurrency 0] [--skip-echo]
+
+U linked staff members (a generated roster) each do a full individual registration, all at
+once (`--concurrency N` lets only N register at a time): /dangky, tick "Chiến sĩ thi đua cơ
+sở", Continue, type the months of service, tap the expected rating, tap the ground
+"initiative", type its title, tap Confirm: 8 updates, each timed from the moment the person
+acts to the moment the screen they wait for has arrived. Before that, in the same run and on
+the same emulator, the same number of people each send 8 messages to the bare
+python-telegram-bot echo bot (emulator/echo.py) and wait for each echo.
+
+Both bots run in their own subprocess (thidua exactly as `thidua run`; the echo bot polling
+the same way), so each has a core of its own while this process plays the emulator and the
+people. Prints the updates per second, p50/p95/p99 latency and CPU per update of both, the
+ratio of their throughputs, and a JSON line last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.common import BotProcess, Profiler, emit, latency_ms, machine, quiet_emulator
+from bench.province import Province, ProvinceSpec, generate
+from emulator import BotApiEmulator, EmuUser
+
+TOKEN = "123456:BENCH-TOKEN"
+ECHO_BASE = 900_000_000
+INITIATIVE = "Số hoá quy trình tiếp nhận kiến nghị cử tri"
+TIMEOUT = 300.0  # per expected screen: queues are long when everyone acts at once
+
+
+@dataclass
+class Run:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    started: float = 0.0
+    finished: float = 0.0
+    cpu_seconds: float = 0.0
+    rss_kb: int = 0
+
+    @property
+    def updates(self) -> int:
+        return len(self.latencies)
+
+    @property
+    def per_second(self) -> float:
+        return self.updates / max(self.finished - self.started, 1e-9)
+
+    def figures(self) -> dict[str, object]:
+        return {
+            "updates": self.updates,
+            "seconds": round(self.finished - self.started, 2),
+            "updates_per_s": round(self.per_second, 1),
+            "latency_ms": latency_ms(self.latencies),
+            "cpu_ms_per_update": round(self.cpu_seconds * 1000 / max(self.updates, 1), 2),
+            "rss_mb": round(self.rss_kb / 1024, 1),
+            "errors": len(self.errors),
+        }
+
+
+async def timed(run: Run, action: Callable[[], Awaitable[object]]) -> None:
+    started = time.monotonic()
+    await action()
+    run.latencies.append(time.monotonic() - started)
+
+
+async def echo_person(run: Run, user: EmuUser, steps: int) -> None:
+    for n in range(steps):
+        text = f"tin nhắn {n + 1} của {user.first_name}"
+
+        async def step(text: str = text) -> None:
+            await user.send(text)
+            await user.expect(text, timeout=TIMEOUT)
+
+        await timed(run, step)
+
+
+async def register_person(run: Run, user: EmuUser, year: int) -> None:
+    """The 8 updates of a full individual registration, as tests/registration tell it."""
+
+    async def start() -> None:
+        await user.send("/dangky")
+        await user.expect(f"Đăng ký thi đua năm {year}", timeout=TIMEOUT)
+
+    async def tick() -> None:
+        await user.tap("☐ Chiến sĩ thi đua cơ sở", timeout=TIMEOUT)
+        await user.expect("Chọn danh hiệu", timeout=TIMEOUT)
+
+    async def go_on() -> None:
+        await user.tap("Tiếp tục ➡️", timeout=TIMEOUT)
+        await user.expect("Đã chọn:", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 1/3", timeout=TIMEOUT)
+
+    async def months() -> None:
+        await user.send("60")
+        await user.expect("Câu hỏi 2/3", timeout=TIMEOUT)
+
+    async def rating() -> None:
+        await user.tap("Hoàn thành xuất sắc nhiệm vụ", timeout=TIMEOUT)
+        await user.expect("→ Hoàn thành xuất sắc nhiệm vụ", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 3/3", timeout=TIMEOUT)
+
+    async def ground() -> None:
+        await user.tap("Có sáng kiến được công nhận ở cơ sở", timeout=TIMEOUT)
+        await user.expect("→ Có sáng kiến", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 4/4", timeout=TIMEOUT)
+
+    async def initiative() -> None:
+        await user.send(INITIATIVE)
+        await user.expect("Xem lại đăng ký thi đua năm", timeout=TIMEOUT)
+
+    async def confirm() -> None:
+        answer = await user.tap("✅ Xác nhận", timeout=TIMEOUT)
+        assert answer.text == "Đã lưu.", answer
+        await user.expect("Xem lại", timeout=TIMEOUT)
+        await user.expect(f"Đã lưu đăng ký thi đua năm {year}", timeout=TIMEOUT)
+
+    for step in (start, tick, go_on, months, rating, ground, initiative, confirm):
+        await timed(run, step)
+
+
+async def crowd(run: Run, people: list[Callable[[], Awaitable[None]]], concurrency: int,
+                bot: BotProcess) -> None:
+    """Everyone at once (or `concurrency` at a time); CPU and memory of the bot around it."""
+    gate = asyncio.Semaphore(concurrency or len(people))
+
+    async def one(person: Callable[[], Awaitable[None]]) -> None:
+        async with gate:
+            try:
+                await person()
+            except AssertionError as exc:
+                run.errors.append(str(exc).splitlines()[0])
+
+    cpu = bot.cpu_seconds()
+    run.started = time.monotonic()
+    await asyncio.gather(*(one(p) for p in people))
+    run.finished = time.monotonic()
+    run.cpu_seconds = bot.cpu_seconds() - cpu
+    run.rss_kb = bot.rss_kb()
+
+
+async def ready(bot: BotProcess, user: EmuUser, text: str, expected: str) -> float:
+    """Seconds from spawning the bot to its first answer."""
+    await user.send(text)
+    while True:
+        bot.check_alive()
+        try:
+            await user.expect(expected, timeout=1.0)
+            return time.monotonic() - bot.started_at
+        except AssertionError as exc:
+            if "nothing from the bot" not in str(exc):
+                raise
+
+
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="thidua-deadline-") as folder:
+        workdir = Path(folder)
+        units = max(1, args.users // 20)
+        agencies = max(1, units // 10)
+        province = await generate(workdir / "thidua.sqlite3", ProvinceSpec(
+            agencies=agencies, units=units, people=args.users + units + agencies + 2,
+            registrations=0, years=1, linked="staff", acknowledged=0.0))
+        staff, warmup = province.staff[:args.users], province.staff[args.users]
+        async with quiet_emulator(BotApiEmulator(token=TOKEN)) as emu:
+            figures: dict[str, object] = {"bench": "deadline_day", "users": len(staff),
+                                          "concurrency": args.concurrency or len(staff)}
+            echo = Run("echo")
+            if not args.skip_echo:
+                bot = BotProcess.echo(emu, workdir)
+                await bot.start()
+                await ready(bot, emu.user(ECHO_BASE, "Khởi động"), "ping", "ping")
+                users = [emu.user(ECHO_BASE + 1 + n, f"Người {n + 1}") for n in range(len(staff))]
+                await crowd(echo, [lambda u=u: echo_person(echo, u, 8) for u in users],
+                            args.concurrency, bot)
+                await bot.stop()
+                figures["echo"] = echo.figures()
+                _report(echo)
+
+            thidua = Run("thidua")
+            bot = BotProcess.thidua(emu, province.path, workdir)
+            await bot.start()
+            warm = emu.user(Province.telegram_id(warmup), "Khởi động")
+            figures["thidua_startup_s"] = round(await ready(bot, warm, "/help", "/dangky"), 2)
+            users = [emu.user(Province.telegram_id(pid), f"Người {pid}") for pid in staff]
+            people = [lambda u=u: register_person(thidua, u, province.year) for u in users]
+            if args.profile:
+                async with Profiler(bot, args.profile):
+                    await crowd(thidua, people, args.concurrency, bot)
+            else:
+                await crowd(thidua, people, args.concurrency, bot)
+            await bot.stop()
+            figures["thidua"] = thidua.figures()
+            _report(thidua)
+            if echo.updates:
+                figures["ratio"] = round(thidua.per_second / echo.per_second, 3)
+                print(f"thidua / echo throughput: {figures['ratio']:.0%}")
+            figures["machine"] = machine()
+            return figures
+
+
+def _report(run: Run) -> None:
+    f = run.figures()
+    lat = f["latency_ms"]
+    print(f"{run.name:7} {f['updates']:6} updates in {f['seconds']:7.1f} s: "
+          f"{f['updates_per_s']:7.1f}/s, latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
+          f"p99 {lat['p99']} ms, CPU {f['cpu_ms_per_update']} ms/update, "
+          f"RSS {f['rss_mb']} MB, errors {f['errors']}")
+    for error in run.errors[:5]:
+        print("   ", error)
+
+
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="people acting at the same time (default: everyone)")
+    parser.add_argument("--skip-echo", action="store_true", help="thidua only")
+    parser.add_argument("--profile", type=Path, metavar="FILE",
+                        help="record thidua with py-spy (collapsed stacks) into FILE")
+    emit(asyncio.run(main(parser.parse_args())))
+
+
+if __name__ == "__main__":
+    cli()
