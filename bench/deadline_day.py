@@ -2,11 +2,13 @@
 
     .venv/bin/python -m bench.deadline_day [--users 500] [--concurrency 0] [--skip-echo]
 
-U linked staff members (a generated roster) each do a full individual registration, all at
-once (`--concurrency N` lets only N register at a time): /dangky, tick "Chiến sĩ thi đua cơ
-sở", Continue, type the months of service, tap the expected rating, tap the ground
-"initiative", type its title, tap Confirm: 8 updates, each timed from the moment the person
-acts to the moment the screen they wait for has arrived. Before that, in the same run and on
+U linked staff members of a province-sized roster (bench/province.py: 30,000 people, 800
+units, 100,000 registrations over four years, most people of this year registered already:
+it is the last day) each do a full individual registration, all at once (`--concurrency N`
+lets only N register at a time): /dangky, tick "Chiến sĩ thi đua cơ sở", Continue, type the
+months of service, tap the expected rating, tap the ground "initiative", type its title, tap
+Confirm: 8 updates, each timed from the moment the person acts to the moment the screen they
+wait for has arrived. Before that, in the same run and on
 the same emulator, the same number of people each send 8 messages to the bare
 python-telegram-bot echo bot (emulator/echo.py) and wait for each echo.
 
@@ -163,11 +165,12 @@ async def ready(bot: BotProcess, user: EmuUser, text: str, expected: str) -> flo
 async def main(args: argparse.Namespace) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="thidua-deadline-") as folder:
         workdir = Path(folder)
-        units = max(1, args.users // 20)
-        agencies = max(1, units // 10)
         province = await generate(workdir / "thidua.sqlite3", ProvinceSpec(
-            agencies=agencies, units=units, people=args.users + units + agencies + 2,
-            registrations=0, years=1, linked="staff", acknowledged=0.0))
+            agencies=args.agencies, units=args.units, people=args.people,
+            registrations=args.registrations, linked="staff"))
+        if len(province.staff) <= args.users:
+            raise SystemExit(f"only {len(province.staff)} people have not registered yet: "
+                             "raise --people or lower --registrations")
         staff, warmup = province.staff[:args.users], province.staff[args.users]
         async with quiet_emulator(BotApiEmulator(token=TOKEN)) as emu:
             figures: dict[str, object] = {"bench": "deadline_day", "users": len(staff),
@@ -185,7 +188,11 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                 _report(echo)
 
             thidua = Run("thidua")
-            bot = BotProcess.thidua(emu, province.path, workdir)
+            # Only the people: the weekly digest, reminders and daily summary are not due during
+            # the run (each is due from Sunday 23:59 at the earliest).
+            bot = BotProcess.thidua(emu, province.path, workdir, digest_weekday=7,
+                                    digest_time="23:59", daily_digest_time="23:59",
+                                    reminder_time="23:59")
             await bot.start()
             warm = emu.user(Province.telegram_id(warmup), "Khởi động")
             figures["thidua_startup_s"] = round(await ready(bot, warm, "/help", "/dangky"), 2)
@@ -220,6 +227,11 @@ def _report(run: Run) -> None:
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--users", type=int, default=500)
+    parser.add_argument("--people", type=int, default=30_000, help="roster size")
+    parser.add_argument("--agencies", type=int, default=60)
+    parser.add_argument("--units", type=int, default=800)
+    parser.add_argument("--registrations", type=int, default=100_000,
+                        help="confirmed registrations already there (four years)")
     parser.add_argument("--concurrency", type=int, default=0,
                         help="people acting at the same time (default: everyone)")
     parser.add_argument("--skip-echo", action="store_true", help="thidua only")

@@ -18,7 +18,7 @@ import asyncio
 import sqlite3
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -190,6 +190,7 @@ class Database:
         self._reader: sqlite3.Connection | None = None
         self._reader_lock = threading.Lock()
         self._reader_pool: ThreadPoolExecutor | None = None
+        self._cache: dict[tuple[str, Hashable], tuple[bytes, Any]] = {}
 
     @property
     def conn(self) -> Connection:
@@ -274,6 +275,19 @@ class Database:
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         async with self.conn.execute(sql, tuple(params)) as cursor:
             return await cursor.fetchall()
+
+    async def cached(self, table: str, key: Hashable, build: Callable[[], Awaitable[T]]) -> T:
+        """What `build()` makes of `table`, kept in memory until the table changes (its token
+        in data_versions, changed by triggers whoever writes: see migration 0060)."""
+        row = await self.fetchone("SELECT token FROM data_versions WHERE name = ?", (table,))
+        if row is None:  # not a versioned table
+            return await build()
+        hit = self._cache.get((table, key))
+        if hit is not None and hit[0] == row[0]:
+            return hit[1]
+        value = await build()
+        self._cache[(table, key)] = (row[0], value)
+        return value
 
     async def fetchall_large(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
         """A read of many rows, in a worker thread on a read-only connection of its own: the

@@ -32,7 +32,12 @@ class OrgRepository:
         return [org_from_row(r) for r in rows]
 
     async def tree(self, *, active_only: bool = True) -> OrgTree:
-        return OrgTree(await self.all(active_only=active_only))
+        """The tree, built once per change of the org units (OrgTree is immutable: shared)."""
+
+        async def build() -> OrgTree:
+            return OrgTree(await self.all(active_only=active_only))
+
+        return await self.db.cached("org_units", ("tree", active_only), build)
 
     async def get(self, org_id: int) -> OrgUnit | None:
         row = await self.db.fetchone("SELECT * FROM org_units WHERE id = ?", (org_id,))
