@@ -15,6 +15,7 @@ from telegram.ext import (
 )
 
 from bot.errors import on_error
+from bot.http import AiohttpRequest
 from bot.services import Services
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.features import register_all
@@ -64,10 +65,8 @@ def build_application(
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(tzinfo=settings.tz))
         .concurrent_updates(False)  # ConversationHandler is not safe with concurrent updates
-        .connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(20)
-        .get_updates_read_timeout(30)
+        .request(AiohttpRequest(connect_timeout=10, read_timeout=15, write_timeout=20))
+        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=30))
     )
     if rate_limiter:
         builder = builder.rate_limiter(reply_rate_limiter())

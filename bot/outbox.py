@@ -35,8 +35,8 @@ from telegram.error import (
     RetryAfter,
     TelegramError,
 )
-from telegram.request import HTTPXRequest
 
+from bot.http import AiohttpRequest
 from storage.db import Database, utcnow
 from storage.links import LinkRepository
 from storage.outbox import LEASE, OutboxMessage, OutboxRepository
@@ -70,8 +70,8 @@ def _seconds(value: float | timedelta) -> float:
 
 def outbox_bot(token: str, base_url: str, base_file_url: str) -> Bot:
     """A Bot for the sender alone: no rate limiter, its own connection pool."""
-    request = HTTPXRequest(connection_pool_size=CONCURRENCY, connect_timeout=10,
-                           read_timeout=15, write_timeout=20, pool_timeout=5)
+    request = AiohttpRequest(connection_pool_size=CONCURRENCY, connect_timeout=10,
+                             read_timeout=15, write_timeout=20, pool_timeout=5)
     return Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
 
 
