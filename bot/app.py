@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.errors import on_error
 from bot.http import AiohttpRequest
 from bot.services import Services
+from bot.updates import PerChatUpdateProcessor
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.features import register_all
 from storage.persistence import SQLitePersistence
@@ -64,7 +65,8 @@ def build_application(
         .persistence(SQLitePersistence(services.db))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(tzinfo=settings.tz))
-        .concurrent_updates(False)  # ConversationHandler is not safe with concurrent updates
+        # Different chats concurrently, one chat in order (ConversationHandler needs that).
+        .concurrent_updates(PerChatUpdateProcessor())
         .request(AiohttpRequest(connect_timeout=10, read_timeout=15, write_timeout=20))
         .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=30))
     )
