@@ -3,6 +3,10 @@
 Only conversations are persisted: user, chat and bot data are not used by thidua (answers go
 to our own tables the moment they are given). The application flushes after every update
 (see bot.app), so a restart or a crash resumes each conversation where it stood.
+
+PTB hands over a conversation's state after every update that touched it, changed or not
+(ticking a title leaves the person on the titles screen); what is already stored is not
+written again, which spares a transaction on most updates. The table is this object's alone.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.db import Database, to_db_time, utcnow
 
+_ABSENT = object()
+
 
 class SQLitePersistence(BasePersistence[dict, dict, dict]):
     def __init__(self, db: Database, update_interval: float = 1.0) -> None:
@@ -24,21 +30,29 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
             update_interval=update_interval,
         )
         self.db = db
+        # name -> key -> the state stored in the table (PTB's own key and state objects)
+        self._stored: dict[str, dict[ConversationKey, object]] = {}
 
     async def get_conversations(self, name: str) -> ConversationDict:
         rows = await self.db.fetchall(
             "SELECT key, state FROM conversations WHERE name = ?", (name,)
         )
-        return {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+        conversations = {tuple(json.loads(r["key"])): json.loads(r["state"]) for r in rows}
+        self._stored[name] = dict(conversations)
+        return conversations
 
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
+        stored = self._stored.setdefault(name, {})
+        if stored.get(key, _ABSENT) == new_state or (new_state is None and key not in stored):
+            return
         encoded_key = json.dumps(list(key))
         if new_state is None:
             await self.db.execute(
                 "DELETE FROM conversations WHERE name = ? AND key = ?", (name, encoded_key)
             )
+            del stored[key]
             return
         await self.db.execute(
             "INSERT INTO conversations (name, key, state, updated_at) VALUES (?, ?, ?, ?)"
@@ -46,6 +60,7 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
             " updated_at = excluded.updated_at",
             (name, encoded_key, json.dumps(new_state), to_db_time(utcnow())),
         )
+        stored[key] = new_state
 
     # Data stores thidua does not use (disabled in store_data above).
     async def get_user_data(self) -> dict[int, dict]:
