@@ -87,9 +87,9 @@ class BotProcess:
                    thidua_env(emu, database, **settings), cwd)
 
     @classmethod
-    def echo(cls, emu: BotApiEmulator, cwd: Path) -> BotProcess:
+    def echo(cls, emu: BotApiEmulator, cwd: Path, transport: str = "httpx") -> BotProcess:
         return cls([sys.executable, "-m", "bench.echo_bot", emu.base_url, emu.base_file_url,
-                    emu.token], {}, cwd)
+                    emu.token, transport], {}, cwd)
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items()
@@ -152,7 +152,7 @@ async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float,  # 
 class Profiler:
     """py-spy attached to a running bot (optional: `pip install py-spy`), collapsed stacks."""
 
-    def __init__(self, bot: BotProcess, out: Path, rate: int = 250) -> None:
+    def __init__(self, bot: BotProcess, out: Path, rate: int = 500) -> None:
         self.bot, self.out, self.rate = bot, out, rate
         self.proc: asyncio.subprocess.Process | None = None
 
@@ -160,7 +160,7 @@ class Profiler:
         spy = Path(sys.executable).with_name("py-spy")
         self.proc = await asyncio.create_subprocess_exec(
             str(spy), "record", "--pid", str(self.bot.pid), "--rate", str(self.rate),
-            "--format", "raw", "--output", str(self.out), "--nonblocking",
+            "--format", "raw", "--output", str(self.out), "--nonblocking", "--gil",
             stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL)
         await asyncio.sleep(0.5)  # attached
         return self

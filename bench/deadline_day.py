@@ -47,6 +47,7 @@ class Run:
     finished: float = 0.0
     cpu_seconds: float = 0.0
     rss_kb: int = 0
+    calls: dict[str, int] = field(default_factory=dict)
 
     @property
     def updates(self) -> int:
@@ -64,6 +65,8 @@ class Run:
             "latency_ms": latency_ms(self.latencies),
             "cpu_ms_per_update": round(self.cpu_seconds * 1000 / max(self.updates, 1), 2),
             "rss_mb": round(self.rss_kb / 1024, 1),
+            "api_calls_per_update": {m: round(n / max(self.updates, 1), 2)
+                                     for m, n in sorted(self.calls.items())},
             "errors": len(self.errors),
         }
 
@@ -130,7 +133,7 @@ async def register_person(run: Run, user: EmuUser, year: int) -> None:
 
 
 async def crowd(run: Run, people: list[Callable[[], Awaitable[None]]], concurrency: int,
-                bot: BotProcess) -> None:
+                bot: BotProcess, emu: BotApiEmulator) -> None:
     """Everyone at once (or `concurrency` at a time); CPU and memory of the bot around it."""
     gate = asyncio.Semaphore(concurrency or len(people))
 
@@ -142,9 +145,12 @@ async def crowd(run: Run, people: list[Callable[[], Awaitable[None]]], concurren
                 run.errors.append(str(exc).splitlines()[0])
 
     cpu = bot.cpu_seconds()
+    calls = dict(emu.stats.by_method)
     run.started = time.monotonic()
     await asyncio.gather(*(one(p) for p in people))
     run.finished = time.monotonic()
+    run.calls = {m: n - calls.get(m, 0) for m, n in emu.stats.by_method.items()
+                 if n > calls.get(m, 0)}
     run.cpu_seconds = bot.cpu_seconds() - cpu
     run.rss_kb = bot.rss_kb()
 
@@ -162,6 +168,31 @@ async def ready(bot: BotProcess, user: EmuUser, text: str, expected: str) -> flo
                 raise
 
 
+async def run_bot(run: Run, bot: BotProcess, emu: BotApiEmulator,
+                  people: list[Callable[[], Awaitable[None]]], args: argparse.Namespace,
+                  profile: Path | None) -> None:
+    if profile is not None:
+        async with Profiler(bot, profile):
+            await crowd(run, people, args.concurrency, bot, emu)
+    else:
+        await crowd(run, people, args.concurrency, bot, emu)
+    await bot.stop()
+    _report(run)
+
+
+async def echo_run(name: str, transport: str, emu: BotApiEmulator, workdir: Path, users: int,
+                   first_id: int, args: argparse.Namespace) -> Run:
+    run = Run(name)
+    bot = BotProcess.echo(emu, workdir, transport)
+    await bot.start()
+    await ready(bot, emu.user(first_id, "Khởi động"), "ping", "ping")
+    people = [emu.user(first_id + 1 + n, f"Người {n + 1}") for n in range(users)]
+    profile = args.profile.with_suffix(f".{name}.txt") if args.profile else None
+    await run_bot(run, bot, emu, [lambda u=u: echo_person(run, u, 8) for u in people], args,
+                  profile)
+    return run
+
+
 async def main(args: argparse.Namespace) -> dict[str, object]:
     with tempfile.TemporaryDirectory(prefix="thidua-deadline-") as folder:
         workdir = Path(folder)
@@ -173,19 +204,19 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                              "raise --people or lower --registrations")
         staff, warmup = province.staff[:args.users], province.staff[args.users]
         async with quiet_emulator(BotApiEmulator(token=TOKEN)) as emu:
+            if args.latency:  # every Bot API call answered after this delay, as from afar
+                emu.faults.add(None, delay=args.latency / 1000, times=None)
             figures: dict[str, object] = {"bench": "deadline_day", "users": len(staff),
-                                          "concurrency": args.concurrency or len(staff)}
-            echo = Run("echo")
+                                          "concurrency": args.concurrency or len(staff),
+                                          "api_latency_ms": args.latency}
+            echoes: list[Run] = []
             if not args.skip_echo:
-                bot = BotProcess.echo(emu, workdir)
-                await bot.start()
-                await ready(bot, emu.user(ECHO_BASE, "Khởi động"), "ping", "ping")
-                users = [emu.user(ECHO_BASE + 1 + n, f"Người {n + 1}") for n in range(len(staff))]
-                await crowd(echo, [lambda u=u: echo_person(echo, u, 8) for u in users],
-                            args.concurrency, bot)
-                await bot.stop()
-                figures["echo"] = echo.figures()
-                _report(echo)
+                for n, (name, transport) in enumerate((("echo", "httpx"),
+                                                       ("echo_aiohttp", "aiohttp"))):
+                    run = await echo_run(name, transport, emu, workdir, len(staff),
+                                         ECHO_BASE + n * 100_000, args)
+                    figures[name] = run.figures()
+                    echoes.append(run)
 
             thidua = Run("thidua")
             # Only the people: the weekly digest, reminders and daily summary are not due during
@@ -197,18 +228,13 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             warm = emu.user(Province.telegram_id(warmup), "Khởi động")
             figures["thidua_startup_s"] = round(await ready(bot, warm, "/help", "/dangky"), 2)
             users = [emu.user(Province.telegram_id(pid), f"Người {pid}") for pid in staff]
-            people = [lambda u=u: register_person(thidua, u, province.year) for u in users]
-            if args.profile:
-                async with Profiler(bot, args.profile):
-                    await crowd(thidua, people, args.concurrency, bot)
-            else:
-                await crowd(thidua, people, args.concurrency, bot)
-            await bot.stop()
+            await run_bot(thidua, bot, emu, [lambda u=u: register_person(thidua, u, province.year)
+                                             for u in users], args, args.profile)
             figures["thidua"] = thidua.figures()
-            _report(thidua)
-            if echo.updates:
-                figures["ratio"] = round(thidua.per_second / echo.per_second, 3)
-                print(f"thidua / echo throughput: {figures['ratio']:.0%}")
+            for run in echoes:
+                key = "ratio" if run.name == "echo" else f"ratio_{run.name}"
+                figures[key] = round(thidua.per_second / run.per_second, 3)
+                print(f"thidua / {run.name} throughput: {figures[key]:.0%}")
             figures["machine"] = machine()
             return figures
 
@@ -220,6 +246,7 @@ def _report(run: Run) -> None:
           f"{f['updates_per_s']:7.1f}/s, latency p50 {lat['p50']} ms, p95 {lat['p95']} ms, "
           f"p99 {lat['p99']} ms, CPU {f['cpu_ms_per_update']} ms/update, "
           f"RSS {f['rss_mb']} MB, errors {f['errors']}")
+    print("        API calls per update:", f["api_calls_per_update"])
     for error in run.errors[:5]:
         print("   ", error)
 
@@ -235,8 +262,11 @@ def cli() -> None:
     parser.add_argument("--concurrency", type=int, default=0,
                         help="people acting at the same time (default: everyone)")
     parser.add_argument("--skip-echo", action="store_true", help="thidua only")
+    parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
+                        help="answer every Bot API call after MS milliseconds (Telegram is far)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
-                        help="record thidua with py-spy (collapsed stacks) into FILE")
+                        help="record the bots with py-spy (collapsed stacks) into FILE and "
+                             "FILE.echo.txt")
     emit(asyncio.run(main(parser.parse_args())))
 
 
