@@ -7,6 +7,8 @@ computed here and rendered in reports/progress.py.
 
 from __future__ import annotations
 
+import functools
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -198,7 +200,14 @@ class Board:
     done: dict[str, frozenset[int]]  # item key -> people who have done it
     collectives_done: dict[int, frozenset[int]]  # year -> org ids with a collective registration
     reach: dict[int, Reach]  # person id -> reach (absent: not linked)
+    # Memos: a digest asks the same scopes over and over (2,000 heads, tens of thousands of
+    # people), so people are indexed by org once and each scope's lists are kept. The lists
+    # handed out are shared: callers read them, never change them.
     _subtrees: dict[int | None, frozenset[int]] = field(default_factory=dict, repr=False)
+    _by_org: dict[int, list[Person]] | None = field(default=None, repr=False)
+    _in_scope: dict[int | None, list[Person]] = field(default_factory=dict, repr=False)
+    _subjects: dict[tuple[str, int | None], list[Person]] = field(default_factory=dict,
+                                                                   repr=False)
 
     def orgs_in(self, root: int | None) -> frozenset[int]:
         if root not in self._subtrees:
@@ -208,14 +217,36 @@ class Board:
         return self._subtrees[root]
 
     def people_in(self, root: int | None) -> list[Person]:
-        orgs = self.orgs_in(root)
-        return [p for p in self.people if p.org_id in orgs]
+        """The scope's people, in the board's order."""
+        found = self._in_scope.get(root)
+        if found is None:
+            orgs = self.orgs_in(root)
+            if self._by_org is None:
+                self._by_org = {}
+                for person in self.people:
+                    self._by_org.setdefault(person.org_id, []).append(person)
+            if len(orgs) * 4 > len(self._by_org):  # most of the board: one pass keeps order
+                found = [p for p in self.people if p.org_id in orgs]
+            else:
+                lists = [self._by_org[o] for o in orgs if o in self._by_org]
+                found = lists[0] if len(lists) == 1 else list(heapq.merge(
+                    *lists, key=lambda p: self._positions[p.id]))
+            self._in_scope[root] = found
+        return found
+
+    @functools.cached_property
+    def _positions(self) -> dict[int, int]:
+        return {p.id: i for i, p in enumerate(self.people)}
 
     def reach_of(self, person_id: int) -> Reach:
         return self.reach.get(person_id, Reach.NOT_LINKED)
 
     def subjects(self, item: Item, root: int | None) -> list[Person]:
-        return [p for p in self.people_in(root) if item.applies_to(self.tree, p.org_id)]
+        found = self._subjects.get((item.key, root))
+        if found is None:
+            found = [p for p in self.people_in(root) if item.applies_to(self.tree, p.org_id)]
+            self._subjects[(item.key, root)] = found
+        return found
 
     def has_done(self, item: Item, person_id: int) -> bool:
         return person_id in self.done.get(item.key, frozenset())

@@ -82,6 +82,7 @@ def _clusters(decomposed: str) -> list[str]:
     return clusters
 
 
+@functools.lru_cache(maxsize=1 << 15)  # lists of thousands of people share a few names
 def vietnamese_sort_key(full_name: str) -> tuple:
     """Order people as official lists do: given name, then middle names, then family name."""
     words = nfc(full_name).split(" ")

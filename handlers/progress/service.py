@@ -8,6 +8,7 @@ reminded twice a day, whoever asks).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,7 @@ from storage.audit import AuditContext
 from storage.outbox import Button, NewMessage, enqueue_in
 
 DIGEST_JOB = "weekly-digest"
+YIELD_EVERY = 50  # digests built between two turns of the event loop
 REMIND_JOB = "deadline-reminders"
 
 
@@ -132,7 +134,9 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
     people = {p.id: p for p in board.people}
     messages: list[NewMessage] = []
     snapshots: dict[tuple[str, str], object] = {}
-    for person_id, headed in await store.heads(db):
+    for n, (person_id, headed) in enumerate(await store.heads(db)):
+        if n % YIELD_EVERY == YIELD_EVERY - 1:
+            await asyncio.sleep(0)  # thousands of heads: let people's updates through meanwhile
         person, contact = people.get(person_id), contacts.get(person_id)
         if person is None or contact is None or contact.blocked:
             continue  # the secretariat's overview lists heads the bot cannot reach
