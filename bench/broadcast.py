@@ -1,123 +1,143 @@
-"""Broadcast figures: reminders to every person of the sample roster through the emulator.
+"""Broadcast: the weekly digest to every head of a province, under Telegram's flood limits.
 
-    /work/venv/bin/python -m bench.broadcast
+    .venv/bin/python -m bench.broadcast [--heads 2000] [--restart-after N] [--send-rate R]
 
-Each scenario starts a fresh bot on a temporary database, links all 300 people of the sample
-roster, opens the 2024 registration window and reminds everyone (one message each), then
-reports the time to deliver, the 429s Telegram (the emulator) answered, and duplicates.
+A generated province (bench/province.py: 30,000 people, 60 agencies, 800 units, `--heads` unit
+heads, each unit with one or more; the current registration window open and a campaign
+running) with every head linked to Telegram. thidua runs exactly as `thidua run` starts it, in
+a subprocess, with the weekly digest due now: its scheduler builds every head's digest (and
+the secretariat's overview), queues them in the outbox in one transaction, and the outbox
+sender delivers them. The emulator enforces Telegram's limits (30 messages a second overall,
+about one a second per chat, 20 a minute per group) and answers 429 beyond them.
+
+Measured: the time from the start of the digest job (`job_runs.started_at`) to the last
+delivery, against the floor those limits set (messages ÷ 30 per second); the time to build
+and queue; the 429s received; messages lost (a head without the digest) or duplicated.
+`--restart-after N` stops the bot (SIGTERM) after N deliveries and starts it again: nothing
+may be lost or sent twice. `--send-rate` overrides THIDUA_SEND_RATE (the default is the
+setting's default).
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import sqlite3
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from handlers.progress.service import Trigger, remind
-from storage.audit import AuditContext
-from storage.outbox import OutboxRepository
-from storage.registrations import RegistrationRepository
-from tests.harness import BotHarness
+from bench.common import BotProcess, emit, machine, quiet_emulator, wait_for
+from bench.province import Province, ProvinceSpec, generate
+from bot.settings import Settings
+from emulator import BotApiEmulator
 
-MONDAY = datetime(2024, 3, 11, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))
-
-
-@dataclass
-class Result:
-    name: str
-    messages: int
-    seconds: float
-    rate_limited: int
-    delivered: int
-    duplicates: int
-    note: str = ""
+TOKEN = "123456:BENCH-TOKEN"
+SECRETARIAT_CHAT = -1001000000001
+TELEGRAM_PER_SECOND = 30
+DIGEST_JOB = "weekly-digest"
 
 
-async def _prepare(folder: Path, **settings: object) -> tuple[BotHarness, int]:
-    bot = BotHarness(folder, **settings)
-    await bot.start()
-    await bot.import_roster()
-    bot.services.clock = lambda: MONDAY
-    await RegistrationRepository(bot.db).open_window(
-        2024, None, date(2024, 1, 2), date(2024, 3, 31), AuditContext.cli())
-    people = await bot.services.people.all()
-    for person in people:
-        user = bot.emu.user(600_000_000 + person.id, person.full_name.split()[-1])
-        await bot.services.links.link(person, user.id, user.id, "contact", AuditContext.cli())
-    return bot, len(people)
+def _db_time(path: Path, sql: str) -> float | None:
+    """A UTC timestamp from the bot's database, as seconds since the epoch."""
+    conn = sqlite3.connect(path)
+    try:
+        row = conn.execute(sql).fetchone()
+    finally:
+        conn.close()
+    return datetime.fromisoformat(row[0]).timestamp() if row and row[0] else None
 
 
-async def _poll(condition: Callable[[], Awaitable[bool]], step: float) -> None:
-    for _ in range(int(600 / step)):
-        if await condition():
-            return
-        await asyncio.sleep(step)
-    raise TimeoutError
+async def main(args: argparse.Namespace) -> dict[str, object]:
+    default_rate = Settings.model_fields["send_rate"].default
+    rate = args.send_rate or default_rate
+    tz = ZoneInfo(Settings.model_fields["timezone"].default)
+    with tempfile.TemporaryDirectory(prefix="thidua-broadcast-") as folder:
+        workdir = Path(folder)
+        province = await generate(workdir / "thidua.sqlite3", ProvinceSpec(
+            agencies=args.agencies, units=args.units, people=args.people, heads=args.heads,
+            registrations=args.registrations, linked="heads"))
+        heads = province.heads + province.agency_heads
+        async with quiet_emulator(BotApiEmulator(token=TOKEN)) as emu:
+            emu.flood_limits()  # Telegram's
+            chats = [emu.user(Province.telegram_id(pid), f"Người {pid}").chat_id
+                     for pid in heads]
+            group = emu.group(SECRETARIAT_CHAT, "Thường trực Hội đồng TĐKT")
+            # The weekly digest is due from today 00:00; reminders and the daily summary are not.
+            settings = {"secretariat_chat_id": SECRETARIAT_CHAT, "send_rate": rate,
+                        "digest_weekday": datetime.now(tz).isoweekday(),
+                        "digest_time": "00:00", "daily_digest_time": "23:59",
+                        "reminder_time": "23:59"}
+            bot = BotProcess.thidua(emu, province.path, workdir, **settings)
+            await bot.start()
 
+            def delivered() -> int:
+                stats = emu.stats.delivered
+                return sum(1 for c in chats if stats[c]) + (1 if stats[group.chat_id] else 0)
 
-async def _wait_sent(bot: BotHarness) -> None:
-    repo = OutboxRepository(bot.db)
-
-    async def done() -> bool:
-        return await repo.pending_count() == 0
-
-    await _poll(done, 0.02)
-
-
-def _delivery(bot: BotHarness, count: int) -> tuple[int, int]:
-    per_chat = [bot.emu.stats.delivered[600_000_000 + pid] for pid in range(1, count + 1)]
-    return sum(1 for n in per_chat if n >= 1), sum(n - 1 for n in per_chat if n > 1)
-
-
-async def scenario(name: str, *, flood: dict | None = None, faults: int = 0,
-                   restart_after: int | None = None, **settings: object) -> Result:
-    with tempfile.TemporaryDirectory() as folder:
-        bot, count = await _prepare(Path(folder), **settings)
-        try:
-            if flood is not None:
-                bot.emu.flood_limits(**flood)
-            if faults:
-                bot.emu.faults.add("sendMessage", status=429, retry_after=2, times=faults)
-            bot.emu.stats.reset()
-            started = time.monotonic()
-            await remind(bot.services, [None], None, MONDAY.date(), Trigger("secretariat"),
-                         AuditContext.cli(), "all")
-            note = ""
-            if restart_after is not None:
+            expected = len(chats) + 1
+            restarted = None
+            if args.restart_after:
                 async def halfway() -> bool:
-                    return sum(bot.emu.stats.delivered.values()) >= restart_after
+                    bot.check_alive()
+                    return delivered() >= args.restart_after
 
-                await _poll(halfway, 0.005)
-                before = sum(bot.emu.stats.delivered.values())
-                await bot.restart()
-                note = f"restarted after {before} delivered"
-            await _wait_sent(bot)
-            seconds = time.monotonic() - started
-            delivered, duplicates = _delivery(bot, count)
-            return Result(name, count, seconds, bot.emu.stats.rate_limited, delivered,
-                          duplicates, note)
-        finally:
-            await bot.close()
+                await wait_for(halfway, 600, what="deliveries before the restart")
+                restarted = delivered()
+                await bot.stop()
+                bot = BotProcess.thidua(emu, province.path, workdir, **settings)
+                await bot.start()
+
+            async def everyone() -> bool:
+                bot.check_alive()
+                return delivered() >= expected
+
+            await wait_for(everyone, 900, step=0.02, what="every digest delivered")
+            finished = time.time()
+            await asyncio.sleep(1.0)  # anything sent twice would show now
+            rss = bot.rss_kb()
+            await bot.stop()
+        started = _db_time(province.path, "SELECT started_at FROM job_runs WHERE job ="
+                                          f" '{DIGEST_JOB}'")
+        queued = _db_time(province.path, "SELECT max(created_at) FROM outbox")
+        assert started is not None and queued is not None
+        per_chat = [emu.stats.delivered[c] for c in [*chats, group.chat_id]]
+        floor = expected / TELEGRAM_PER_SECOND
+        total = finished - started
+        figures: dict[str, object] = {
+            "bench": "broadcast", "heads": len(heads), "messages": expected,
+            "send_rate": rate, "floor_s": round(floor, 1), "total_s": round(total, 1),
+            "vs_floor": round(total / floor, 3), "queued_after_s": round(queued - started, 2),
+            "rate_limited_429": emu.stats.rate_limited,
+            "lost": sum(1 for n in per_chat if n == 0),
+            "duplicates": sum(n - 1 for n in per_chat if n > 1),
+            "restarted_after": restarted, "bot_rss_mb": round(rss / 1024, 1),
+            "machine": machine(),
+        }
+    print(f"{expected} digests ({len(heads)} heads and the secretariat's group) at "
+          f"{rate:g}/s: {total:.1f} s from the job's start to the last delivery, floor "
+          f"{floor:.1f} s ({total / floor:.2f}×); built and queued in "
+          f"{figures['queued_after_s']} s; 429s {figures['rate_limited_429']}, lost "
+          f"{figures['lost']}, duplicates {figures['duplicates']}"
+          + (f"; restarted after {restarted} deliveries" if restarted else ""))
+    return figures
 
 
-async def main() -> None:
-    results = [
-        await scenario("paced 25/s, no limits"),
-        await scenario("paced 25/s, Telegram's limits on", flood={}),
-        await scenario("100/s against Telegram's limits", flood={}, send_rate=100),
-        await scenario("5 injected 429s (retry after 2 s)", faults=5),
-        await scenario("restart mid-broadcast", restart_after=120),
-    ]
-    print(f"{'scenario':38} {'msgs':>5} {'seconds':>8} {'429s':>5} {'delivered':>9} {'dup':>4}")
-    for r in results:
-        print(f"{r.name:38} {r.messages:5} {r.seconds:8.1f} {r.rate_limited:5} "
-              f"{r.delivered:9} {r.duplicates:4}  {r.note}")
+def cli() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--heads", type=int, default=2_000, help="unit heads (all linked)")
+    parser.add_argument("--people", type=int, default=30_000)
+    parser.add_argument("--agencies", type=int, default=60)
+    parser.add_argument("--units", type=int, default=800)
+    parser.add_argument("--registrations", type=int, default=100_000)
+    parser.add_argument("--send-rate", type=float, default=0.0,
+                        help="messages per second the sender allows itself (THIDUA_SEND_RATE)")
+    parser.add_argument("--restart-after", type=int, default=0, metavar="N",
+                        help="stop and restart the bot after N deliveries")
+    emit(asyncio.run(main(parser.parse_args())))
 
 
 if __name__ == "__main__":
-    asyncio.run(main())
+    cli()

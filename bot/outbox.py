@@ -117,7 +117,7 @@ class Pacer:
 
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
-                 idle_poll: float = 2.0, per_second: float = 25.0,
+                 idle_poll: float = 2.0, per_second: float = 28.0,
                  concurrency: int = CONCURRENCY) -> None:
         self.bot = bot
         self.repo = OutboxRepository(db)
