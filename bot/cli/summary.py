@@ -25,10 +25,7 @@ from handlers.summary.service import (
     resolve,
 )
 from locales import _
-from reports.summary_chart import summary_chart
-from reports.summary_docx import summary_docx
 from reports.summary_text import summary_plain
-from reports.summary_xlsx import summary_xlsx
 
 FORMATS = ("text", "xlsx", "docx", "png")
 
@@ -58,10 +55,16 @@ async def summary(args: argparse.Namespace, settings: Settings) -> int:
         if args.format == "text":
             content: bytes = summary_plain(report).encode("utf-8")
         elif args.format == "xlsx":
+            from reports.summary_xlsx import summary_xlsx  # heavy libraries: when asked for
+
             content = summary_xlsx(report)
         elif args.format == "docx":
+            from reports.summary_docx import summary_docx
+
             content = summary_docx(report, official_header(services, inputs, target))
         else:
+            from reports.summary_chart import summary_chart
+
             content = summary_chart(report)
         name = f"{file_name(inputs, target)}.{args.format}"
     out = args.out or ("-" if args.format == "text" else name)

@@ -10,6 +10,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import TYPE_CHECKING
 
 from telegram import Bot
 from telegram.constants import ParseMode
@@ -25,10 +26,10 @@ from handlers.summary.service import (
 )
 from locales import _
 from reports.messages import caption
-from reports.summary_chart import summary_chart
 from reports.summary_common import SummaryReport
-from reports.summary_docx import OfficialHeader, summary_docx
-from reports.summary_xlsx import summary_xlsx
+
+if TYPE_CHECKING:
+    from reports.summary_docx import OfficialHeader
 
 FILE_PREFIX = "tong-hop-dang-ky-thi-dua"
 
@@ -53,6 +54,12 @@ def file_name(inputs: SummaryInputs, target: int | None) -> str:
 
 def render_files(inputs: SummaryInputs, details: SummaryDetails, target: int | None,
                  header: OfficialHeader) -> SummaryFiles:
+    # matplotlib, openpyxl and python-docx are imported here, by the first summary files,
+    # not by every start of the bot (a second of start-up and ~30 MB it may never need).
+    from reports.summary_chart import summary_chart
+    from reports.summary_docx import summary_docx
+    from reports.summary_xlsx import summary_xlsx
+
     report = report_for(inputs, target, details)
     return SummaryFiles(
         report=report,

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.services import Services
 from domain.models import OrgKind, Person
@@ -24,9 +24,11 @@ from domain.tally import PeopleCounts
 from domain.text import fold_key
 from locales import _
 from reports.summary_common import CampaignLabel, SummaryReport
-from reports.summary_docx import OfficialHeader, default_signer
 from storage.registration_import import ruleset_of_year
 from storage.summary import CampaignInfo, SummaryStore
+
+if TYPE_CHECKING:
+    from reports.summary_docx import OfficialHeader
 
 
 class Refusal(Exception):
@@ -221,6 +223,8 @@ def _lines(setting: str) -> tuple[str, ...]:
 def official_header(services: Services, inputs: SummaryInputs, target: int | None
                     ) -> OfficialHeader:
     """Who issues and signs the DOCX: THIDUA_DOCUMENT_* settings, else sensible defaults."""
+    from reports.summary_docx import OfficialHeader, default_signer  # python-docx: lazily
+
     settings = services.settings
     issuer = scope_name(inputs.tree, target)
     kind = inputs.tree.get(target).kind if target is not None else OrgKind.BLOC
