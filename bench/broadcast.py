@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench.common import BotProcess, emit, machine, quiet_emulator, wait_for
+from bench.common import BotProcess, machine, quiet_emulator, run, wait_for
 from bench.province import Province, ProvinceSpec, generate
 from bot.settings import Settings
 from emulator import BotApiEmulator
@@ -136,7 +136,7 @@ def cli() -> None:
                         help="messages per second the sender allows itself (THIDUA_SEND_RATE)")
     parser.add_argument("--restart-after", type=int, default=0, metavar="N",
                         help="stop and restart the bot after N deliveries")
-    emit(asyncio.run(main(parser.parse_args())))
+    run(main(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -15,9 +15,9 @@ import platform
 import signal
 import sys
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from emulator import BotApiEmulator
 
@@ -73,6 +73,8 @@ def thidua_env(emu: BotApiEmulator, database: Path, **settings: object) -> dict[
 class BotProcess:
     """A bot in a subprocess, with its resident memory and CPU time read from /proc."""
 
+    running: ClassVar[set[BotProcess]] = set()  # killed by `run` if a benchmark fails
+
     def __init__(self, argv: Sequence[str], env: Mapping[str, str], cwd: Path) -> None:
         self.argv = list(argv)
         self.env = env
@@ -98,6 +100,7 @@ class BotProcess:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         self.started_at = time.monotonic()
         self.proc = await asyncio.create_subprocess_exec(*self.argv, cwd=self.cwd, env=env)
+        BotProcess.running.add(self)
 
     @property
     def pid(self) -> int:
@@ -122,6 +125,7 @@ class BotProcess:
 
     async def stop(self, timeout: float = 30.0) -> float:  # noqa: ASYNC109
         """SIGTERM (a clean stop, as systemd or Docker would), then wait; seconds taken."""
+        BotProcess.running.discard(self)
         if self.proc is None or self.proc.returncode is not None:
             return 0.0
         started = time.monotonic()
@@ -133,6 +137,22 @@ class BotProcess:
             await self.proc.wait()
             raise RuntimeError(f"{self.argv} did not stop within {timeout}s") from None
         return time.monotonic() - started
+
+    def descendants(self) -> list[int]:
+        """Processes started by the bot (the summary files' fork server and workers)."""
+        children: dict[int, list[int]] = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        found, todo = [], list(children.get(self.pid, []))
+        while todo:
+            pid = todo.pop()
+            found.append(pid)
+            todo.extend(children.get(pid, []))
+        return found
 
     def check_alive(self) -> None:
         if self.proc is not None and self.proc.returncode is not None:
@@ -147,6 +167,38 @@ async def wait_for(condition: Callable[[], Awaitable[bool]], timeout: float,  # 
         if loop.time() > deadline:
             raise TimeoutError(f"{what} not met within {timeout}s")
         await asyncio.sleep(step)
+
+
+class PeakSampler:
+    """The highest resident memory any process started by the bot reaches (its summary file
+    workers live a few seconds: VmHWM is read every `step` seconds while they do)."""
+
+    def __init__(self, bot: BotProcess, step: float = 0.05) -> None:
+        self.bot, self.step, self.peak_kb = bot, step, 0
+        self._task: asyncio.Task[None] | None = None
+
+    def _read(self) -> None:
+        for pid in self.bot.descendants():
+            try:
+                text = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in text.splitlines():
+                if line.startswith("VmHWM:"):
+                    self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+
+    async def _sample(self) -> None:
+        while True:
+            self._read()  # /proc is in memory: no real I/O
+            await asyncio.sleep(self.step)
+
+    async def __aenter__(self) -> PeakSampler:
+        self._task = asyncio.create_task(self._sample())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._task is not None:
+            self._task.cancel()
 
 
 class Profiler:
@@ -169,6 +221,17 @@ class Profiler:
         if self.proc is not None and self.proc.returncode is None:
             self.proc.send_signal(signal.SIGINT)
             await self.proc.wait()
+
+
+def run(main: Coroutine[Any, Any, dict[str, Any]]) -> None:
+    """Run a benchmark and print its figures; no bot outlives it, whatever happens."""
+    try:
+        figures = asyncio.run(main)
+    finally:
+        for bot in list(BotProcess.running):
+            if bot.proc is not None and bot.proc.returncode is None:
+                bot.proc.kill()
+    emit(figures)
 
 
 def quiet_emulator(emu: BotApiEmulator) -> BotApiEmulator:

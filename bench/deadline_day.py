@@ -22,13 +22,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import statistics
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench.common import BotProcess, Profiler, emit, latency_ms, machine, quiet_emulator
+from bench.common import BotProcess, Profiler, latency_ms, machine, quiet_emulator, run
 from bench.province import Province, ProvinceSpec, generate
 from emulator import BotApiEmulator, EmuUser
 
@@ -155,6 +156,22 @@ async def crowd(run: Run, people: list[Callable[[], Awaitable[None]]], concurren
     run.rss_kb = bot.rss_kb()
 
 
+async def summaries(secretariat: EmuUser, done: asyncio.Event, seconds: list[float]) -> None:
+    """The secretariat asks for the province's summary, again and again until `done`; the
+    time of each, from /tonghop to its last file."""
+    while not done.is_set():
+        secretariat.drain()
+        started = time.monotonic()
+        await secretariat.send("/tonghop")
+        while True:
+            event = await secretariat.receive(TIMEOUT)
+            if event is None:
+                raise TimeoutError("/tonghop: no DOCX")
+            if event.document is not None and event.document.filename.endswith(".docx"):
+                break
+        seconds.append(time.monotonic() - started)
+
+
 async def ready(bot: BotProcess, user: EmuUser, text: str, expected: str) -> float:
     """Seconds from spawning the bot to its first answer."""
     await user.send(text)
@@ -170,12 +187,17 @@ async def ready(bot: BotProcess, user: EmuUser, text: str, expected: str) -> flo
 
 async def run_bot(run: Run, bot: BotProcess, emu: BotApiEmulator,
                   people: list[Callable[[], Awaitable[None]]], args: argparse.Namespace,
-                  profile: Path | None) -> None:
+                  profile: Path | None, done: asyncio.Event | None = None,
+                  meanwhile: asyncio.Task[None] | None = None) -> None:
     if profile is not None:
         async with Profiler(bot, profile):
             await crowd(run, people, args.concurrency, bot, emu)
     else:
         await crowd(run, people, args.concurrency, bot, emu)
+    if done is not None:
+        done.set()
+    if meanwhile is not None:
+        await meanwhile  # the summary being built when the people were done
     await bot.stop()
     _report(run)
 
@@ -198,7 +220,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
         workdir = Path(folder)
         province = await generate(workdir / "thidua.sqlite3", ProvinceSpec(
             agencies=args.agencies, units=args.units, people=args.people,
-            registrations=args.registrations, linked="staff"))
+            registrations=args.registrations, linked="staff,secretariat"))
         if len(province.staff) <= args.users:
             raise SystemExit(f"only {len(province.staff)} people have not registered yet: "
                              "raise --people or lower --registrations")
@@ -228,9 +250,19 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             warm = emu.user(Province.telegram_id(warmup), "Khởi động")
             figures["thidua_startup_s"] = round(await ready(bot, warm, "/help", "/dangky"), 2)
             users = [emu.user(Province.telegram_id(pid), f"Người {pid}") for pid in staff]
+            done, summary_times = asyncio.Event(), []
+            asking = None
+            if args.with_summaries:
+                secretariat = emu.user(Province.telegram_id(province.secretariat), "Hằng")
+                asking = asyncio.create_task(summaries(secretariat, done, summary_times))
             await run_bot(thidua, bot, emu, [lambda u=u: register_person(thidua, u, province.year)
-                                             for u in users], args, args.profile)
+                                             for u in users], args, args.profile, done, asking)
             figures["thidua"] = thidua.figures()
+            if asking is not None:
+                figures["summaries"] = {"served": len(summary_times),
+                                        "median_s": round(statistics.median(summary_times), 2)}
+                print(f"meanwhile {len(summary_times)} province summaries with their files, "
+                      f"{figures['summaries']['median_s']} s each (median)")
             for run in echoes:
                 key = "ratio" if run.name == "echo" else f"ratio_{run.name}"
                 figures[key] = round(thidua.per_second / run.per_second, 3)
@@ -262,12 +294,15 @@ def cli() -> None:
     parser.add_argument("--concurrency", type=int, default=0,
                         help="people acting at the same time (default: everyone)")
     parser.add_argument("--skip-echo", action="store_true", help="thidua only")
+    parser.add_argument("--with-summaries", action="store_true",
+                        help="meanwhile, the secretariat asks for the province's summary and "
+                             "files again and again")
     parser.add_argument("--latency", type=float, default=0.0, metavar="MS",
                         help="answer every Bot API call after MS milliseconds (Telegram is far)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="record the bots with py-spy (collapsed stacks) into FILE and "
                              "FILE.echo.txt")
-    emit(asyncio.run(main(parser.parse_args())))
+    run(main(parser.parse_args()))
 
 
 if __name__ == "__main__":

@@ -58,7 +58,8 @@ class ProvinceSpec:
     registrations: int = 100_000  # confirmed, persons and collectives, over `years` years
     years: int = 4  # ending with the current year
     acknowledged: float = 0.7  # share of people who acknowledged the year's campaign
-    linked: str = "none"  # Telegram links: none, all, heads, staff (unregistered), secretariat
+    # Telegram links: none, all, heads, staff (unregistered), secretariat, or several: "a,b"
+    linked: str = "none"
     window_days: tuple[int, int] = (-10, 20)  # the current window, from today
     seed: int = 7
 
@@ -187,9 +188,10 @@ async def generate(path: Path, spec: ProvinceSpec, today: date | None = None) ->
         "INSERT INTO acknowledgements (campaign_id, person_id, at, channel) VALUES (1, ?, ?,"
         " 'telegram')",
         [(p[0], now) for p in people if rnd.random() < spec.acknowledged])
-    linked = {"none": [], "all": [p[0] for p in people], "staff": province.staff,
+    groups = {"none": [], "all": [p[0] for p in people], "staff": province.staff,
               "heads": province.heads + province.agency_heads,
-              "secretariat": [province.secretariat]}[spec.linked]
+              "secretariat": [province.secretariat]}
+    linked = [pid for name in spec.linked.split(",") for pid in groups[name]]
     conn.executemany(
         "INSERT INTO telegram_links (person_id, telegram_user_id, chat_id, method, linked_at)"
         " VALUES (?, ?, ?, 'contact', ?)",
@@ -273,7 +275,7 @@ def main() -> None:
     parser.add_argument("--heads", type=int, default=2_000)
     parser.add_argument("--registrations", type=int, default=100_000)
     parser.add_argument("--linked", default="none",
-                        choices=["none", "all", "heads", "staff", "secretariat"])
+                        help="none, all, heads, staff, secretariat, or several: staff,heads")
     args = parser.parse_args()
     spec = ProvinceSpec(agencies=args.agencies, units=args.units, people=args.people,
                         heads=args.heads, registrations=args.registrations, linked=args.linked)

@@ -5,30 +5,30 @@
 A generated province (bench/province.py, seeded: 30,000 people in 60 agencies and 800 units,
 100,000 confirmed registrations over four years, the current year's window open, a campaign
 acknowledged by 70%) is served by thidua exactly as `thidua run` starts it, in a subprocess.
-A secretariat member sends /tonghop `--repeat` times in a private chat with the bot (the first
-on a bot that has just started); each time is measured from the message to the arrival of the
-summary's last text message, then of the chart (PNG), the XLSX and the DOCX. (In the
-secretariat's group the same summary is the same work, but Telegram allows 20 messages a
-minute per group and the province-wide text is a dozen messages: the bot's rate limiter then
-spaces a second summary by design, which would measure Telegram's limit, not the bot.)
+A secretariat member sends /tonghop `--repeat` times in a private chat with the bot (the
+first on a bot that has just started). Each is timed from the message to the arrival of the
+summary's last text message, then of the chart (PNG), the XLSX and the DOCX, which are built
+in a worker process. In the secretariat's group the work is the same, but Telegram allows 20
+messages a minute per group and the province-wide text is a dozen messages: the rate limiter
+then spaces a second summary by design, which would measure Telegram's limit, not the bot.
+
 The floor is the plain SQL aggregate a summary cannot do without (confirmed registrations
 counted per agency and title, active people counted per unit), run on the same database file
 by plain sqlite3 in this process, best of `--repeat`. Also: the bot's resident memory before
-and its peak (VmHWM) after; with `--breakdown`, the time of each step of building the files,
-measured in this process (the bot only shows when they arrive).
+and its peak (VmHWM) after, the peak of the files' worker processes, and with `--breakdown`
+the time of each step of the files, measured in this process.
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sqlite3
 import statistics
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import BotProcess, emit, machine, quiet_emulator
+from bench.common import BotProcess, PeakSampler, machine, quiet_emulator, run
 from bench.province import Province, ProvinceSpec, generate
 from emulator import BotApiEmulator, EmuUser
 
@@ -165,9 +165,11 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             if await member.receive(30.0) is None:
                 raise TimeoutError("the bot did not start")
             rss_before = bot.rss_kb()
-            runs = [await one_summary(member) for _ in range(args.repeat)]
+            async with PeakSampler(bot) as workers:
+                runs = [await one_summary(member) for _ in range(args.repeat)]
             figures["bot_rss_before_mb"] = round(rss_before / 1024, 1)
             figures["bot_peak_rss_mb"] = round(bot.peak_rss_kb() / 1024, 1)
+            figures["files_worker_peak_rss_mb"] = round(workers.peak_kb / 1024, 1)
             await bot.stop()
         first, warm = runs[0], runs[1:] or runs
         figures["first_s"] = {k: round(v, 3) for k, v in first.items()}
@@ -187,7 +189,8 @@ def _report(f: dict) -> None:
         print(f"{label:24} text {times['text'] * 1000:.0f} ms · chart {times['png']:.2f} s · "
               f"XLSX {times['xlsx']:.2f} s · DOCX {times['docx']:.2f} s")
     print(f"/summary text = {f['summary_vs_floor']}× the floor; bot memory "
-          f"{f['bot_rss_before_mb']} MB before, peak {f['bot_peak_rss_mb']} MB")
+          f"{f['bot_rss_before_mb']} MB before, peak {f['bot_peak_rss_mb']} MB; the files' "
+          f"worker process peak {f['files_worker_peak_rss_mb']} MB")
     if "steps_s" in f:
         print("steps (in this process):", ", ".join(f"{k} {v:.3f} s"
                                                    for k, v in f["steps_s"].items()))
@@ -203,7 +206,7 @@ def cli() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="/tonghop this many times")
     parser.add_argument("--breakdown", action="store_true",
                         help="also time each step of the summary and files in this process")
-    emit(asyncio.run(main(parser.parse_args())))
+    run(main(parser.parse_args()))
 
 
 if __name__ == "__main__":

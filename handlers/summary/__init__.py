@@ -1,7 +1,8 @@
 """The secretariat's summary: `/summary` (`/tonghop`), its files, and the posts it makes itself.
 
 Modules: `service` (resolve a request within the actor's scope, load, build), `command` (the
-handler), `delivery` (messages, chart, XLSX, DOCX), `jobs` (daily digest, final summary).
+handler), `delivery` (messages, chart, XLSX, DOCX), `workers` (the processes building the
+files), `jobs` (daily digest, final summary).
 Wording lives in `reports/summary_*.py`; see docs/summary.md.
 
 No conversation: each /summary is answered from its arguments and the database.
@@ -15,6 +16,7 @@ from domain.models import Role
 from handlers.commands import CommandSpec
 from handlers.summary.command import summary_command
 from handlers.summary.jobs import PERIODIC_JOBS
+from handlers.summary.workers import shutdown
 from locales import N_
 
 COMMANDS = [
@@ -27,8 +29,12 @@ COMMANDS = [
     ),
 ]
 
-__all__ = ["COMMANDS", "PERIODIC_JOBS", "register"]
+__all__ = ["COMMANDS", "PERIODIC_JOBS", "on_stop", "register"]
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler(["summary", "tonghop"], summary_command))
+
+
+async def on_stop(app: Application) -> None:
+    shutdown()  # the processes building summary files

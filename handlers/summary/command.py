@@ -17,7 +17,7 @@ from domain.access import scope_roots
 from domain.summary_request import parse_summary_args
 from handlers.context import BotContext
 from handlers.guards import guard
-from handlers.summary.delivery import render_files_in_thread, send_files, send_texts
+from handlers.summary.delivery import render_files_in_worker, send_files, send_texts
 from handlers.summary.service import Refusal, SummaryInputs, report_for, resolve
 from locales import _, ngettext
 from reports.summary_text import summary_messages
@@ -82,5 +82,5 @@ async def summary_command(update: Update, context: BotContext) -> None:
 async def _send_files(context: BotContext, chat_id: int, inputs: SummaryInputs) -> None:
     for target in inputs.targets:
         await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-        files = await render_files_in_thread(context.services, inputs, target)
+        files = await render_files_in_worker(context.services, inputs, target)
         await send_files(context.bot, chat_id, files)

@@ -1,12 +1,12 @@
 """Sending a summary: its messages, then the chart (PNG) and the files (XLSX, DOCX).
 
 The files need the full detail list and take longest to build, so they are rendered in a
-worker thread (`render_files` is pure computation) and sent after the text.
+worker process (handlers/summary/workers.py; `render_files` is pure computation) and sent
+after the text.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
 from dataclasses import dataclass
 from html import escape
@@ -20,13 +20,12 @@ from domain.text import fold_key
 from handlers.summary.service import (
     SummaryDetails,
     SummaryInputs,
-    load_details,
     official_header,
     report_for,
 )
-from locales import _
+from handlers.summary.workers import render_in_worker
+from locales import _, get_locale
 from reports.messages import caption
-from reports.summary_common import SummaryReport
 
 if TYPE_CHECKING:
     from reports.summary_docx import OfficialHeader
@@ -36,8 +35,10 @@ FILE_PREFIX = "tong-hop-dang-ky-thi-dua"
 
 @dataclass(frozen=True)
 class SummaryFiles:
-    report: SummaryReport  # with its detail rows
     name: str  # file name without extension, e.g. tong-hop-dang-ky-thi-dua-2024
+    scope_name: str
+    year: int
+    registrations: int  # rows of the detail list
     chart: bytes
     xlsx: bytes
     docx: bytes
@@ -62,20 +63,21 @@ def render_files(inputs: SummaryInputs, details: SummaryDetails, target: int | N
 
     report = report_for(inputs, target, details)
     return SummaryFiles(
-        report=report,
         name=file_name(inputs, target),
+        scope_name=report.scope_name,
+        year=report.summary.year,
+        registrations=len(report.summary.detail_rows),
         chart=summary_chart(report),
         xlsx=summary_xlsx(report),
         docx=summary_docx(report, header),
     )
 
 
-async def render_files_in_thread(services: Services, inputs: SummaryInputs,
+async def render_files_in_worker(services: Services, inputs: SummaryInputs,
                                  target: int | None) -> SummaryFiles:
-    """Load every person and registration, then build the files in a worker thread."""
-    details = await load_details(services, inputs)
+    """Load every person and registration and build the files, in a worker process."""
     header = official_header(services, inputs, target)
-    return await asyncio.to_thread(render_files, inputs, details, target, header)
+    return await render_in_worker(services.db.path, inputs, target, header, get_locale())
 
 
 async def send_texts(bot: Bot, chat_id: int, texts: list[str]) -> None:
@@ -84,14 +86,14 @@ async def send_texts(bot: Bot, chat_id: int, texts: list[str]) -> None:
 
 
 async def send_files(bot: Bot, chat_id: int, files: SummaryFiles) -> None:
-    scope = escape(files.report.scope_name)
-    year = files.report.summary.year
+    scope = escape(files.scope_name)
+    year = files.year
     await bot.send_photo(
         chat_id, files.chart, parse_mode=ParseMode.HTML,
         caption=caption("📊 " + escape(_("Registration and acknowledgement rates")) +
                         f" – {scope} ({year})"),
     )
-    count = len(files.report.summary.detail_rows)
+    count = files.registrations
     await bot.send_document(
         chat_id, files.xlsx, filename=f"{files.name}.xlsx", parse_mode=ParseMode.HTML,
         caption=caption(escape(_("Summary table (XLSX): the table and all {count} "

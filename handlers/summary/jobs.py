@@ -32,7 +32,7 @@ from domain.rules import RuleSet, load_ruleset
 from domain.summary_digest import compare, take_snapshot
 from domain.summary_request import SummaryRequest
 from domain.windows import RegistrationWindow
-from handlers.summary.delivery import render_files_in_thread, send_files, send_texts
+from handlers.summary.delivery import render_files_in_worker, send_files, send_texts
 from handlers.summary.service import report_for, resolve
 from locales import use_locale
 from reports.messages import split_blocks
@@ -178,7 +178,7 @@ async def post_final(app: Application, services: Services, window: RegistrationW
     with use_locale(settings.locale):
         report = report_for(inputs, target)
         texts = split_blocks([final_intro(report, window.deadline), *summary_blocks(report)])
-        files = await render_files_in_thread(services, inputs, target)
+        files = await render_files_in_worker(services, inputs, target)
         await send_texts(app.bot, chat_id, texts)
         await send_files(app.bot, chat_id, files)
     await SummaryStore(services.db).save_digest(

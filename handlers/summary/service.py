@@ -24,6 +24,7 @@ from domain.tally import PeopleCounts
 from domain.text import fold_key
 from locales import _
 from reports.summary_common import CampaignLabel, SummaryReport
+from storage.db import Database
 from storage.registration_import import ruleset_of_year
 from storage.summary import CampaignInfo, SummaryStore
 
@@ -160,7 +161,11 @@ async def resolve(
 
 
 async def load_details(services: Services, inputs: SummaryInputs) -> SummaryDetails:
-    store = SummaryStore(services.db)
+    return await load_details_from(services.db, inputs)
+
+
+async def load_details_from(db: Database, inputs: SummaryInputs) -> SummaryDetails:
+    store = SummaryStore(db)
     return SummaryDetails(
         people=tuple(await store.people(inputs.org_ids)),
         records=tuple(await store.records(inputs.year, inputs.org_ids)),
