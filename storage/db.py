@@ -289,15 +289,18 @@ class Database:
         self._cache[(table, key)] = (row[0], value)
         return value
 
-    async def fetchall_large(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+    async def fetchall_large(self, sql: str, params: Iterable[Any] = (),
+                             convert: Callable[[sqlite3.Row], T] | None = None) -> list[Any]:
         """A read of many rows, in a worker thread on a read-only connection of its own: the
-        event loop goes on answering people meanwhile. It sees committed data only."""
+        event loop goes on answering people meanwhile. It sees committed data only. Rows are
+        turned into objects by `convert` in that thread too."""
         if self._conn is None:
             raise RuntimeError("database is not open")
         if self._reader_pool is None:
             self._reader_pool = ThreadPoolExecutor(1, thread_name_prefix="thidua-reader")
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._reader_pool, self._read, sql, tuple(params))
+        return await loop.run_in_executor(self._reader_pool, self._read, sql, tuple(params),
+                                          convert)
 
     def _close_reader(self) -> None:
         with self._reader_lock:
@@ -305,13 +308,15 @@ class Database:
                 self._reader.close()
                 self._reader = None
 
-    def _read(self, sql: str, params: tuple[Any, ...]) -> list[sqlite3.Row]:
+    def _read(self, sql: str, params: tuple[Any, ...],
+              convert: Callable[[sqlite3.Row], Any] | None) -> list[Any]:
         with self._reader_lock:
             if self._reader is None:
                 self._reader = _connect(self.path)
                 self._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
                 self._reader.execute("PRAGMA query_only = ON")
-            return self._reader.execute(sql, params).fetchall()
+            rows = self._reader.execute(sql, params).fetchall()
+        return rows if convert is None else [convert(r) for r in rows]
 
     async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
         """A single write statement in its own transaction."""

@@ -23,7 +23,7 @@ from domain.progress import (
     registration_items,
 )
 from storage.db import Connection, Database, to_db_time, utcnow
-from storage.people import PeopleRepository
+from storage.people import PeopleRepository, person_from_row
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ async def open_campaigns(db: Database, today: date) -> list[Campaign]:
 
 
 async def registered_people(db: Database, years: Iterable[int]) -> dict[int, frozenset[int]]:
-    rows = await db.fetchall(
+    rows = await db.fetchall_large(
         "SELECT year, person_id FROM registrations WHERE subject_kind = 'person'"
         " AND status = 'confirmed' AND year IN (SELECT value FROM json_each(?))",
         (_json(set(years)),),
@@ -84,7 +84,7 @@ async def registered_people(db: Database, years: Iterable[int]) -> dict[int, fro
 
 
 async def registered_collectives(db: Database, years: Iterable[int]) -> dict[int, frozenset[int]]:
-    rows = await db.fetchall(
+    rows = await db.fetchall_large(
         "SELECT year, org_id FROM registrations WHERE subject_kind != 'person'"
         " AND status = 'confirmed' AND year IN (SELECT value FROM json_each(?))",
         (_json(set(years)),),
@@ -97,7 +97,7 @@ async def registered_collectives(db: Database, years: Iterable[int]) -> dict[int
 
 async def acknowledged_people(db: Database, campaign_ids: Iterable[int]) -> dict[int,
                                                                                   frozenset[int]]:
-    rows = await db.fetchall(
+    rows = await db.fetchall_large(
         "SELECT campaign_id, person_id FROM acknowledgements"
         " WHERE campaign_id IN (SELECT value FROM json_each(?))",
         (_json(campaign_ids),),
@@ -109,7 +109,7 @@ async def acknowledged_people(db: Database, campaign_ids: Iterable[int]) -> dict
 
 
 async def contacts(db: Database) -> dict[int, Contact]:
-    rows = await db.fetchall(
+    rows = await db.fetchall_large(
         "SELECT l.person_id, l.chat_id, l.telegram_user_id, l.unreachable_at, s.locale"
         " FROM telegram_links l LEFT JOIN user_settings s"
         " ON s.telegram_user_id = l.telegram_user_id"
@@ -120,7 +120,8 @@ async def contacts(db: Database) -> dict[int, Contact]:
 
 async def load_board(db: Database, tree: OrgTree, today: date) -> tuple[Board, dict[int, Contact]]:
     """The progress board of `today`, and the contacts of everyone linked."""
-    people = await PeopleRepository(db).all()
+    people = await db.fetchall_large("SELECT * FROM people WHERE active = 1 ORDER BY id", (),
+                                     person_from_row)
     windows = await open_windows(db, today)
     campaigns = await open_campaigns(db, today)
     items = registration_items(windows, tree) + campaign_items(campaigns)

@@ -1,5 +1,8 @@
 """What the summary reads, in a few set-based queries, and what its digests remember.
 
+The reads cover a whole scope (up to a province): they run in the database's reader thread
+(`fetchall_large`), so the bot goes on answering people meanwhile.
+
 Reading: the active people of a scope, the confirmed registrations of a year with their
 ticked titles (one grouped query, no answers: the summary does not need them), the campaigns
 of a year and their acknowledgements. Writing: a digest row (what it covered), in the same
@@ -66,7 +69,7 @@ class SummaryStore:
         if org_ids is not None:
             sql += " AND org_id IN (SELECT value FROM json_each(?))"
             params = (_json_ids(org_ids),)
-        return [person_from_row(r) for r in await self.db.fetchall(sql + " ORDER BY id", params)]
+        return await self.db.fetchall_large(sql + " ORDER BY id", params, person_from_row)
 
     async def people_counts(
         self,
@@ -83,12 +86,12 @@ class SummaryStore:
         if org_ids is not None:
             where, params = " AND p.org_id IN (SELECT value FROM json_each(?))", (
                 _json_ids(org_ids),)
-        for r in await self.db.fetchall(
+        for r in await self.db.fetchall_large(
             f"SELECT p.org_id, count(*) FROM people p WHERE p.active = 1{where} GROUP BY 1",
             params,
         ):
             counts.add_active(r[0], r[1])
-        for r in await self.db.fetchall(
+        for r in await self.db.fetchall_large(
             "SELECT p.org_id, p.is_leader, x.titles, count(*) FROM ("
             " SELECT r.person_id, group_concat(t.title) AS titles FROM registrations r"
             " JOIN registration_titles t ON t.registration_id = r.id AND t.implied = 0"
@@ -101,7 +104,7 @@ class SummaryStore:
             counts.add_registration(r[0], r[2].split(","), is_leader=bool(r[1]), n=r[3])
         if campaigns:
             codes = {c.id: c.code for c in campaigns}
-            for r in await self.db.fetchall(
+            for r in await self.db.fetchall_large(
                 "SELECT a.campaign_id, p.org_id, count(*) FROM acknowledgements a"
                 f" JOIN people p ON p.id = a.person_id AND p.active = 1{where}"
                 " WHERE a.campaign_id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2",
@@ -133,7 +136,7 @@ class SummaryStore:
             sql += " WHERE r.year = ? AND r.status = 'confirmed'"
         if collectives_only:
             sql += " AND r.subject_kind != 'person'"
-        rows = await self.db.fetchall(sql + " GROUP BY r.id ORDER BY r.id", params)
+        rows = await self.db.fetchall_large(sql + " GROUP BY r.id ORDER BY r.id", params)
         records = []
         for r in rows:
             person = r["subject_kind"] == SubjectKind.PERSON
@@ -159,7 +162,7 @@ class SummaryStore:
 
     async def campaigns(self, year: int) -> list[CampaignInfo]:
         """Launched (or ended) campaigns whose period touches `year`, oldest first."""
-        rows = await self.db.fetchall(
+        rows = await self.db.fetchall_large(
             "SELECT * FROM campaigns WHERE status IN ('launched', 'ended')"
             " AND substr(period_start, 1, 4) <= ? AND substr(period_end, 1, 4) >= ?"
             " ORDER BY period_start, id",
@@ -175,7 +178,7 @@ class SummaryStore:
         return _campaign(row) if row else None
 
     async def campaign_codes(self) -> list[str]:
-        rows = await self.db.fetchall(
+        rows = await self.db.fetchall_large(
             "SELECT code FROM campaigns WHERE status IN ('launched', 'ended')"
         )
         return [r["code"] for r in rows]
@@ -186,7 +189,7 @@ class SummaryStore:
         if not campaigns:
             return result
         codes = {c.id: c.code for c in campaigns}
-        rows = await self.db.fetchall(
+        rows = await self.db.fetchall_large(
             "SELECT campaign_id, person_id FROM acknowledgements"
             " WHERE campaign_id IN (SELECT value FROM json_each(?))",
             (_json_ids(codes),),
@@ -205,7 +208,7 @@ class SummaryStore:
         return _digest(row) if row else None
 
     async def digests(self, window_id: int) -> list[StoredDigest]:
-        rows = await self.db.fetchall(
+        rows = await self.db.fetchall_large(
             "SELECT * FROM summary_digests WHERE window_id = ? ORDER BY id", (window_id,)
         )
         return [_digest(r) for r in rows]
