@@ -233,8 +233,8 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                                           "api_latency_ms": args.latency}
             echoes: list[Run] = []
             if not args.skip_echo:
-                for n, (name, transport) in enumerate((("echo", "httpx"),
-                                                       ("echo_aiohttp", "aiohttp"))):
+                for n, transport in enumerate(args.echo_transports.split(",")):
+                    name = "echo" if transport == "httpx" else f"echo_{transport}"
                     run = await echo_run(name, transport, emu, workdir, len(staff),
                                          ECHO_BASE + n * 100_000, args)
                     figures[name] = run.figures()
@@ -294,6 +294,9 @@ def cli() -> None:
     parser.add_argument("--concurrency", type=int, default=0,
                         help="people acting at the same time (default: everyone)")
     parser.add_argument("--skip-echo", action="store_true", help="thidua only")
+    parser.add_argument("--echo-transports", default="httpx,aiohttp",
+                        help="echo bots to compare with: httpx (PTB's own, the bare bot), "
+                             "aiohttp (thidua's transport)")
     parser.add_argument("--with-summaries", action="store_true",
                         help="meanwhile, the secretariat asks for the province's summary and "
                              "files again and again")

@@ -13,12 +13,13 @@ import asyncio
 import signal
 import sys
 
-from bot.http import AiohttpRequest
 from emulator.echo import build_echo_application
 
 
 async def main(base_url: str, base_file_url: str, token: str, transport: str = "httpx") -> None:
     if transport == "aiohttp":
+        from bot.http import AiohttpRequest
+
         app = build_echo_application(
             base_url, base_file_url, token, request=AiohttpRequest(),
             get_updates_request=AiohttpRequest(connection_pool_size=1))
