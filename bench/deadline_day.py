@@ -8,14 +8,18 @@ it is the last day) each do a full individual registration, all at once (`--conc
 lets only N register at a time): /dangky, tick "Chiến sĩ thi đua cơ sở", Continue, type the
 months of service, tap the expected rating, tap the ground "initiative", type its title, tap
 Confirm: 8 updates, each timed from the moment the person acts to the moment the screen they
-wait for has arrived. Before that, in the same run and on
-the same emulator, the same number of people each send 8 messages to the bare
-python-telegram-bot echo bot (emulator/echo.py) and wait for each echo.
+wait for has arrived. Before that, in the same run and on the same emulator, the same number
+of people each send 8 messages to the bare python-telegram-bot echo bot (emulator/echo.py) and
+wait for each echo: once on PTB's own HTTP transport (httpx: the bare bot), once on thidua's
+(aiohttp, bot/http.py: like for like); `--echo-transports` picks.
 
-Both bots run in their own subprocess (thidua exactly as `thidua run`; the echo bot polling
-the same way), so each has a core of its own while this process plays the emulator and the
-people. Prints the updates per second, p50/p95/p99 latency and CPU per update of both, the
-ratio of their throughputs, and a JSON line last.
+Every bot runs in a subprocess of its own (thidua exactly as `thidua run`; the echo bot polling
+the same way), so each has a core while this process plays the emulator and the people.
+Prints the updates per second, p50/p95/p99 latency, CPU per update and Bot API calls per
+update of each, the ratios of throughputs, and a JSON line last. `--latency MS` answers every
+Bot API call after MS milliseconds (Telegram is far away); `--with-summaries` has the
+secretariat pull the province's summary and files meanwhile; `--profile FILE` records each
+bot with py-spy.
 """
 
 from __future__ import annotations
