@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
@@ -13,7 +15,23 @@ from typing import Any
 
 import aiosqlite
 
-BUSY_TIMEOUT_MS = 10_000
+# SQLite waits this long for a lock inside one call; the aiosqlite thread is blocked meanwhile,
+# so it stays short and `transaction()` retries BEGIN IMMEDIATE on the event loop instead.
+BUSY_TIMEOUT_MS = 500
+# How long a write waits for another process (a CLI import, a backup restore) to release the
+# database before giving up.
+LOCK_WAIT_SECONDS = 60.0
+log = logging.getLogger(__name__)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock, try again later."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
 
 
 def utcnow() -> datetime:
@@ -48,13 +66,19 @@ class Database:
 
     SQLite allows one writer; an asyncio lock serialises our own write transactions so two
     handlers never interleave statements inside one BEGIN…COMMIT. Other processes (a CLI
-    import while the bot runs) are handled by WAL and the busy timeout.
+    import while the bot runs) are handled by WAL, a short busy timeout and retries of
+    BEGIN IMMEDIATE for up to `lock_wait` seconds.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.path = Path(path)
+        self.lock_wait = lock_wait
         self._conn: aiosqlite.Connection | None = None
         self._write_lock = asyncio.Lock()
+        # The task inside the open transaction: its nested transaction() calls become
+        # savepoints of the same transaction instead of waiting for the lock it holds.
+        self._owner: asyncio.Task[object] | None = None
+        self._savepoints = 0
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -116,17 +140,79 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception.
+
+        Nested calls from the same task join the open transaction as a SAVEPOINT, so a caller
+        can make several repository calls (each opening its own transaction) all-or-nothing.
+        """
+        task = asyncio.current_task()
+        if task is not None and self._owner is task:
+            async with self._savepoint() as conn:
+                yield conn
+            return
         async with self._write_lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            await self._begin(conn)
+            self._owner = task
             try:
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                await self._rollback(conn)
                 raise
             else:
-                await conn.execute("COMMIT")
+                try:
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    await self._rollback(conn)
+                    raise
+            finally:
+                self._owner = None
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
+        conn = self.conn
+        self._savepoints += 1
+        name = f"thidua_sp{self._savepoints}"
+        await conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.execute(f"ROLLBACK TO {name}")
+                    await conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await conn.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
+
+    async def _begin(self, conn: aiosqlite.Connection) -> None:
+        """BEGIN IMMEDIATE, waiting on the event loop while another process writes."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.lock_wait
+        pause = 0.02
+        waited = False
+        while True:
+            try:
+                await conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or loop.time() >= deadline:
+                    raise
+                if not waited:
+                    log.info("database is locked by another process; waiting")
+                    waited = True
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.5)
+            else:
+                return
+
+    @staticmethod
+    async def _rollback(conn: aiosqlite.Connection) -> None:
+        # SQLite may already have rolled back (e.g. on SQLITE_FULL): keep the original error.
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await conn.execute("ROLLBACK")
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
         async with self.conn.execute(sql, tuple(params)) as cursor:
