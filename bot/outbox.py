@@ -17,6 +17,7 @@ from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPrevie
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
 
+from bot.errors import alert_operators
 from storage.db import Database, utcnow
 from storage.links import LinkRepository
 from storage.outbox import OutboxMessage, OutboxRepository
@@ -40,8 +41,9 @@ def _backoff(attempts: int) -> timedelta:
 
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
-                 idle_poll: float = 2.0) -> None:
+                 idle_poll: float = 2.0, operators_chat_id: int | None = None) -> None:
         self.bot = bot
+        self.operators_chat_id = operators_chat_id
         self.repo = OutboxRepository(db)
         self.links = LinkRepository(db)
         self.batch_size = batch_size
@@ -70,8 +72,9 @@ class OutboxSender:
         while not self._stopping:
             try:
                 sent = await self.drain_once()
-            except Exception:  # keep the sender alive whatever one batch did
+            except Exception as exc:  # keep the sender alive whatever one batch did
                 log.exception("outbox batch failed")
+                await alert_operators(self.bot, self.operators_chat_id, "outbox", exc)
                 sent = 0
             if sent == 0 and not self._stopping:
                 self._wake.clear()

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from telegram.ext import Application, ContextTypes
 
+from bot.errors import alert_operators
 from storage.db import Database, to_db_time, utcnow
 
 log = logging.getLogger(__name__)
@@ -60,14 +61,19 @@ class Scheduler:
                     (to_db_time(utcnow()), job.name, period),
                 )
                 ran.append((job.name, period))
-            except Exception:
+            except Exception as exc:
                 log.exception("periodic job %s failed", job.name)
+                await alert_operators(self.app.bot, self._operators_chat_id(),
+                                      f"job {job.name} {period or ''}", exc)
                 if period is not None:  # let the next tick try again
                     await self.db.execute(
                         "DELETE FROM job_runs WHERE job = ? AND period = ? AND finished_at IS NULL",
                         (job.name, period),
                     )
         return ran
+
+    def _operators_chat_id(self) -> int | None:
+        return self.app.bot_data["services"].settings.operators_chat_id
 
     async def _claim(self, job: str, period: str) -> bool:
         async with self.db.transaction() as conn:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from bot.cli import invites, roster, run
+from bot.cli import backup, invites, roster, run
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
-COMMAND_MODULES: list[ModuleType] = [run, roster, invites]
+COMMAND_MODULES: list[ModuleType] = [run, roster, invites, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,11 +39,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"thidua: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, (
+        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None,
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    ))
     set_locale(settings.locale)
     try:
         return int(asyncio.run(args.handler(args, settings)) or 0)
