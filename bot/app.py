@@ -4,35 +4,24 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
-    TypeHandler,
 )
 
 from bot.errors import on_error
+from bot.inbox import InboxQueue, ThiduaApplication
+from bot.requests import ResilientLimiter
 from bot.services import Services
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.features import register_all
+from storage.inbox import UpdateInbox
 from storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)
-
-# Runs after every feature handler group: see flush_persistence.
-FLUSH_GROUP = 1000
-
-
-async def flush_persistence(update: Update, context: BotContext) -> None:
-    """Write conversation states now instead of on PTB's timer.
-
-    The conversation handler (group 0) has already stored its new state when this runs, so a
-    crash right after a reply still resumes at the question the user was shown.
-    """
-    await context.application.update_persistence()
 
 
 def build_application(
@@ -44,6 +33,8 @@ def build_application(
     settings = services.settings
     builder = (
         ApplicationBuilder()
+        .application_class(ThiduaApplication)
+        .update_queue(InboxQueue(UpdateInbox(services.db)))
         .token(token or settings.token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
@@ -52,15 +43,14 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         .concurrent_updates(False)  # ConversationHandler is not safe with concurrent updates
         .connect_timeout(10)
-        .read_timeout(15)
-        .write_timeout(20)
+        .read_timeout(settings.telegram_timeout)
+        .write_timeout(max(20.0, settings.telegram_timeout))
         .get_updates_read_timeout(30)
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=5))
+    pacing = AIORateLimiter(max_retries=5) if rate_limiter else None
+    builder = builder.rate_limiter(ResilientLimiter(pacing))
     app = builder.build()
     app.bot_data[SERVICES_KEY] = services
     register_all(app)
-    app.add_handler(TypeHandler(Update, flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(on_error)
     return app

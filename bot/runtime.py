@@ -15,7 +15,10 @@ from collections.abc import Awaitable, Callable
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.inbox import replay_pending
+from bot.logs import register_secret
 from bot.outbox import OutboxSender
+from bot.runlock import RunLock
 from bot.schedule import Scheduler
 from bot.services import Services
 from bot.settings import Settings
@@ -33,12 +36,27 @@ class BotRuntime:
         self.settings = settings
         self.token = token
         self.rate_limiter = rate_limiter
-        self.db = Database(settings.database)
+        self.db = Database(settings.database, lock_wait=settings.db_lock_wait)
+        self.lock = RunLock(settings.database)
         self.services: Services | None = None
         self.app: Application | None = None
+        self.replayed = 0  # updates of a previous process processed at this start
 
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
-        """mode: "polling", "webhook", or "none" (process updates fed by the caller)."""
+        """mode: "polling", "webhook", or "none" (process updates fed by the caller).
+
+        Raises AlreadyRunning if another bot runs on the same database.
+        """
+        self.lock.acquire()
+        try:
+            await self._start(mode, webhook_path)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self, mode: str, webhook_path: str) -> None:
+        register_secret(self.token or (self.settings.telegram_bot_token.get_secret_value()
+                                       if self.settings.telegram_bot_token else None))
         await self.db.open()
         self.services = Services.create(self.settings, self.db)
         self.app = build_application(self.services, token=self.token,
@@ -47,6 +65,7 @@ class BotRuntime:
         await publish_default_commands(
             self.app.bot, all_commands(), self.settings.secretariat_chat_id, self.settings.locale
         )
+        self.replayed = await replay_pending(self.app)  # before new updates are fetched
         await self.app.start()
         if mode == "polling":
             assert self.app.updater is not None
@@ -56,7 +75,8 @@ class BotRuntime:
             )
         elif mode == "webhook":
             await self._start_webhook(webhook_path)
-        self.services.sender = OutboxSender(self.app.bot, self.db)
+        self.services.sender = OutboxSender(self.app.bot, self.db,
+                                            operators_chat_id=self.settings.operators_chat_id)
         self.services.sender.start()
         self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
         self.services.scheduler.start()
@@ -79,6 +99,7 @@ class BotRuntime:
             await self.app.shutdown()
             self.app = None
         await self.db.close()
+        self.lock.release()
 
     async def __aenter__(self) -> BotRuntime:
         return self

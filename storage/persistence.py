@@ -1,8 +1,11 @@
 """python-telegram-bot persistence for conversation states, in the bot's own SQLite database.
 
 Only conversations are persisted: user, chat and bot data are not used by thidua (answers go
-to our own tables the moment they are given). The application flushes after every update
-(see bot.app), so a restart or a crash resumes each conversation where it stood.
+to our own tables the moment they are given). PTB hands changed states to
+`update_conversation`, which only collects them; the application calls `commit(update_id)`
+after every update (see bot.app), writing the states and marking the update processed in the
+update inbox in one transaction. So after a crash the stored states always match the updates
+marked processed, and a restart resumes each conversation where it stood.
 """
 
 from __future__ import annotations
@@ -13,10 +16,13 @@ from telegram.ext import BasePersistence, PersistenceInput
 from telegram.ext._utils.types import CDCData, ConversationDict, ConversationKey
 
 from storage.db import Database, to_db_time, utcnow
+from storage.inbox import ack_in
+
+ConversationChange = tuple[str, str]  # (handler name, json key)
 
 
 class SQLitePersistence(BasePersistence[dict, dict, dict]):
-    def __init__(self, db: Database, update_interval: float = 1.0) -> None:
+    def __init__(self, db: Database, update_interval: float = 60.0) -> None:
         super().__init__(
             store_data=PersistenceInput(
                 bot_data=False, chat_data=False, user_data=False, callback_data=False
@@ -24,6 +30,7 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
             update_interval=update_interval,
         )
         self.db = db
+        self._changes: dict[ConversationChange, object | None] = {}
 
     async def get_conversations(self, name: str) -> ConversationDict:
         rows = await self.db.fetchall(
@@ -34,18 +41,34 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
     async def update_conversation(
         self, name: str, key: ConversationKey, new_state: object | None
     ) -> None:
-        encoded_key = json.dumps(list(key))
-        if new_state is None:
-            await self.db.execute(
-                "DELETE FROM conversations WHERE name = ? AND key = ?", (name, encoded_key)
-            )
+        self._changes[(name, json.dumps(list(key)))] = new_state
+
+    async def commit(self, update_id: int | None = None) -> None:
+        """Write the collected states, and mark `update_id` processed, in one transaction."""
+        changes, self._changes = self._changes, {}
+        if not changes and update_id is None:
             return
-        await self.db.execute(
-            "INSERT INTO conversations (name, key, state, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (name, key) DO UPDATE SET state = excluded.state,"
-            " updated_at = excluded.updated_at",
-            (name, encoded_key, json.dumps(new_state), to_db_time(utcnow())),
-        )
+        try:
+            async with self.db.transaction() as conn:
+                stamp = to_db_time(utcnow())
+                for (name, key), state in changes.items():
+                    if state is None:
+                        await conn.execute(
+                            "DELETE FROM conversations WHERE name = ? AND key = ?", (name, key)
+                        )
+                    else:
+                        await conn.execute(
+                            "INSERT INTO conversations (name, key, state, updated_at)"
+                            " VALUES (?, ?, ?, ?) ON CONFLICT (name, key) DO UPDATE SET"
+                            " state = excluded.state, updated_at = excluded.updated_at",
+                            (name, key, json.dumps(state), stamp),
+                        )
+                if update_id is not None:
+                    await ack_in(conn, update_id)
+        except BaseException:
+            # Keep what was not written, unless a newer state came meanwhile.
+            self._changes = {**changes, **self._changes}
+            raise
 
     # Data stores thidua does not use (disabled in store_data above).
     async def get_user_data(self) -> dict[int, dict]:
@@ -88,4 +111,4 @@ class SQLitePersistence(BasePersistence[dict, dict, dict]):
         return None
 
     async def flush(self) -> None:
-        return None
+        await self.commit()
