@@ -1,14 +1,19 @@
-"""Resolve who sent an update before any feature sees it (handler group -1)."""
+"""Resolve who sent an update before any feature sees it (handler group -1).
+
+Edited messages stop here: an edit is never a command or an answer (a user fixing a typo in
+an old message must not restart a flow or change a saved answer). In a private chat the user
+is told to send the correction as a new message.
+"""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from domain.access import Actor
 from domain.models import Role
 from handlers.context import BotContext
-from locales import normalize_locale, set_locale
+from locales import _, normalize_locale, set_locale
 
 IDENTITY_GROUP = -1
 
@@ -26,7 +31,10 @@ async def resolve_actor(update: Update, context: BotContext) -> Actor:
         locale = normalize_locale(chosen, settings.locale)
         found = await services.links.by_telegram_user(user.id)
         if found is not None:
-            person = found[0]
+            person, link = found
+            if link.unreachable_at is not None and chat is not None and chat.type == "private":
+                # They write to us again, so they have unblocked the bot.
+                await services.links.mark_unreachable(person.id, reachable=True)
             if person.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD):
                 headed = tuple(await services.people.headed_org_ids(person.id))
     in_secretariat_chat = (
@@ -53,6 +61,13 @@ async def identify(update: Update, context: BotContext) -> None:
     actor = await resolve_actor(update, context)
     context.actor = actor
     set_locale(actor.locale)
+    if update.edited_message is not None:
+        if actor.is_private:
+            await update.edited_message.reply_text(
+                _("I read new messages only, not edits: please send the correction as a new "
+                  "message.")
+            )
+        raise ApplicationHandlerStop
 
 
 def register(app: Application) -> None:
