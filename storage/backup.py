@@ -113,6 +113,8 @@ def backup(database: Path, target: Path) -> DatabaseInfo:
 def restore(source_file: Path, database: Path) -> DatabaseInfo:
     """Replace the content of `database` by the backup (which must pass `inspect`).
 
+    Updates the backup caught in flight are dropped: they belong to the past the restore
+    goes back to, and their users were answered long ago (or the backup holds their effect).
     The caller makes sure no bot runs on `database` (bot.runlock).
     """
     inspect(source_file)
@@ -121,6 +123,11 @@ def restore(source_file: Path, database: Path) -> DatabaseInfo:
         _copy(source, database, "WAL")
     finally:
         source.close()
+    with contextlib.closing(sqlite3.connect(database)) as conn, conn:
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+        if "update_inbox" in tables:
+            conn.execute("UPDATE update_inbox SET processed_at = received_at, payload = ''"
+                         " WHERE processed_at IS NULL")
     return inspect(database)
 
 
