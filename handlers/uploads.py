@@ -126,11 +126,15 @@ async def decide(update: Update, context: BotContext) -> None:
     upload = None
     if len(parts) == 3 and parts[1] in ("apply", "cancel") and parts[2].isdigit():
         upload = await repo.get(int(parts[2]))
-    if upload is None or upload.chat_id != query.message.chat.id or upload.status != "pending":
+    if upload is None or upload.chat_id != query.message.chat.id or upload.status == "cancelled":
         await query.answer(_("This button has expired."), show_alert=True)
         return
     if upload.telegram_user_id != user.id:
         await refuse(update, _("Only the person who sent the file can confirm it."))
+        return
+    if upload.status == "applied":
+        # Tapped twice, or the tap replayed after a restart: say what happened.
+        await query.answer(_("This file has already been applied."), show_alert=True)
         return
     kind = _kind(upload.kind)
     if kind is None:
