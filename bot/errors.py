@@ -26,7 +26,9 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.logs import redact
+from domain.access import Actor
 from handlers.context import BotContext
+from handlers.identity import resolve_actor
 from locales import _, use_locale
 
 log = logging.getLogger("thidua.errors")
@@ -78,39 +80,46 @@ def is_harmless(error: BaseException | None) -> bool:
 async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     where = describe_update(update)
+    # PTB gives the error handler a fresh context: find out again who was acting.
+    actor = await _actor(update, context)
     if isinstance(error, Forbidden):
         log.warning("user unreachable while handling %s: %s", where, error)
-        await _mark_unreachable(context)
+        await _mark_unreachable(context, actor)
         return
     if is_transient(error) or is_harmless(error):
         log.warning("telegram refused or unavailable while handling %s: %s", where, error)
         if isinstance(update, Update) and not isinstance(error, TimedOut) \
                 and not is_harmless(error):
-            await _apologise(update, context)
+            await _apologise(update, context, actor)
         return
     log.error("error while handling %s", where, exc_info=error)
     if isinstance(update, Update):
-        await _apologise(update, context)
+        await _apologise(update, context, actor)
     await alert_operators(context.bot, context.services.settings.operators_chat_id, where, error)
 
 
-async def _mark_unreachable(context: BotContext) -> None:
-    if not context.has_actor or context.actor.person is None:
+async def _actor(update: object, context: BotContext) -> Actor | None:
+    if not isinstance(update, Update):
+        return None
+    try:
+        return await resolve_actor(update, context)
+    except Exception:  # the database may be what failed: apologise in the default language
+        log.warning("could not resolve who sent %s", describe_update(update))
+        return None
+
+
+async def _mark_unreachable(context: BotContext, actor: Actor | None) -> None:
+    if actor is None or actor.person is None or not actor.is_private:
         return
     try:
-        await context.services.links.mark_unreachable(context.actor.person.id)
+        await context.services.links.mark_unreachable(actor.person.id)
     except Exception:
         log.exception("could not mark a person unreachable")
 
 
-def _locale(context: BotContext) -> str:
-    if context.has_actor:
-        return context.actor.locale
-    return context.services.settings.locale
-
-
-async def _apologise(update: Update, context: BotContext) -> None:
-    with use_locale(_locale(context)):
+async def _apologise(update: Update, context: BotContext, actor: Actor | None) -> None:
+    locale = actor.locale if actor is not None else context.services.settings.locale
+    with use_locale(locale):
         text = _("Sorry, something went wrong. Please try again.")
     query = update.callback_query
     if query is not None:

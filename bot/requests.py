@@ -35,9 +35,10 @@ def safe_to_retry(exc: NetworkError) -> bool:
 
 
 class ResilientLimiter(BaseRateLimiter[int]):
-    def __init__(self, pacing: AIORateLimiter | None, backoff: tuple[float, ...] = BACKOFF) -> None:
+    def __init__(self, pacing: AIORateLimiter | None,
+                 backoff: tuple[float, ...] | None = None) -> None:
         self.pacing = pacing
-        self.backoff = backoff
+        self.backoff = BACKOFF if backoff is None else backoff
 
     async def initialize(self) -> None:
         if self.pacing is not None:

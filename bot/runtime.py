@@ -12,6 +12,7 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
@@ -28,6 +29,11 @@ from handlers.publish import publish_default_commands
 from storage.db import Database
 
 log = logging.getLogger(__name__)
+
+
+def _polling_failed(error: TelegramError) -> None:
+    # The updater retries with a growing pause: an outage is a warning, not a bug.
+    log.warning("fetching updates failed (%s); retrying", error)
 
 
 class BotRuntime:
@@ -71,7 +77,7 @@ class BotRuntime:
             assert self.app.updater is not None
             await self.app.updater.start_polling(
                 poll_interval=0, timeout=10, drop_pending_updates=False,
-                allowed_updates=ALLOWED_UPDATES,
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed,
             )
         elif mode == "webhook":
             await self._start_webhook(webhook_path)
