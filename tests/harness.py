@@ -28,8 +28,11 @@ TOKEN = "123456:TEST-TOKEN"
 
 
 class BotHarness:
-    def __init__(self, tmp_path: Path, **settings: Any) -> None:
+    def __init__(self, tmp_path: Path, *, rate_limiter: bool = True, **settings: Any) -> None:
+        """`rate_limiter=False` turns off PTB's pacing (fast tests sending hundreds of replies
+        to one group); `settings` override Settings fields."""
         self.tmp_path = tmp_path
+        self.rate_limiter = rate_limiter
         self.database = tmp_path / "thidua.sqlite3"
         self.settings_overrides = settings
         self.emu = BotApiEmulator(token=TOKEN)
@@ -51,7 +54,7 @@ class BotHarness:
     async def start(self) -> BotHarness:
         if not self.emu.running:
             await self.emu.start()
-        self.runtime = BotRuntime(self.settings())
+        self.runtime = BotRuntime(self.settings(), rate_limiter=self.rate_limiter)
         await self.runtime.start(mode="polling")
         return self
 
