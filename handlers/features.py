@@ -7,7 +7,7 @@ from types import ModuleType
 from telegram.ext import Application
 
 from bot.schedule import PeriodicJob
-from handlers import fallback, help, identity, onboarding, roster_upload, uploads
+from handlers import campaigns, fallback, help, identity, onboarding, roster_upload, uploads
 from handlers.commands import CommandSpec
 from handlers.context import COMMANDS_KEY
 
@@ -17,6 +17,7 @@ FEATURES: list[ModuleType] = [
     help,
     uploads,
     roster_upload,
+    campaigns,
 ]
 
 

@@ -8,14 +8,14 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
-from bot.cli import backup, invites, roster, run
+from bot.cli import backup, campaigns, console, invites, roster, run
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
-COMMAND_MODULES: list[ModuleType] = [run, roster, invites, backup]
+COMMAND_MODULES: list[ModuleType] = [run, console, roster, invites, campaigns, backup]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,0 +1,138 @@
+"""`thidua campaign load FILE [--dry-run] | list | launch CODE | end CODE | progress CODE`.
+
+A launch from the command line queues the messages in the outbox; the running bot sends them
+(its sender polls the outbox), exactly as when the secretariat launches from the chat.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from bot.cli.common import fail, open_services, read_input
+from bot.services import Services
+from bot.settings import Settings
+from domain.campaigns import Campaign, CampaignStatus
+from handlers.campaigns import service
+from locales import _, ngettext
+from reports.campaigns import (
+    campaign_list_text,
+    describe_problems,
+    load_preview,
+    over_refusal,
+    plain,
+    progress_text,
+)
+from storage.audit import AuditContext
+from storage.campaign_progress import campaign_progress
+from storage.campaigns import CampaignRepository
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    campaign = sub.add_parser("campaign", help="period campaigns (phong trào thi đua)")
+    actions = campaign.add_subparsers(dest="campaign_command", required=True, metavar="ACTION")
+    load = actions.add_parser("load", help="load a campaign file (YAML or Markdown)")
+    load.add_argument("file", help="campaign file, or - for standard input")
+    load.add_argument("--dry-run", action="store_true", help="check and show it, store nothing")
+    load.set_defaults(handler=load_campaign)
+    actions.add_parser("list", help="list the campaigns").set_defaults(handler=list_campaigns)
+    for name, handler, text in (
+        ("launch", launch_campaign, "send a loaded campaign to everyone in its scope"),
+        ("end", end_campaign, "end a campaign (no more commitments)"),
+        ("progress", show_progress, "commitment and registration rates per agency and unit"),
+    ):
+        parser = actions.add_parser(name, help=text)
+        parser.add_argument("code", help="the campaign's code, e.g. vpubnd-2024-q1")
+        parser.set_defaults(handler=handler)
+
+
+async def load_campaign(args: argparse.Namespace, settings: Settings) -> int:
+    try:
+        content, name = read_input(args.file)
+    except OSError as exc:
+        return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
+    if args.file == "-":
+        name = "stdin.md" if content.lstrip().startswith(b"---") else "stdin.yaml"
+    async with open_services(settings) as services:
+        check = await service.check_file(services, content, name)
+        document = check.file.document
+        if not check.ok or document is None:
+            return fail(describe_problems(check.problems, limit=200))
+        print(plain(load_preview(document, check.scope_name, check.in_scope, check.linked,
+                                 check.replaces)))
+        if args.dry_run:
+            print(_("Dry run: nothing was changed."))
+            return 0
+        check, campaign_id = await service.load_file(services, content, name, AuditContext.cli())
+        if campaign_id is None:
+            return fail(describe_problems(check.problems, limit=200))
+        print(_("The campaign “{code}” is loaded.").format(code=document.code))
+        print(_("Launch it with: thidua campaign launch {code}").format(code=document.code))
+    return 0
+
+
+async def list_campaigns(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        tree = await services.orgs.tree()
+        items = []
+        for campaign in await CampaignRepository(services.db).all():
+            progress = None
+            if campaign.status != CampaignStatus.LOADED:
+                progress = await campaign_progress(services.db, campaign.id, tz=settings.tz)
+            scope = tree.label(campaign.scope_org_id) if campaign.scope_org_id in tree else "–"
+            items.append((campaign, scope, progress))
+        print(plain(campaign_list_text(items, services.now().date())))
+    return 0
+
+
+async def _by_code(services: Services, code: str) -> Campaign | None:
+    return await CampaignRepository(services.db).by_code(code.strip())
+
+
+def _unknown(code: str) -> int:
+    return fail(_("No campaign has the code “{code}” (see: thidua campaign list).").format(
+        code=code))
+
+
+async def launch_campaign(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        campaign = await _by_code(services, args.code)
+        if campaign is None:
+            return _unknown(args.code)
+        plan = await service.plan_launch(services, campaign)
+        queued = await service.launch(services, campaign, AuditContext.cli())
+        if queued is None:
+            return fail(over_refusal(campaign))
+        print(ngettext("“{name}” is launched: {n} message is queued; the running bot sends it.",
+                       "“{name}” is launched: {n} messages are queued; the running bot sends "
+                       "them.", queued).format(name=campaign.name, n=queued))
+        if plan.not_linked:
+            print(ngettext(
+                "{n} person in scope does not use the bot yet: they will find it in /goals "
+                "once linked.",
+                "{n} people in scope do not use the bot yet: they will find it in /goals "
+                "once linked.", plan.not_linked).format(n=plan.not_linked))
+    return 0
+
+
+async def end_campaign(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        campaign = await _by_code(services, args.code)
+        if campaign is None:
+            return _unknown(args.code)
+        ended = await CampaignRepository(services.db).end(campaign.id, AuditContext.cli(),
+                                                         services.now())
+        if not ended:
+            return fail(_("“{name}” had already ended.").format(name=campaign.name))
+        print(_("“{name}” is ended: commitments are closed.").format(name=campaign.name))
+    return 0
+
+
+async def show_progress(args: argparse.Namespace, settings: Settings) -> int:
+    async with open_services(settings) as services:
+        campaign = await _by_code(services, args.code)
+        if campaign is None:
+            return _unknown(args.code)
+        progress = await campaign_progress(services.db, campaign.id, tz=settings.tz)
+        assert progress is not None
+        print(plain(progress_text(progress)))
+    return 0

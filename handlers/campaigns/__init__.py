@@ -1,0 +1,38 @@
+"""Period campaigns (phong trào thi đua đợt): load, launch, read, commit, measure.
+
+- `reader`: everyone's /goals (/camket), paging and "I commit to carry it out";
+- `secretariat`: /campaigns (/phongtrao): preview, launch with confirmation, progress;
+- `upload`: a campaign file sent in the secretariat's chat;
+- `service`: what handlers and the CLI share; `jobs`: campaigns end after their period.
+"""
+
+from __future__ import annotations
+
+from telegram.ext import Application, CallbackQueryHandler, CommandHandler
+
+from domain.models import Role
+from handlers.campaigns import reader, secretariat
+from handlers.campaigns.jobs import END_CAMPAIGNS
+from handlers.campaigns.upload import CAMPAIGN_UPLOAD
+from handlers.commands import CommandSpec
+from handlers.uploads import register_upload_kind
+from locales import N_
+
+COMMANDS = [
+    CommandSpec("goals", N_("Campaigns you take part in, and your commitment"),
+                aliases=("camket",)),
+    CommandSpec("campaigns", N_("Emulation campaigns: preview, launch, progress"),
+                aliases=("phongtrao",), roles=frozenset({Role.SECRETARIAT}),
+                secretariat_chat=True),
+]
+PERIODIC_JOBS = [END_CAMPAIGNS]
+
+
+def register(app: Application) -> None:
+    register_upload_kind(CAMPAIGN_UPLOAD)
+    app.add_handler(CommandHandler(["goals", "camket"], reader.goals))
+    app.add_handler(CommandHandler(["campaigns", "phongtrao"], secretariat.list_campaigns))
+    app.add_handler(CallbackQueryHandler(reader.on_button, pattern=r"^cp:(pg|ack|open):"))
+    app.add_handler(CallbackQueryHandler(reader.goals_button, pattern=r"^open:goals$"))
+    app.add_handler(CallbackQueryHandler(secretariat.on_button,
+                                         pattern=r"^cp:(view|pv|ask|go|no|pr):"))
