@@ -31,7 +31,7 @@ from tests.reliability.process import (
 KILLS = int(os.environ.get("THIDUA_KILLS", "8"))
 SEED = int(os.environ.get("THIDUA_KILL_SEED", "20240315"))
 APPLIED = "Tệp này đã được áp dụng."
-PEOPLE = 5  # roster people who link their accounts while the bot is being killed
+PEOPLE = max(5, KILLS // 2)  # roster people who link their accounts meanwhile
 
 
 def roster_people(count: int) -> list[tuple[str, str]]:
