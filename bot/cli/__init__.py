@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import sys
 from collections.abc import Sequence
 from types import ModuleType
+
+from telegram.error import InvalidToken
 
 from bot.cli import backup, campaigns, console, invites, roster, run
 from bot.logs import configure_logging
@@ -51,3 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except InvalidToken:
+        # PTB's message quotes the token itself: never print it.
+        print("thidua: TELEGRAM_BOT_TOKEN was rejected by Telegram", file=sys.stderr)
+        return 2
+    except Exception:  # a traceback, but through the log filter (no token, no phone number)
+        logging.getLogger("thidua").exception("thidua %s failed", args.command)
+        return 1

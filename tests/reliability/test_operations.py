@@ -243,3 +243,19 @@ async def test_one_bot_per_database(tmp_path: Path):
     finally:
         await bot.close()
     assert running_pid(bot.database) is None
+
+
+async def test_a_rejected_token_is_not_printed(tmp_path: Path):
+    """PTB's InvalidToken quotes the token: `thidua run` used to print it in the traceback."""
+    secret = "654321:AAE-not-the-emulator-token_xyz0123456789"
+    async with BotApiEmulator(token=TOKEN) as emu:
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "bot", "run", cwd=tmp_path,
+            env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
+                 "TELEGRAM_BOT_TOKEN": secret, "TELEGRAM_API_BASE_URL": emu.base_url,
+                 "THIDUA_DATABASE": str(tmp_path / "thidua.sqlite3")},
+            stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT,
+        )
+        out = (await process.communicate())[0].decode()
+    assert process.returncode == 2 and "TELEGRAM_BOT_TOKEN was rejected by Telegram" in out
+    assert secret.split(":")[1] not in out, out
