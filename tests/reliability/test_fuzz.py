@@ -5,7 +5,7 @@ accepted by Telegram, go to the chat the update came from, be in the sender's la
 show nothing outside the sender's scope, every button must be answered, and the data tables
 must not change (bad input is refused, never half-applied).
 
-THIDUA_FUZZ_UPDATES sets how many updates (default: a CI-sized 1200); THIDUA_FUZZ_SEED makes
+THIDUA_FUZZ_UPDATES sets how many updates (default: a CI-sized 2000); THIDUA_FUZZ_SEED makes
 a run with other inputs than the deterministic default.
 """
 
@@ -40,7 +40,7 @@ from tests.reliability.support import (
     replies,
 )
 
-UPDATES = int(os.environ.get("THIDUA_FUZZ_UPDATES", "1200"))
+UPDATES = int(os.environ.get("THIDUA_FUZZ_UPDATES", "2000"))
 BATCH = 40
 SEED = os.environ.get("THIDUA_FUZZ_SEED")
 
