@@ -92,6 +92,31 @@ async def remove_former_staff(bot: BotHarness) -> None:
     await apply_roster(bot.db, roster, AuditContext.cli())
 
 
+async def seed_features(bot: BotHarness) -> None:
+    """Data the features show, so that replies have something to leak: the seed 001 campaign
+    (scope: Văn phòng UBND tỉnh, the scoped secretariat's agency), loaded and launched on
+    3 January 2024. The bot's clock stays there (the `scoped_bot` fixture has stopped the
+    periodic jobs, which read the real clock and would end the campaign)."""
+    from datetime import datetime
+
+    from handlers.campaigns import service
+    from storage.campaigns import CampaignRepository
+    from tests.harness import DEMO
+
+    services = bot.services
+    when = datetime(2024, 1, 3, 9, tzinfo=services.settings.tz)
+    services.now = lambda: when  # type: ignore[method-assign]
+    seed = DEMO / "campaigns" / "vpubnd-2024-q1.md"
+    check, campaign_id = await service.load_file(services, seed.read_bytes(), seed.name,
+                                                 AuditContext.cli())
+    assert campaign_id is not None, check.problems
+    campaign = await CampaignRepository(bot.db).get(campaign_id)
+    assert campaign is not None
+    secretary = await bot.person_user(SECRETARIAT)  # someone in scope to receive the launch
+    assert await service.launch(services, campaign, AuditContext.cli()) == 1
+    await secretary.expect("Phong trào thi đua")  # sent by the outbox before the tests begin
+
+
 async def play(bot: BotHarness, kind: ActorKind, scopes: Scopes) -> Played:
     services = bot.services
     uid = next(_ids)

@@ -23,12 +23,17 @@ def watch() -> Iterator[ErrorWatch]:
 @pytest.fixture
 async def scoped_bot(tmp_path: Path, watch: ErrorWatch) -> AsyncIterator[BotHarness]:
     """The sample roster, a secretariat scoped to one agency, an operators' chat, no pacing
-    (hundreds of replies to one group), and a probe on every update (`bot.probe`)."""
+    (hundreds of replies to one group), and a probe on every update (`bot.probe`).
+
+    Periodic jobs are stopped: they act on the real clock (digests, reminders, the end of a
+    campaign) and their own tests cover them; here every change must come from an update."""
     bot = BotHarness(tmp_path, rate_limiter=False, secretariat_scope=SECRETARIAT_SCOPE,
                      operators_chat_id=OPERATORS_CHAT, max_upload_bytes=50_000)
     bot.emu.group(OPERATORS_CHAT, "Vận hành")
     await bot.start()
     try:
+        for job in bot.runtime.app.job_queue.jobs():  # type: ignore[union-attr]
+            job.schedule_removal()
         await bot.import_roster()
         bot.probe = Probe(bot).install()  # type: ignore[attr-defined]
         yield bot

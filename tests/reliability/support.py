@@ -47,22 +47,19 @@ class Probe:
         self.harness = harness
         self.done: dict[int, Processed] = {}
         self._changed = asyncio.Event()
-        self._mark = 0
 
     def install(self) -> Probe:
         """(Re)attach to the running application; call again after a restart."""
         app = self.harness.runtime.app  # type: ignore[union-attr]
         original = app.process_update
         calls = self.harness.emu.calls
-        self._mark = len(calls)
 
         async def process_update(update: object) -> None:
-            start = self._mark
+            start = len(calls)  # calls made between updates (the outbox) belong to none
             await original(update)
             if isinstance(update, Update):
-                self._mark = len(calls)
                 self.done[update.update_id] = Processed(
-                    update, list(calls[start:self._mark]), await self._locale(update)
+                    update, list(calls[start:]), await self._locale(update)
                 )
                 self._changed.set()
 
@@ -399,6 +396,11 @@ def dump_difference(before: dict[str, list[tuple[Any, ...]]],
     for table in sorted(set(before) | set(after)):
         old, new = before.get(table, []), after.get(table, [])
         if old != new:
-            changed[table] = {"removed": [r for r in old if r not in new][:3],
-                              "added": [r for r in new if r not in old][:3]}
+            changed[table] = {"removed": [_short(r) for r in old if r not in new][:3],
+                              "added": [_short(r) for r in new if r not in old][:3]}
     return changed
+
+
+def _short(row: tuple[Any, ...]) -> str:
+    text = repr(row)
+    return text if len(text) <= 300 else text[:300] + "…"

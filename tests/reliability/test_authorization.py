@@ -27,6 +27,7 @@ from tests.reliability.actors import (
     play,
     refusal_texts,
     remove_former_staff,
+    seed_features,
 )
 from tests.reliability.figures import FIGURES
 from tests.reliability.support import (
@@ -50,6 +51,11 @@ LINKED_PRIVATE_KINDS = {"staff", "unit_head", "agency_head", "secretariat"}
 BUTTONS_ALLOWED: dict[str, set[str]] = {
     r"^lang:": PRIVATE_KINDS,  # /language is public in private chats
     r"^open:goals$": LINKED_PRIVATE_KINDS,  # reminders' button: /goals for everyone linked
+    # The seeded campaign's scope is the secretariat's agency: she reads and commits to it,
+    # and its secretariat manages it (in private and in its chat).
+    r"^cp:(pg|ack|open):": {"secretariat"},
+    r"^cp:(view|pv|ask|go|no|pr):": {"secretariat", "secretariat_chat",
+                                      "secretariat_chat_by_staff"},
 }
 
 
@@ -104,6 +110,7 @@ async def test_every_command_for_every_actor(scoped_bot: BotHarness, watch: Erro
     bot = scoped_bot
     probe: Probe = bot.probe  # type: ignore[attr-defined]
     await remove_former_staff(bot)
+    await seed_features(bot)
     scopes = await Scopes.load(bot.db)
     language = Language()
     refusals = refusal_texts("vi")
@@ -142,6 +149,7 @@ async def test_every_button_pattern_for_every_actor(scoped_bot: BotHarness, watc
     bot = scoped_bot
     probe: Probe = bot.probe  # type: ignore[attr-defined]
     await remove_former_staff(bot)
+    await seed_features(bot)
     scopes = await Scopes.load(bot.db)
     language = Language()
     refusals = refusal_texts("vi") | {expired_text("vi")}
@@ -171,8 +179,9 @@ async def test_every_button_pattern_for_every_actor(scoped_bot: BotHarness, watc
         await played.send("/help")
         await probe.settle()
         message = played.chat.messages[-1]
-        before_dump = await data_dump(bot.db)
         for pattern in patterns:
+            allowed = kind.name in BUTTONS_ALLOWED.get(pattern, set())
+            before_dump = await data_dump(bot.db)
             for data in forged(pattern, seen):
                 before = probe.last_pushed
                 chat = bot.emu.world.chats[played.chat_id]
@@ -187,13 +196,12 @@ async def test_every_button_pattern_for_every_actor(scoped_bot: BotHarness, watc
                     problems.append(f"{where}: the button was never answered")
                     continue
                 text = (answer.result().text or "").strip()
-                allowed = kind.name in BUTTONS_ALLOWED.get(pattern, set())
                 if not allowed and text not in refusal_texts(processed.locale) | {
                         expired_text(processed.locale)} | refusals:
                     problems.append(f"{where}: expected a refusal, got {text!r}")
-        changed = dump_difference(before_dump, await data_dump(bot.db))
-        if changed:
-            problems.append(f"{kind.name}: forged buttons changed data: {changed}")
+            changed = dump_difference(before_dump, await data_dump(bot.db))
+            if changed and not allowed:
+                problems.append(f"{kind.name} {pattern}: forged buttons changed data: {changed}")
 
     FIGURES["matrix_checks"] += presses
     FIGURES["unhandled_errors"] += len(watch.errors)
