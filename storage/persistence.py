@@ -3,7 +3,7 @@
 Only conversations are persisted: user, chat and bot data are not used by thidua (answers go
 to our own tables the moment they are given). PTB hands changed states to
 `update_conversation`, which only collects them; the application calls `commit(update_id)`
-after every update (see bot.app), writing the states and marking the update processed in the
+after every update (see bot.inbox), writing the states and marking the update processed in the
 update inbox in one transaction. So after a crash the stored states always match the updates
 marked processed, and a restart resumes each conversation where it stood.
 """
