@@ -47,6 +47,15 @@ class Settings(BaseSettings):
     telegram_timeout: float = Field(default=15.0, gt=0, alias="THIDUA_TELEGRAM_TIMEOUT")
     # Seconds a write waits for another process holding the database (e.g. a CLI import).
     db_lock_wait: float = Field(default=60.0, gt=0, alias="THIDUA_DB_LOCK_WAIT")
+    # The official summary document (DOCX): who issues and signs it. `|` separates lines.
+    document_place: str = Field(default="", alias="THIDUA_DOCUMENT_PLACE")
+    document_authority: str = Field(default="", alias="THIDUA_DOCUMENT_AUTHORITY")
+    document_signer: str = Field(default="", alias="THIDUA_DOCUMENT_SIGNER")
+    document_signer_name: str = Field(default="", alias="THIDUA_DOCUMENT_SIGNER_NAME")
+    document_recipients: str = Field(
+        default="Thường trực Hội đồng Thi đua - Khen thưởng tỉnh|Lưu: VT",
+        alias="THIDUA_DOCUMENT_RECIPIENTS",
+    )
 
     @field_validator("timezone")
     @classmethod

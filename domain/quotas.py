@@ -10,16 +10,15 @@ collective_share_high.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from dataclasses import dataclass
 
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
-from domain.records import RegistrationRecord
+from domain.records import RegistrationRecord, RegistrationStatus
 from domain.registration import expand_implied
 from domain.rules import (
     COLLECTIVE_KINDS,
-    Level,
     MaxPerBloc,
     MaxShareOfCollectives,
     MaxShareOfTitle,
@@ -28,8 +27,13 @@ from domain.rules import (
     RuleWarning,
     SubjectKind,
 )
-
-DEFAULT_PROPOSAL_LEVELS = (Level.PROVINCE, Level.NATIONAL)
+from domain.tally import (  # noqa: F401 - DEFAULT_PROPOSAL_LEVELS, proposal_levels: API
+    DEFAULT_PROPOSAL_LEVELS,
+    OrgPeople,
+    PeopleCounts,
+    proposal_codes,
+    proposal_levels,
+)
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,8 @@ def counted_registrations(
 ) -> list[Counted]:
     """Confirmed registrations (of `year` if given) whose subject is in the tree and roster."""
     by_id = {p.id: p for p in people}
+    # Few distinct selections exist (LDTT, CSTDCS, …): expand each once, not per registration.
+    expanded: dict[frozenset[str], frozenset[str]] = {}
     counted: list[Counted] = []
     for record in registrations:
         if not record.counts or (year is not None and record.year != year):
@@ -73,30 +79,52 @@ def counted_registrations(
             org_id = record.org_id
         if org_id not in tree:
             continue
-        titles = expand_implied(ruleset, (c for c in record.titles if ruleset.has_title(c)))
+        titles = expanded.get(record.titles)
+        if titles is None:
+            known = (c for c in record.titles if ruleset.has_title(c))
+            titles = expanded[record.titles] = expand_implied(ruleset, known)
         counted.append(Counted(record, org_id, person, titles))
     return counted
 
 
-def proposal_levels(ruleset: RuleSet) -> tuple[Level, ...]:
-    """Which deciding levels make an individual title a proposal for the non-leader share."""
-    quota = next((q for q in ruleset.quotas if isinstance(q, MinNonLeaderShare)), None)
-    return quota.decided_by if quota else DEFAULT_PROPOSAL_LEVELS
-
-
-def proposal_split(ruleset: RuleSet, entries: Iterable[Counted]) -> tuple[int, int]:
+def proposal_split(
+    ruleset: RuleSet, entries: Iterable[Counted], codes: frozenset[str] | None = None
+) -> tuple[int, int]:
     """(leaders, non-leaders) among individual proposals, one per person and title."""
-    levels = set(proposal_levels(ruleset))
+    codes = proposal_codes(ruleset) if codes is None else codes
     leaders = non_leaders = 0
     for entry in entries:
         if entry.person is None:
             continue
-        n = sum(1 for code in entry.titles if ruleset.title(code).decided_by in levels)
+        n = len(entry.titles & codes)
         if entry.person.is_leader:
             leaders += n
         else:
             non_leaders += n
     return leaders, non_leaders
+
+
+def people_counts(
+    ruleset: RuleSet,
+    entries: Iterable[Counted],
+    people: Iterable[Person],
+    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]] | None = None,
+) -> PeopleCounts:
+    """The per-org people figures of counted registrations and a roster (see domain.tally)."""
+    counts = PeopleCounts(ruleset)
+    for entry in entries:
+        if entry.person is not None:
+            counts.add_registration(entry.org_id, entry.record.titles,
+                                    is_leader=entry.person.is_leader, active=entry.person.active)
+    acknowledgements = acknowledgements or {}
+    for person in people:
+        if not person.active:
+            continue
+        counts.add_active(person.org_id)
+        for campaign, acked in acknowledgements.items():
+            if person.id in acked:
+                counts.add_acknowledged(campaign, person.org_id)
+    return counts
 
 
 def bloc_warnings(
@@ -112,15 +140,24 @@ def bloc_warnings(
     Per-bloc quotas need the bloc in `tree`; per-agency ones need the agency.
     """
     tree = as_tree(tree)
+    people = list(people)
     entries = counted_registrations(ruleset, tree, people, registrations, year=year)
+    return quota_warnings(ruleset, tree, entries, people_counts(ruleset, entries, people))
+
+
+def quota_warnings(
+    ruleset: RuleSet, tree: OrgTree, entries: list[Counted], people: PeopleCounts
+) -> list[RuleWarning]:
+    """`bloc_warnings` from figures already computed: the collectives' counted registrations
+    (`entries`; individual ones are ignored) and the people figures per org."""
     warnings: list[RuleWarning] = []
     for quota in ruleset.quotas:
         if isinstance(quota, MaxPerBloc):
             warnings += _max_per_bloc(quota, tree, entries)
         elif isinstance(quota, MinNonLeaderShare):
-            warnings += _non_leader_share(ruleset, quota, tree, entries)
+            warnings += _non_leader_share(quota, tree, people)
         elif isinstance(quota, MaxShareOfTitle):
-            warnings += _share_of_title(quota, tree, entries)
+            warnings += _share_of_title(quota, tree, people)
         elif isinstance(quota, MaxShareOfCollectives):
             warnings += _share_of_collectives(quota, tree, entries)
     return warnings
@@ -131,11 +168,26 @@ def _group(
 ) -> dict[int, list[Counted]]:
     """Entries by the bloc or agency (`owner`) their subject belongs to."""
     groups: dict[int, list[Counted]] = defaultdict(list)
+    owners: dict[int, OrgUnit | None] = {}  # many entries share an org: walk up once per org
     for entry in entries:
-        org = owner(entry.org_id)
+        if entry.org_id not in owners:
+            owners[entry.org_id] = owner(entry.org_id)
+        org = owners[entry.org_id]
         if org is not None:
             groups[org.id].append(entry)
     return groups
+
+
+def _people_by(
+    people: PeopleCounts, owner: Callable[[int], OrgUnit | None]
+) -> dict[int, OrgPeople]:
+    """People figures summed per bloc or agency (`owner`)."""
+    totals: dict[int, OrgPeople] = defaultdict(OrgPeople)
+    for org_id, figures in people.orgs.items():
+        org = owner(org_id)
+        if org is not None:
+            totals[org.id].add(figures)
+    return totals
 
 
 def _in_order(tree: OrgTree, kind: OrgKind) -> list[OrgUnit]:
@@ -174,18 +226,18 @@ def _max_per_bloc(quota: MaxPerBloc, tree: OrgTree, entries: list[Counted]) -> l
 
 
 def _non_leader_share(
-    ruleset: RuleSet, quota: MinNonLeaderShare, tree: OrgTree, entries: list[Counted]
+    quota: MinNonLeaderShare, tree: OrgTree, people: PeopleCounts
 ) -> list[RuleWarning]:
-    people = [e for e in entries if e.person is not None]
     warnings = []
     # The bloc's share is always reported (the bloc commits to it); agencies only when short.
     for kind, owner, always in (
         (OrgKind.BLOC, tree.bloc_of, True),
         (OrgKind.AGENCY, tree.agency_of, False),
     ):
-        groups = _group(people, owner)
+        groups = _people_by(people, owner)
         for org in _in_order(tree, kind):
-            leaders, non_leaders = proposal_split(ruleset, groups.get(org.id, []))
+            figures = groups.get(org.id, OrgPeople())
+            leaders, non_leaders = figures.leaders, figures.non_leaders
             total = leaders + non_leaders
             if not total:
                 continue
@@ -215,15 +267,14 @@ def _non_leader_share(
 
 
 def _share_of_title(
-    quota: MaxShareOfTitle, tree: OrgTree, entries: list[Counted]
+    quota: MaxShareOfTitle, tree: OrgTree, people: PeopleCounts
 ) -> list[RuleWarning]:
-    people = [e for e in entries if e.person is not None]
-    groups = _group(people, tree.agency_of)
+    groups = _people_by(people, tree.agency_of)
     warnings = []
     for agency in _in_order(tree, OrgKind.AGENCY):
-        found = groups.get(agency.id, [])
-        count = sum(1 for e in found if quota.title in e.titles)
-        of_count = sum(1 for e in found if quota.of_title in e.titles)
+        titles = groups[agency.id].titles if agency.id in groups else {}
+        count = titles.get(quota.title, 0)
+        of_count = titles.get(quota.of_title, 0)
         share = _share(count, of_count)
         if of_count and share > quota.max_share:
             warnings.append(
@@ -279,4 +330,34 @@ def _share_of_collectives(
                     legal_ref=quota.legal_ref,
                 )
             )
+    return warnings
+
+
+def subject_warnings(
+    ruleset: RuleSet,
+    tree: OrgTree | Iterable[OrgUnit],
+    registrations: Iterable[RegistrationRecord],
+    candidate: RegistrationRecord,
+) -> list[RuleWarning]:
+    """Bloc limits a collective's registration would exceed, for its review screen.
+
+    The candidate counts as confirmed in place of the subject's stored registration; only
+    limits the candidate takes part in are returned (a warning, never a block).
+    """
+    if candidate.subject_kind not in COLLECTIVE_KINDS:
+        return []
+    tree = as_tree(tree)
+    others = [
+        r for r in registrations
+        if not (r.subject_kind == candidate.subject_kind and r.org_id == candidate.org_id)
+    ]
+    mine = candidate.model_copy(update={"status": RegistrationStatus.CONFIRMED})
+    entries = counted_registrations(ruleset, tree, [], [*others, mine], year=candidate.year)
+    warnings: list[RuleWarning] = []
+    for quota in ruleset.quotas:
+        if isinstance(quota, MaxPerBloc):
+            warnings += [
+                w for w in _max_per_bloc(quota, tree, entries)
+                if candidate.org_id in w.params["holder_ids"]
+            ]
     return warnings

@@ -7,7 +7,7 @@ itself and its units) and individuals registered. Renderers (text, XLSX, DOCX) w
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field
@@ -17,13 +17,14 @@ from domain.org import OrgTree
 from domain.quotas import (
     Counted,
     as_tree,
-    bloc_warnings,
     counted_registrations,
-    proposal_split,
+    people_counts,
+    quota_warnings,
 )
 from domain.records import RegistrationRecord
 from domain.registration import explicit_choice
 from domain.rules import COLLECTIVE_KINDS, RuleSet, RuleWarning, SubjectKind
+from domain.tally import OrgPeople, PeopleCounts
 from domain.text import vietnamese_sort_key
 
 
@@ -118,6 +119,7 @@ class Summary(_Frozen):
     scope: OrgUnit | None  # None: the whole tree
     columns: SummaryColumns
     rows: tuple[SummaryRow, ...]
+    unit_rows: tuple[SummaryRow, ...] = ()  # an agency or unit scope: one per direct sub-unit
     totals: SummaryTotals
     warnings: tuple[RuleWarning, ...]
     detail_rows: tuple[DetailRow, ...]
@@ -161,36 +163,68 @@ def build_summary(
     *,
     scope_org_id: int | None = None,
     year: int,
+    details: bool = True,
 ) -> Summary:
     """Rows per agency of the scope (a bloc, everything, or one agency / one unit as one row),
     totals, quota warnings over the scope and the detail list. Only confirmed registrations of
-    `year` count."""
-    tree = as_tree(tree)
-    scope = tree.get(scope_org_id) if scope_org_id is not None else None
-    in_scope = tree.subtree_ids(scope_org_id)
-    scoped_tree = OrgTree(u for u in tree.walk(scope_org_id))
-    scoped_people = [p for p in people if p.org_id in in_scope]
-    registrations = list(registrations)
-    entries = counted_registrations(ruleset, scoped_tree, scoped_people, registrations, year=year)
+    `year` count.
 
+    An agency or unit scope also gets `unit_rows`, one per direct sub-unit. `details=False`
+    leaves `detail_rows` empty: the chat text does not need the sorted list of everything.
+    """
+    tree = as_tree(tree)
+    scoped_tree = OrgTree(tree.walk(scope_org_id))
+    scoped_people = [p for p in people if p.org_id in scoped_tree]
+    entries = counted_registrations(ruleset, scoped_tree, scoped_people, registrations, year=year)
+    acknowledgements = acknowledgements or {}
+    return summarize(
+        ruleset,
+        tree,
+        people_counts(ruleset, entries, scoped_people, acknowledgements),
+        [e.record for e in entries if e.is_collective],
+        campaigns=list(acknowledgements),
+        scope_org_id=scope_org_id,
+        year=year,
+        detail_entries=entries if details else None,
+    )
+
+
+def summarize(
+    ruleset: RuleSet,
+    tree: OrgTree,
+    people: PeopleCounts,
+    collectives: Iterable[RegistrationRecord],
+    *,
+    campaigns: Sequence[Hashable] = (),
+    scope_org_id: int | None = None,
+    year: int,
+    detail_entries: list[Counted] | None = None,
+) -> Summary:
+    """`build_summary` from people figures per org (domain.tally: computed by the database
+    for a large roster) and the collectives' registrations. Linear in both: each org's
+    figures and each registration are added to their row once."""
+    scope = tree.get(scope_org_id) if scope_org_id is not None else None
+    scoped_tree = OrgTree(tree.walk(scope_org_id))
+    entries = counted_registrations(ruleset, scoped_tree, (), collectives, year=year)
+    unit_rows: tuple[SummaryRow, ...] = ()
     if scope is not None and scope.kind in (OrgKind.AGENCY, OrgKind.UNIT):
         row_orgs = [scope]
+        children = [u for u in tree.children(scope.id) if u.active]
+        unit_rows = _rows(ruleset, tree, children, people, entries, campaigns)
     else:
         row_orgs = [u for u in tree.agencies(scope_org_id) if u.active]
-    rows = tuple(
-        _row(ruleset, tree, i, org, scoped_people, entries, acknowledgements or {})
-        for i, org in enumerate(row_orgs, start=1)
-    )
-    warnings = bloc_warnings(ruleset, scoped_tree, scoped_people, registrations, year=year)
+    rows = _rows(ruleset, tree, row_orgs, people, entries, campaigns)
     return Summary(
         ruleset_id=ruleset.id,
         year=year,
         scope=scope,
         columns=summary_columns(ruleset),
         rows=rows,
+        unit_rows=unit_rows,
         totals=_totals(ruleset, rows),
-        warnings=tuple(warnings),
-        detail_rows=tuple(_detail_rows(ruleset, tree, entries)),
+        warnings=tuple(quota_warnings(ruleset, scoped_tree, entries, people.within(scoped_tree))),
+        detail_rows=tuple(_detail_rows(ruleset, tree, detail_entries))
+        if detail_entries is not None else (),
     )
 
 
@@ -203,45 +237,64 @@ def _empty_counts(ruleset: RuleSet) -> dict[str, Any]:
     }
 
 
-def _row(
+def _rows(
     ruleset: RuleSet,
     tree: OrgTree,
+    row_orgs: list[OrgUnit],
+    people: PeopleCounts,
+    collectives: list[Counted],
+    campaigns: Sequence[Hashable],
+) -> tuple[SummaryRow, ...]:
+    """One row per org of `row_orgs` (disjoint subtrees), each counting its whole subtree."""
+    row_of: dict[int, int] = {}
+    for index, org in enumerate(row_orgs):
+        for unit in tree.walk(org.id):
+            row_of[unit.id] = index
+    mine: list[list[Counted]] = [[] for _ in row_orgs]
+    figures = [OrgPeople() for _ in row_orgs]
+    for entry in collectives:
+        index = row_of.get(entry.org_id)
+        if index is not None:
+            mine[index].append(entry)
+    for org_id, found in people.orgs.items():
+        index = row_of.get(org_id)
+        if index is not None:
+            figures[index].add(found)
+    return tuple(
+        _row(ruleset, i + 1, org, figures[i], mine[i], campaigns)
+        for i, org in enumerate(row_orgs)
+    )
+
+
+def _row(
+    ruleset: RuleSet,
     stt: int,
     org: OrgUnit,
-    people: list[Person],
-    entries: list[Counted],
-    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]],
+    people: OrgPeople,
+    collectives: list[Counted],
+    campaigns: Sequence[Hashable],
 ) -> SummaryRow:
-    ids = tree.subtree_ids(org.id)
-    mine = [e for e in entries if e.org_id in ids]
-    active = [p for p in people if p.org_id in ids and p.active]
     counts = _empty_counts(ruleset)
-    for entry in mine:
+    collective: dict[str, CollectiveCount] = counts["collective"]
+    individual: dict[str, int] = counts["individual"]
+    itself = CollectiveCount(itself=1)
+    unit = CollectiveCount(units=1)
+    for entry in collectives:
+        one = itself if entry.org_id == org.id else unit
         for code in entry.titles:
-            if entry.is_collective:
-                one = (
-                    CollectiveCount(itself=1)
-                    if entry.org_id == org.id
-                    else CollectiveCount(units=1)
-                )
-                counts["collective"][code] += one
-            else:
-                counts["individual"][code] += 1
-    registered = {e.person.id for e in mine if e.person is not None and e.titles}
-    leaders, non_leaders = proposal_split(ruleset, mine)
-    own = set().union(*(e.titles for e in mine if e.is_collective and e.org_id == org.id))
+            collective[code] += one
+    for code in individual:
+        individual[code] = people.titles.get(code, 0)
+    own = set().union(*(e.titles for e in collectives if e.org_id == org.id))
     return SummaryRow(
         stt=stt,
         agency=org,
         agency_titles=tuple(c for c in ruleset.summary.agency_titles if c in own),
-        active_people=len(active),
-        registered_people=sum(1 for p in active if p.id in registered),
-        proposal_leaders=leaders,
-        proposal_non_leaders=non_leaders,
-        acknowledged={
-            campaign: sum(1 for p in active if p.id in acked)
-            for campaign, acked in acknowledgements.items()
-        },
+        active_people=people.active,
+        registered_people=people.registered,
+        proposal_leaders=people.leaders,
+        proposal_non_leaders=people.non_leaders,
+        acknowledged={campaign: people.acknowledged.get(campaign, 0) for campaign in campaigns},
         **counts,
     )
 
@@ -273,9 +326,16 @@ def _detail_rows(ruleset: RuleSet, tree: OrgTree, entries: list[Counted]) -> lis
     """Agency by agency in roster order: the agency itself, its units, then its people by
     given name, middle and family name (Vietnamese collation), as official lists are."""
     position = {u.id: i for i, u in enumerate(tree.walk())}
+    agencies: dict[int, OrgUnit | None] = {}  # per org, not per entry: entries share orgs
+    codes: dict[frozenset[str], tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def agency_of(org_id: int) -> OrgUnit | None:
+        if org_id not in agencies:
+            agencies[org_id] = tree.agency_of(org_id)
+        return agencies[org_id]
 
     def sort_key(entry: Counted) -> tuple:
-        agency = tree.agency_of(entry.org_id)
+        agency = agency_of(entry.org_id)
         head = position[agency.id] if agency is not None else position[entry.org_id]
         if entry.person is not None:
             name = vietnamese_sort_key(entry.person.full_name)
@@ -286,14 +346,20 @@ def _detail_rows(ruleset: RuleSet, tree: OrgTree, entries: list[Counted]) -> lis
     rows = []
     for entry in sorted(entries, key=sort_key):
         org = tree.get(entry.org_id)
+        if entry.titles not in codes:
+            codes[entry.titles] = (
+                ruleset.sort_codes(entry.titles),
+                ruleset.sort_codes(explicit_choice(ruleset, entry.titles)),
+            )
+        titles, explicit = codes[entry.titles]
         rows.append(
             DetailRow(
                 subject_kind=entry.record.subject_kind,
-                agency=tree.agency_of(entry.org_id),
+                agency=agency_of(entry.org_id),
                 unit=org if org.kind == OrgKind.UNIT else None,
                 person=entry.person,
-                titles=ruleset.sort_codes(entry.titles),
-                explicit=ruleset.sort_codes(explicit_choice(ruleset, entry.titles)),
+                titles=titles,
+                explicit=explicit,
                 reference=entry.record.reference,
             )
         )

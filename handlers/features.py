@@ -7,7 +7,17 @@ from types import ModuleType
 from telegram.ext import Application
 
 from bot.schedule import PeriodicJob
-from handlers import campaigns, fallback, help, identity, onboarding, roster_upload, uploads
+from handlers import (
+    campaigns,
+    fallback,
+    help,
+    identity,
+    onboarding,
+    registration,
+    roster_upload,
+    summary,
+    uploads,
+)
 from handlers.commands import CommandSpec
 from handlers.context import COMMANDS_KEY
 
@@ -17,7 +27,9 @@ FEATURES: list[ModuleType] = [
     help,
     uploads,
     roster_upload,
+    registration,
     campaigns,
+    summary,
 ]
 
 

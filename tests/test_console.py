@@ -34,6 +34,7 @@ async def test_console_session_links_a_person_and_taps_buttons(tmp_path, monkeyp
     assert await run_console(args, settings, read=read, write=output.append, quiet=0.3) == 0
     transcript = "\n".join(output)
     assert "300" in transcript  # demo roster imported
+    assert "Đã mở đợt đăng ký thi đua năm" in transcript  # so /dangky can be tried
     assert "0935722539  Trịnh Minh Khánh" in transcript
     assert "[1] 📱 Chia sẻ số điện thoại" in transcript
     assert "Xin chào Trịnh Minh Khánh" in transcript

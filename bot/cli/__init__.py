@@ -11,14 +11,16 @@ from types import ModuleType
 
 from telegram.error import InvalidToken
 
-from bot.cli import backup, campaigns, console, invites, roster, run
+from bot.cli import backup, campaigns, console, invites, registrations, roster, run, summary
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
-COMMAND_MODULES: list[ModuleType] = [run, console, roster, invites, campaigns, backup]
+COMMAND_MODULES: list[ModuleType] = [
+    run, console, roster, invites, registrations, campaigns, summary, backup,
+]
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from bot.runtime import BotRuntime
@@ -19,8 +20,9 @@ from bot.settings import Settings
 from domain.roster import parse_roster
 from domain.text import fold_key
 from emulator import BotApiEmulator, BotMessage, EmuGroup, EmuUser
-from locales import _, format_size
+from locales import _, format_date, format_size
 from storage.audit import AuditContext
+from storage.registrations import RegistrationRepository
 from storage.roster import apply_roster
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
@@ -114,6 +116,18 @@ class ConsoleSession:
         roster = parse_roster(content, path.name, DEMO_BLOC)
         await apply_roster(self.services.db, roster, AuditContext.cli())
         self.write(_("Imported the demo roster: {n} people.").format(n=len(roster.rows)))
+        await self._open_demo_registration()
+
+    async def _open_demo_registration(self) -> None:
+        """A registration window of this year for the whole demo, so /dangky can be tried."""
+        today = self.services.now().date()
+        repo = RegistrationRepository(self.services.db)
+        if await repo.windows(today.year):
+            return
+        window = await repo.open_window(today.year, None, today, today + timedelta(days=30),
+                                        AuditContext.cli())
+        self.write(_("Opened the demo registration of {year}, until {deadline}.").format(
+            year=window.year, deadline=format_date(window.deadline)))
 
     async def loop(self) -> None:
         self.write(_("thidua console: you are chatting with the bot offline. Type :help."))

@@ -1,0 +1,286 @@
+"""The registrations bulk import: validate a file and work out what it changes.
+
+Format (bot/demo/FORMATS.md): one row per subject and title, columns year, agency, unit,
+full_name, phone, title. A row with a phone registers a person's title; without one, a
+collective's: the unit, or the agency itself when the unit is empty. The title is a catalog
+code (CSTD_TINH) or its official name (Chiến sĩ thi đua cấp tỉnh).
+
+Like the roster import it is all-or-nothing: any bad row and nothing changes, every problem
+with its line number. Rows of one subject and year make one registration holding exactly the
+file's titles (implied ones added); subjects absent from the file are left alone, so
+importing the same file again changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from domain.models import OrgKind, OrgUnit, Person
+from domain.org import OrgTree
+from domain.phone import InvalidPhone, normalize_phone
+from domain.records import RegistrationRecord
+from domain.registration import expand_implied, explicit_choice
+from domain.roster import RowProblem
+from domain.rules import RuleSet, SubjectKind, Title
+from domain.subjects import Subject
+from domain.tabular import read_table
+from domain.text import fold_key, identity_key
+from domain.windows import MAX_YEAR, MIN_YEAR
+
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "year": ("năm", "năm đăng ký"),
+    "agency": ("cơ quan",),
+    "unit": ("đơn vị",),
+    "full_name": ("họ và tên", "họ tên"),
+    "phone": ("số điện thoại", "điện thoại", "sđt"),
+    "title": ("danh hiệu", "danh hiệu thi đua", "mã danh hiệu", "hình thức khen thưởng"),
+}
+REQUIRED = {"year", "agency", "title"}
+# Enough to tell a registrations file from a roster (which has no year or title column).
+DETECT = {"year", "agency", "title"}
+
+
+@dataclass(frozen=True)
+class RegistrationRow:
+    line: int
+    year: int
+    agency: str
+    unit: str
+    full_name: str
+    phone: str  # normalised; empty for a collective
+    title: str  # as written
+
+
+@dataclass
+class RegistrationFile:
+    rows: list[RegistrationRow] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def parse_registration_file(content: bytes, filename: str) -> RegistrationFile:
+    """Read and check each row on its own (the roster is looked at by `plan_import`)."""
+    table = read_table(content, filename, COLUMNS, REQUIRED)
+    result = RegistrationFile()
+    if table.problem is not None:
+        problem = table.problem
+        result.problems.append(RowProblem(problem.line, problem.code, problem.detail))
+        return result
+    for line, raw in table.rows:
+        problems: list[RowProblem] = []
+        year = 0
+        if raw["year"].isdigit() and MIN_YEAR <= int(raw["year"]) <= MAX_YEAR:
+            year = int(raw["year"])
+        else:
+            problems.append(RowProblem(line, "bad_year", raw["year"]))
+        if not raw["agency"]:
+            problems.append(RowProblem(line, "missing_agency"))
+        if not raw["title"]:
+            problems.append(RowProblem(line, "missing_title"))
+        phone = ""
+        if raw["phone"]:
+            try:
+                phone = normalize_phone(raw["phone"])
+            except InvalidPhone:
+                problems.append(RowProblem(line, "bad_phone", raw["phone"]))
+        elif raw["full_name"]:
+            problems.append(RowProblem(line, "name_without_phone", raw["full_name"]))
+        if problems:
+            result.problems.extend(problems)
+            continue
+        result.rows.append(
+            RegistrationRow(line, year, raw["agency"], raw["unit"], raw["full_name"], phone,
+                            raw["title"])
+        )
+    return result
+
+
+# --- What an import changes ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedRegistration:
+    year: int
+    subject: Subject
+    ticked: frozenset[str]
+    implied: frozenset[str]
+    lines: tuple[int, ...]
+
+    @property
+    def titles(self) -> frozenset[str]:
+        return self.ticked | self.implied
+
+
+@dataclass
+class ImportPlan:
+    new: list[PlannedRegistration] = field(default_factory=list)
+    changed: list[tuple[PlannedRegistration, RegistrationRecord]] = field(default_factory=list)
+    unchanged: list[PlannedRegistration] = field(default_factory=list)
+    problems: list[RowProblem] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.new or self.changed)
+
+    @property
+    def planned(self) -> list[PlannedRegistration]:
+        return [*self.new, *(p for p, _ in self.changed), *self.unchanged]
+
+    def title_counts(self) -> dict[str, int]:
+        """Subjects per title (implied included) over the whole file."""
+        counts: dict[str, int] = {}
+        for planned in self.planned:
+            for code in planned.titles:
+                counts[code] = counts.get(code, 0) + 1
+        return counts
+
+
+def find_title(ruleset: RuleSet, text: str) -> Title | None:
+    """A title by code (any case) or by its official name (any Unicode form, diacritics)."""
+    code = text.strip().upper().replace("-", "_").replace(" ", "_")
+    if ruleset.has_title(code):
+        return ruleset.title(code)
+    wanted = fold_key(text)
+    return next(
+        (t for t in ruleset.titles if wanted in (fold_key(t.name.vi), fold_key(t.name.en))),
+        None,
+    )
+
+
+class _Resolver:
+    """Looks rows up in the roster: agencies and units by name, people by phone."""
+
+    def __init__(self, tree: OrgTree, people: Iterable[Person]) -> None:
+        self.tree = tree
+        self.agencies: dict[str, list[OrgUnit]] = {}
+        for org in tree.walk():
+            if org.kind == OrgKind.AGENCY and org.active:
+                self.agencies.setdefault(identity_key(org.name), []).append(org)
+        self.people = {p.phone: p for p in people}
+
+    def agency(self, name: str) -> list[OrgUnit]:
+        return self.agencies.get(identity_key(name), [])
+
+    def unit(self, agency: OrgUnit, name: str) -> OrgUnit | None:
+        key = identity_key(name)
+        return next(
+            (u for u in self.tree.walk(agency.id)
+             if u.kind == OrgKind.UNIT and u.active and identity_key(u.name) == key),
+            None,
+        )
+
+
+def plan_import(
+    file: RegistrationFile,
+    tree: OrgTree,
+    people: Iterable[Person],
+    existing: Iterable[RegistrationRecord],
+    ruleset_for_year: Callable[[int], RuleSet | None],
+    *,
+    scope_org_id: int | None = None,
+) -> ImportPlan:
+    """Resolve every row against the roster and compare with the registrations stored.
+
+    `tree` and `people` are the active roster; `existing` the stored registrations of the
+    file's years; `scope_org_id` limits what the importer may touch (None: everything).
+    """
+    plan = ImportPlan(problems=list(file.problems), rows=len(file.rows))
+    resolver = _Resolver(tree, people)
+    # (year, subject key) → subject, rule set, titles with the line that gave each.
+    grouped: dict[tuple[int, tuple[str, int]], tuple[Subject, RuleSet, dict[str, int]]] = {}
+    for row in file.rows:
+        resolved = _resolve(row, resolver, ruleset_for_year, scope_org_id)
+        if isinstance(resolved, RowProblem):
+            plan.problems.append(resolved)
+            continue
+        subject, ruleset, title = resolved
+        key = (row.year, subject.key)
+        _, _, titles = grouped.setdefault(key, (subject, ruleset, {}))
+        if title.code in titles:
+            plan.problems.append(RowProblem(row.line, "duplicate_row", title.code,
+                                            titles[title.code]))
+            continue
+        titles[title.code] = row.line
+    if plan.problems:
+        plan.problems.sort(key=lambda p: p.line)
+        return plan
+    stored = {(r.year, _record_key(r)): r for r in existing}
+    for (year, key), (subject, ruleset, titles) in grouped.items():
+        everything = expand_implied(ruleset, titles)
+        ticked = explicit_choice(ruleset, everything)
+        planned = PlannedRegistration(year, subject, ticked, everything - ticked,
+                                      tuple(sorted(titles.values())))
+        old = stored.get((year, key))
+        if old is None:
+            plan.new.append(planned)
+        elif old.counts and expand_implied(ruleset, old.titles) == everything:
+            plan.unchanged.append(planned)
+        else:
+            plan.changed.append((planned, old))
+    return plan
+
+
+def _record_key(record: RegistrationRecord) -> tuple[str, int]:
+    if record.person_id is not None:
+        return (SubjectKind.PERSON.value, record.person_id)
+    assert record.org_id is not None
+    return (record.subject_kind.value, record.org_id)
+
+
+def _resolve(
+    row: RegistrationRow,
+    resolver: _Resolver,
+    ruleset_for_year: Callable[[int], RuleSet | None],
+    scope_org_id: int | None,
+) -> tuple[Subject, RuleSet, Title] | RowProblem:
+    tree = resolver.tree
+    agencies = resolver.agency(row.agency)
+    if not agencies:
+        return RowProblem(row.line, "unknown_agency", row.agency)
+    if len(agencies) > 1:
+        return RowProblem(row.line, "ambiguous_agency", row.agency)
+    agency = agencies[0]
+    unit = None
+    if row.unit:
+        unit = resolver.unit(agency, row.unit)
+        if unit is None:
+            return RowProblem(row.line, "unknown_unit", f"{row.unit} – {agency.name}")
+    if row.phone:
+        person = resolver.people.get(row.phone)
+        if person is None:
+            return RowProblem(row.line, "unknown_person", row.phone)
+        if row.full_name and identity_key(row.full_name) != identity_key(person.full_name):
+            return RowProblem(row.line, "name_mismatch",
+                              f"{row.full_name} ≠ {person.full_name} ({row.phone})")
+        expected = unit.id if unit is not None else agency.id
+        if person.org_id != expected:
+            return RowProblem(row.line, "person_elsewhere",
+                              f"{person.full_name}: {_label(tree, person.org_id)}")
+        subject = Subject.of_person(person)
+    else:
+        subject = Subject.of_org(unit or agency)
+    if scope_org_id is not None and not tree.is_within(subject.org_id, scope_org_id):
+        return RowProblem(row.line, "out_of_scope", _label(tree, subject.org_id))
+    ruleset = ruleset_for_year(row.year)
+    if ruleset is None:
+        return RowProblem(row.line, "no_ruleset", str(row.year))
+    title = find_title(ruleset, row.title)
+    if title is None:
+        return RowProblem(row.line, "unknown_title", row.title)
+    if not title.applies_to(subject.kind):
+        return RowProblem(row.line, f"title_not_for_{subject.kind.value}", title.code)
+    return subject, ruleset, title
+
+
+def _label(tree: OrgTree, org_id: int) -> str:
+    return tree.label(org_id) if org_id in tree else str(org_id)
+

@@ -1,0 +1,46 @@
+"""Why a typed answer was not accepted, in words (domain.registration.AnswerError codes)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from domain.registration import AnswerError
+from domain.rules import ChoiceQuestion, Question, YearsQuestion
+from locales import _, get_locale
+
+
+def answer_error(question: Question, error: AnswerError) -> str:
+    """HTML: what is wrong and how to answer; nothing was saved."""
+    p = error.params
+    if error.code == "too_short":
+        text = _("The answer is too short: at least {min} characters, please.").format(
+            min=p["min"])
+    elif error.code == "too_long":
+        text = _("The answer is too long: at most {max} characters ({length} sent).").format(
+            max=p["max"], length=p["length"])
+    elif error.code == "unknown_option":
+        if isinstance(question, ChoiceQuestion):
+            options = ", ".join(f"«{o.label.get(get_locale())}»" for o in question.options)
+            text = _("Please tap one of the answers: {options}.").format(options=options)
+        else:
+            text = _("Please answer yes or no (có / không), or tap a button.")
+    elif error.code == "not_a_number":
+        text = _("Please type a number, for example 24.")
+    elif error.code == "out_of_range":
+        text = _("Please type a number from {min} to {max}.").format(
+            min="…" if p["min"] is None else p["min"], max="…" if p["max"] is None else p["max"])
+    elif error.code == "years_not_before":
+        text = _("The years must be before {year} (at the latest {latest}).").format(
+            year=p["year"], latest=p["latest"])
+    elif error.code == "wrong_year_count":
+        text = _("Please give exactly {count} years ({given} given).").format(
+            count=p["count"], given=p["given"])
+    elif error.code == "years_not_consecutive":
+        text = _("The years must follow each other ({years} do not).").format(
+            years=", ".join(str(y) for y in p["years"]))
+    else:
+        example = ""
+        if isinstance(question, YearsQuestion):
+            example = " " + _("For example: 2021-2023 or 2021, 2022, 2023.")
+        text = _("I could not read these years.") + example
+    return escape(text) + "\n" + escape(_("Nothing was saved; please answer again."))

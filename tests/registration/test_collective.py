@@ -1,0 +1,207 @@
+"""Unit heads register their unit, agency heads their agency; nobody registers for others."""
+
+from __future__ import annotations
+
+from domain.registration_import import parse_registration_file
+from domain.subjects import Subject
+from storage.audit import AuditContext
+from storage.registration_import import apply_import
+from storage.registrations import RegistrationRepository
+from tests.harness import BLOC, SAMPLE_ROSTER, BotHarness
+from tests.registration.helpers import (
+    AGENCY,
+    AGENCY_HEAD,
+    OTHER_UNIT_HEAD,
+    STAFF,
+    UNIT,
+    UNIT_HEAD,
+    open_window,
+    tick_and_continue,
+    today,
+)
+
+
+async def _org(bot: BotHarness, name: str) -> int:
+    tree = await bot.services.orgs.tree()
+    return next(u.id for u in tree.walk() if u.name == name)
+
+
+async def test_unit_head_registers_ttldxs_for_the_unit(bot: BotHarness):
+    year = today(bot).year
+    await open_window(bot)
+    thao = await bot.person_user(UNIT_HEAD)
+
+    await thao.send("/tapthe")
+    titles = await thao.expect(f"Đăng ký thi đua năm {year}")
+    assert f"Đơn vị: {UNIT} ({AGENCY})" in titles.plain
+    assert titles.has_button("☐ Tập thể lao động xuất sắc")
+    assert not titles.has_button("Cờ thi đua của Chính phủ")  # an agency's flag
+    assert not titles.has_button("☐ Lao động tiên tiến")  # an individual title
+    await tick_and_continue(thao, "Tập thể lao động xuất sắc")
+
+    await thao.expect("Câu hỏi 1/4")
+    await thao.send("85")
+    await thao.expect("Câu hỏi 2/4")  # anyone disciplined?
+    await thao.tap("Không")
+    await thao.expect("→ Không")
+    await thao.expect("Câu hỏi 3/4")
+    await thao.tap("Có")
+    await thao.expect("→ Có")
+    await thao.expect("Câu hỏi 4/4")
+    await thao.tap("Không")  # no member registers CSTDCS: a warning, not a block
+    await thao.expect("→ Không")
+    review = await thao.expect("Xem lại")
+    assert "• Tập thể lao động xuất sắc\n• Tập thể lao động tiên tiến (kèm theo)" in review.plain
+    assert "⚠️ Tập thể lao động xuất sắc cần có cá nhân đạt Chiến sĩ thi đua cơ sở" \
+        in review.plain
+    await thao.tap("✅ Xác nhận")
+    await thao.expect("Xem lại")
+    done = await thao.expect("Đã lưu đăng ký thi đua")
+    assert "Số tham chiếu" in done.plain
+
+    unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
+    registration = await RegistrationRepository(bot.db).current(year, unit)
+    assert registration.titles == {"TTLDXS"} and registration.implied == {"TTLDTT"}
+    assert registration.answers == {"members_ldtt_percent": 85, "disciplined_members": False,
+                                    "all_members_complete": True, "has_cstdcs_member": False}
+    person = await bot.services.people.by_phone(UNIT_HEAD)
+    assert registration.actor_person_id == person.id
+
+    await thao.send("/cuatoi")
+    status = await thao.expect("của bạn")
+    assert f"✅ {UNIT}: Tập thể lao động xuất sắc" in status.plain
+
+
+async def test_agency_head_registers_co_tinh_and_is_warned_about_the_bloc_limit(
+    bot: BotHarness,
+):
+    year = today(bot).year
+    await open_window(bot)
+    # Another agency of the bloc already holds the provincial flag for this year.
+    other = parse_registration_file(
+        f"year,agency,unit,full_name,phone,title\n{year},Sở Nội vụ,,,,CO_TINH\n".encode(), "x.csv")
+    await apply_import(bot.db, other, AuditContext.cli())
+
+    long = await bot.person_user(AGENCY_HEAD)
+    await long.send("/tapthe")
+    titles = await long.expect("Chọn danh hiệu")
+    assert f"Cơ quan: {AGENCY} ({BLOC})" in titles.plain
+    assert titles.has_button("☐ Cờ thi đua của Chính phủ")
+    await tick_and_continue(long, "Cờ thi đua của UBND tỉnh")
+    await long.expect("Câu hỏi 1/1")
+    await long.send("Dẫn đầu Khối trong triển khai chuyển đổi số và cải cách hành chính")
+    review = await long.expect("Xem lại")
+    assert "Cờ thi đua của UBND tỉnh: mỗi khối thi đua tối đa 1 tập thể" in review.plain
+    assert f"{BLOC} sẽ có 2 tập thể đăng ký ({AGENCY}, Sở Nội vụ)" in review.plain
+    assert "(Quy chế TĐKT của tỉnh)" in review.plain  # the legal basis of the limit
+    await long.tap("✅ Xác nhận")
+    await long.expect("Xem lại")
+    await long.expect("Số tham chiếu")
+    agency = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, AGENCY)))
+    registration = await RegistrationRepository(bot.db).current(year, agency)
+    assert registration.is_confirmed and registration.titles == {"CO_TINH"}
+
+
+async def test_staff_cannot_register_a_collective(bot: BotHarness):
+    await open_window(bot)
+    khanh = await bot.person_user(STAFF)
+    await khanh.send("/tapthe")
+    refusal = await khanh.expect("trưởng đơn vị")
+    assert "/dangky" in refusal.plain
+    await khanh.send("/collective")
+    await khanh.expect("thủ trưởng cơ quan")
+
+
+async def test_a_head_cannot_register_for_a_unit_that_is_not_theirs(bot: BotHarness):
+    year = today(bot).year
+    await open_window(bot)
+    thao = await bot.person_user(UNIT_HEAD)
+    await thao.send("/tapthe")
+    await thao.expect("Chọn danh hiệu")
+    unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
+    draft = await RegistrationRepository(bot.db).draft(year, unit)
+
+    phuong = await bot.person_user(OTHER_UNIT_HEAD)  # heads Phòng Công tác HĐND
+    await phuong.send("/tapthe")
+    own = await phuong.expect("Đơn vị: Phòng Công tác HĐND")
+    picked = await phuong.tap_data(own, f"rg:s:{unit.org_id}")
+    assert "hết hiệu lực" in picked.text
+    ticked = await phuong.tap_data(own, f"rg:t:{draft.id}:{draft.version}:5")
+    assert "không có quyền" in ticked.text
+    assert await RegistrationRepository(bot.db).draft(year, unit) == draft
+
+
+async def test_a_head_of_several_units_picks_which(bot: BotHarness, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        SAMPLE_ROSTER.read_text(encoding="utf-8")
+        + f"{AGENCY},Phòng Công tác HĐND,Hồ Kim Thảo,Trưởng phòng,có,unit_head,{UNIT_HEAD}\n",
+        encoding="utf-8",
+    )
+    await bot.import_roster(roster)
+    await open_window(bot)
+    thao = await bot.person_user(UNIT_HEAD)
+    await thao.send("/tapthe")
+    pick = await thao.expect("Bạn đăng ký cho tập thể nào?")
+    assert pick.button_texts() == [f"▫️ {UNIT}", "▫️ Phòng Công tác HĐND"]
+    await thao.tap("Phòng Công tác HĐND")
+    await thao.expect("Phòng Công tác HĐND")  # the choice stays on the message
+    titles = await thao.expect("Chọn danh hiệu")
+    assert "Đơn vị: Phòng Công tác HĐND" in titles.plain
+
+    await thao.send("/tapthe")
+    again = await thao.expect("Bạn đăng ký cho tập thể nào?")
+    assert again.button_texts() == [f"▫️ {UNIT}", "📝 Phòng Công tác HĐND"]
+
+
+async def test_reminder_buttons_open_the_conversations(bot: BotHarness):
+    await open_window(bot)
+    thao = await bot.person_user(UNIT_HEAD)
+    greeting = thao.messages[-1]  # any bot message: reminders carry these buttons
+    await thao.tap_data(greeting, "open:register")
+    titles = await thao.expect("Chọn danh hiệu")
+    assert "Cá nhân: Hồ Kim Thảo" in titles.plain
+    await thao.tap_data(greeting, "open:collective")
+    titles = await thao.expect("Chọn danh hiệu")
+    assert f"Đơn vị: {UNIT}" in titles.plain
+
+    khanh = await bot.person_user(STAFF)
+    refused = await khanh.tap_data(khanh.messages[-1], "open:collective")
+    assert refused.text is None  # the query is answered; the refusal comes as a message
+    await khanh.expect("trưởng đơn vị")
+
+
+async def test_two_heads_of_one_unit_never_overwrite_each_other(bot: BotHarness, tmp_path):
+    roster = tmp_path / "roster.csv"
+    roster.write_text(
+        SAMPLE_ROSTER.read_text(encoding="utf-8")  # Bùi Thúy Nga becomes a second head
+        .replace(f"{AGENCY},{UNIT},Bùi Thúy Nga,Phó Trưởng phòng,có,staff,",
+                 f"{AGENCY},{UNIT},Bùi Thúy Nga,Phó Trưởng phòng,có,unit_head,"),
+        encoding="utf-8",
+    )
+    await bot.import_roster(roster)
+    year = today(bot).year
+    await open_window(bot)
+    thao = await bot.person_user(UNIT_HEAD)
+    nga = await bot.person_user("0979159337")
+    await thao.send("/tapthe")
+    await thao.expect("Chọn danh hiệu")
+    await tick_and_continue(thao, "Tập thể lao động tiên tiến")
+    await thao.expect("Câu hỏi 1/2")
+
+    await nga.send("/tapthe")  # the same unit's draft, carried on where Thảo stopped
+    await nga.expect("đang soạn dở")
+    await nga.send("90")
+    await nga.expect("Câu hỏi 2/2")
+
+    await thao.send("75")  # typed against a screen that is no longer current
+    stale = await thao.expect("vừa được thay đổi ở nơi khác")
+    assert "Câu hỏi 2/2" in stale.plain
+    unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
+    draft = await RegistrationRepository(bot.db).draft(year, unit)
+    assert draft.answers == {"members_ldtt_percent": 90}
+    await thao.tap("Không")
+    await thao.expect("→ Không")
+    await thao.expect("Xem lại")
+    assert (await RegistrationRepository(bot.db).draft(year, unit)).answers == \
+        {"members_ldtt_percent": 90, "disciplined_members": False}

@@ -1,0 +1,103 @@
+"""Helpers of the summary tests: the reference data through the real importers, and reading
+back what the bot produced (XLSX, DOCX, PNG)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import re
+from dataclasses import dataclass
+
+from docx import Document
+from openpyxl import load_workbook
+
+from domain.registration_import import parse_registration_file
+from emulator import BotMessage, EmuChat
+from storage.audit import AuditContext
+from storage.db import Database
+from storage.registration_import import apply_import
+from tests.harness import SAMPLE_REGISTRATIONS
+
+SEED_ORDER = [
+    "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
+    "Văn phòng Ủy ban nhân dân tỉnh",
+    "Sở Ngoại vụ",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Nội vụ",
+    "Cục Thống kê",
+    "Ban Dân tộc",
+]
+# The annex of seed 000, per agency in its order.
+SEED_TTLDXS = [2, 6, 3, 9, 9, 1, 1]
+SEED_CSTD_TINH = [4, 5, 0, 5, 2, 0, 0]
+SEED_FLAGS = [
+    ["Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh"],
+    ["Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh"],
+    ["Cờ thi đua của UBND tỉnh"],
+    ["Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh"],
+    ["Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh"],
+    ["Cờ thi đua của UBND tỉnh"],
+    ["Cờ thi đua của UBND tỉnh"],
+]
+MOTTO = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
+
+SECRETARIAT = "0899967996"  # Hoàng Thúy Hằng, secretariat, Văn phòng UBND tỉnh
+AGENCY_HEAD = "0906483756"  # Hầu Tiến Long, Văn phòng Đoàn ĐBQH và HĐND tỉnh
+UNIT_HEAD = "0939363303"  # Hồ Kim Thảo, Phòng Công tác Quốc hội
+STAFF = "0935722539"  # Trịnh Minh Khánh, Phòng Công tác Quốc hội (registered CSTĐ tỉnh)
+
+
+async def import_sample_registrations(db: Database) -> None:
+    """bot/demo/sample-registrations-2024.csv through the production importer."""
+    content = await asyncio.to_thread(SAMPLE_REGISTRATIONS.read_bytes)
+    file = parse_registration_file(content, SAMPLE_REGISTRATIONS.name)
+    assert file.ok, file.problems
+    plan = await apply_import(db, file, AuditContext.cli())
+    assert plan.ok and plan.has_changes
+
+
+TTLDXS_LINE = re.compile(r"(\d{2}) tập thể Lao động xuất sắc")
+CSTD_LINE = re.compile(r"(\d{2}) cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh")
+
+
+def counts_in(text: str) -> tuple[int, int]:
+    """(TTLDXS collectives, CSTĐ tỉnh individuals) named in an annex cell or text block."""
+    ttldxs = TTLDXS_LINE.search(text)
+    cstd = CSTD_LINE.search(text)
+    return (int(ttldxs[1]) if ttldxs else 0, int(cstd[1]) if cstd else 0)
+
+
+@dataclass(frozen=True)
+class SummaryPost:
+    texts: list[BotMessage]
+    chart: BotMessage
+    xlsx: BotMessage
+    docx: BotMessage
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(m.plain for m in self.texts)
+
+
+async def receive_summary(chat: EmuChat, first: str = "TỔNG HỢP ĐĂNG KÝ THI ĐUA") -> SummaryPost:
+    """The messages of one summary, up to its chart and its two files."""
+    texts = [await chat.expect(first)]
+    while True:
+        event = await chat.expect()
+        if event.photo is not None:
+            break
+        texts.append(event)
+    chart = event
+    xlsx = await chat.expect()
+    docx = await chat.expect()
+    assert xlsx.document is not None and xlsx.document.filename.endswith(".xlsx"), xlsx.describe()
+    assert docx.document is not None and docx.document.filename.endswith(".docx"), docx.describe()
+    return SummaryPost(texts, chart, xlsx, docx)
+
+
+def read_xlsx(data: bytes):  # type: ignore[no-untyped-def]
+    return load_workbook(io.BytesIO(data))
+
+
+def read_docx(data: bytes):  # type: ignore[no-untyped-def]
+    return Document(io.BytesIO(data))

@@ -1,0 +1,150 @@
+"""The secretariat asks for the summary and gets seed 000's annex: as text, XLSX, DOCX, chart.
+
+The sample roster and bot/demo/sample-registrations-2024.csv go through the real importers;
+the files the bot sends are read back with openpyxl and python-docx.
+"""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from tests.harness import BLOC, BotHarness
+from tests.summary.helpers import (
+    MOTTO,
+    SECRETARIAT,
+    SEED_CSTD_TINH,
+    SEED_FLAGS,
+    SEED_ORDER,
+    SEED_TTLDXS,
+    counts_in,
+    read_docx,
+    read_xlsx,
+    receive_summary,
+)
+
+
+async def test_secretariat_chat_gets_the_annex_as_text_and_files(seeded: BotHarness):
+    chat = seeded.secretariat_chat()
+    clerk = seeded.user(8001, "Hằng")
+    await chat.send(clerk, "/summary")
+    post = await receive_summary(chat)
+    text = post.text
+
+    assert "TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024" in text and BLOC in text
+    blocks = [text.split(f"{i}. {name}\n", 1)[1].split("\n\n", 1)[0]
+              for i, name in enumerate(SEED_ORDER, start=1)]
+    for block, flags, ttldxs, cstd in zip(blocks, SEED_FLAGS, SEED_TTLDXS, SEED_CSTD_TINH,
+                                          strict=True):
+        assert f"Đăng ký thi đua của cơ quan: {'; '.join(flags)}" in block
+        assert counts_in(block) == (ttldxs, cstd)
+    # One wording rule for every row: the total and which collectives make it.
+    assert "02 tập thể Lao động xuất sắc (cơ quan và 01 phòng, ban, đơn vị)" in blocks[0]
+    assert "04 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in blocks[0]
+    assert "06 tập thể Lao động xuất sắc (cơ quan và 05 phòng, ban, đơn vị)" in blocks[1]
+    assert "03 tập thể Lao động xuất sắc (03 phòng, ban, đơn vị)" in blocks[2]
+    assert "01 tập thể Lao động xuất sắc (cơ quan)" in blocks[5]
+    assert "Đã đăng ký: 4/22 người (18%)" in blocks[0]
+    assert "Tổng cộng (07 cơ quan)" in text
+    assert "04 cơ quan đăng ký Cờ thi đua của Chính phủ; 07 cơ quan đăng ký Cờ thi đua của " \
+           "UBND tỉnh" in text
+    assert "31 tập thể Lao động xuất sắc (03 cơ quan và 28 phòng, ban, đơn vị)" in text
+    assert "16 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in text
+    # The rule set's warnings: seven Cờ thi đua của UBND tỉnh in one bloc, the 40% share.
+    assert "có 7 tập thể đăng ký Cờ thi đua của UBND tỉnh, trong khi mỗi khối chỉ được " \
+           "tối đa 1" in text
+    assert "không giữ chức vụ lãnh đạo, quản lý đạt 100% (16/16), đáp ứng mục tiêu từ 40%" in text
+    assert all(len(m.text) <= 4096 for m in post.texts)
+
+    assert post.xlsx.document.filename == "tong-hop-dang-ky-thi-dua-2024.xlsx"
+    assert post.docx.document.filename == "tong-hop-dang-ky-thi-dua-2024.docx"
+    assert len(post.chart.plain) <= 1024 and "Tỷ lệ đăng ký thi đua và cam kết" in post.chart.plain
+    image = Image.open(io.BytesIO(post.chart.photo.data))
+    image.verify()
+    assert image.format == "PNG"
+
+    book = read_xlsx(post.xlsx.document.data)
+    table = book["Tổng hợp"]
+    assert table["A1"].value == ("BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA CỦA KHỐI THAM MƯU "
+                                 "TỔNG HỢP NĂM 2024")
+    assert table.freeze_panes == "C5"
+    headers = [c.value for c in table[4]]
+    assert headers[:4] == ["STT", "Tên cơ quan, đơn vị", "Đăng ký thi đua của cơ quan",
+                           "Đăng ký thi đua của các tập thể, cá nhân"]
+    rows = [r for r in table.iter_rows(min_row=5, values_only=True) if r[1]]
+    assert [r[1] for r in rows] == [*SEED_ORDER, "Tổng cộng"]
+    column = {name: i for i, name in enumerate(headers)}
+    for row, flags, ttldxs, cstd in zip(rows, SEED_FLAGS, SEED_TTLDXS, SEED_CSTD_TINH,
+                                        strict=False):
+        assert row[2].split("\n") == flags
+        assert counts_in(row[3]) == (ttldxs, cstd)
+        assert row[column["Tập thể lao động xuất sắc (số tập thể)"]] == ttldxs
+        assert row[column["Chiến sĩ thi đua cấp tỉnh (số cá nhân)"]] == cstd
+        assert row[column["Cờ thi đua của Chính phủ (cơ quan)"]] == int(len(flags) == 2)
+    assert table["D5"].border.left.style == "thin"
+    assert table.column_dimensions["D"].width == 60
+    details = book["Danh sách đăng ký"]
+    assert details.freeze_panes == "A2"
+    listed = list(details.iter_rows(min_row=2, values_only=True))
+    assert len(listed) == 7 + 28 + 16  # the agencies themselves, their units, the people
+    assert listed[2][3] == "Phạm Ngọc Anh" and listed[2][7] == "Chiến sĩ thi đua cấp tỉnh"
+    assert book["Cảnh báo"].max_row == 1 + 6
+
+    document = read_docx(post.docx.document.data)
+    head, table, closing = document.tables
+    letterhead = head.rows[0].cells
+    assert letterhead[0].text == BLOC.upper()
+    assert letterhead[1].paragraphs[0].text == MOTTO[0]
+    assert letterhead[1].paragraphs[1].text == MOTTO[1]
+    assert ", ngày " in letterhead[1].paragraphs[2].text
+    titles = [p.text for p in document.paragraphs if p.text]
+    assert titles[:2] == ["BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA",
+                          "CỦA KHỐI THAM MƯU TỔNG HỢP NĂM 2024"]
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells[0] == ["STT", "Tên cơ quan, đơn vị", "Đăng ký thi đua của cơ quan",
+                        "Đăng ký thi đua của các tập thể, cá nhân"]
+    assert [r[1] for r in cells[1:]] == [*SEED_ORDER, "Tổng cộng"]
+    for row, flags, ttldxs, cstd in zip(cells[1:], SEED_FLAGS, SEED_TTLDXS, SEED_CSTD_TINH,
+                                        strict=False):
+        assert row[2].split("\n") == flags
+        assert counts_in(row[3]) == (ttldxs, cstd)
+    assert closing.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
+    assert "TRƯỞNG KHỐI" in closing.rows[0].cells[1].text
+    runs = [r for p in document.paragraphs for r in p.runs]
+    assert runs and all(r.font.name == "Times New Roman" and 13 <= r.font.size.pt <= 14
+                        for r in runs)
+
+
+async def test_a_secretariat_member_in_private_and_the_alias(seeded: BotHarness):
+    hang = await seeded.person_user(SECRETARIAT)
+    await hang.send("/tonghop sở nội vụ 2024")
+    post = await receive_summary(hang)
+    assert "Sở Nội vụ" in post.texts[0].plain
+    assert counts_in(post.text) == (9, 2)
+    assert "Theo phòng, ban, đơn vị" in post.text
+    assert post.xlsx.document.filename == "tong-hop-dang-ky-thi-dua-2024-so-noi-vu.xlsx"
+    units = read_xlsx(post.xlsx.document.data)["Theo đơn vị"]
+    names = [r[1] for r in units.iter_rows(min_row=5, values_only=True)]
+    assert names[0] == "Văn phòng Sở" and len(names) == 10
+    document = read_docx(post.docx.document.data)
+    rows = [[c.text for c in r.cells] for r in document.tables[1].rows]
+    assert rows[1][1] == "Sở Nội vụ" and rows[2][0] == "1.1" and rows[2][1] == "Văn phòng Sở"
+
+
+async def test_an_english_reader_gets_english_text_and_vietnamese_official_files(
+    seeded: BotHarness,
+):
+    hang = await seeded.person_user(SECRETARIAT)
+    await hang.send("/language")
+    await hang.expect()
+    await hang.tap("English")
+    await hang.expect("English")
+    await hang.send("/summary")
+    post = await receive_summary(hang, "REGISTRATION SUMMARY 2024")
+    assert "02 collectives: Excellent Labour Collective (the agency and 01 office or unit)" \
+        in post.text
+    assert "04 individuals proposed for the title Provincial Emulation Fighter" in post.text
+    document = read_docx(post.docx.document.data)
+    assert document.tables[1].rows[0].cells[0].text == "STT"
+    assert "Bảng" not in post.chart.plain and "rates" in post.chart.plain

@@ -1,0 +1,75 @@
+"""`thidua summary`: the same summary from the command line, as text or as a file."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import Image
+
+from bot.cli import main
+from tests.harness import BLOC, SAMPLE_REGISTRATIONS, SAMPLE_ROSTER
+from tests.summary.helpers import (
+    MOTTO,
+    SEED_CSTD_TINH,
+    SEED_ORDER,
+    SEED_TTLDXS,
+    counts_in,
+    read_docx,
+    read_xlsx,
+)
+
+
+@pytest.fixture
+def database(tmp_path, capsys):
+    db = tmp_path / "t.sqlite3"
+    assert main(["--database", str(db), "roster", "import", str(SAMPLE_ROSTER), "--bloc",
+                 BLOC]) == 0
+    assert main(["--database", str(db), "registrations", "import",
+                 str(SAMPLE_REGISTRATIONS)]) == 0
+    capsys.readouterr()
+    return db
+
+
+def _cli(db, *args: str) -> int:
+    return main(["--database", str(db), "summary", *args])
+
+
+def test_text_on_standard_output(database, capsys):
+    assert _cli(database) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024\nKhối Tham mưu Tổng hợp")
+    assert "<b>" not in out
+    for i, (name, ttldxs, cstd) in enumerate(zip(SEED_ORDER, SEED_TTLDXS, SEED_CSTD_TINH,
+                                                 strict=True), start=1):
+        block = out.split(f"{i}. {name}\n", 1)[1].split("\n\n", 1)[0]
+        assert counts_in(block) == (ttldxs, cstd)
+
+
+def test_files_for_the_bloc_and_for_one_agency(database, tmp_path, capsys):
+    xlsx, docx, png = tmp_path / "a.xlsx", tmp_path / "a.docx", tmp_path / "a.png"
+    assert _cli(database, "--format", "xlsx", "--out", str(xlsx), "--year", "2024") == 0
+    assert f"Đã ghi: {xlsx}" in capsys.readouterr().out
+    rows = [r for r in read_xlsx(xlsx.read_bytes())["Tổng hợp"].iter_rows(min_row=5,
+                                                                          values_only=True)]
+    assert [r[1] for r in rows] == [*SEED_ORDER, "Tổng cộng"]
+
+    assert _cli(database, "--format", "docx", "--out", str(docx), "--agency", "so ke hoach") == 0
+    document = read_docx(docx.read_bytes())
+    assert [p.text for p in document.tables[0].rows[0].cells[1].paragraphs][:2] == list(MOTTO)
+    assert document.tables[1].rows[1].cells[1].text == "Sở Kế hoạch và Đầu tư"
+    assert counts_in(document.tables[1].rows[1].cells[3].text) == (9, 5)
+
+    assert _cli(database, "--format", "png", "--out", str(png)) == 0
+    assert Image.open(io.BytesIO(png.read_bytes())).format == "PNG"
+
+
+def test_default_file_name_and_refusals(database, tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert _cli(database, "--format", "docx", "--agency", "Sở Nội vụ") == 0
+    assert (tmp_path / "tong-hop-dang-ky-thi-dua-2024-so-noi-vu.docx").exists()
+    capsys.readouterr()
+    assert _cli(database, "--format", "xlsx", "--out", "-") == 1
+    assert "--out" in capsys.readouterr().err
+    assert _cli(database, "--agency", "Sở Tài chính") == 1
+    assert "Không tìm thấy cơ quan, đơn vị nào khớp với “Sở Tài chính”" in capsys.readouterr().err
