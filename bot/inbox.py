@@ -17,6 +17,7 @@ import logging
 from telegram import Update
 from telegram.ext import Application
 
+from handlers.context import REPLAYED_KEY
 from storage.inbox import UpdateInbox
 from storage.persistence import SQLitePersistence
 
@@ -79,6 +80,7 @@ async def replay_pending(app: Application) -> int:
         return 0
     await queue.inbox.prune()
     pending = await queue.inbox.take_pending()
+    app.bot_data.setdefault(REPLAYED_KEY, set()).update(p.update_id for p in pending)
     for item in pending:
         try:
             update = Update.de_json(json.loads(item.payload), app.bot)

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
 
 SERVICES_KEY = "services"
 COMMANDS_KEY = "commands"
+REPLAYED_KEY = "replayed_updates"  # ids of updates replayed from the inbox (bot.inbox)
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
@@ -49,3 +50,10 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def has_actor(self) -> bool:
         return self._actor is not None
+
+    def is_replay(self, update: object) -> bool:
+        """True for an update a previous process received but may not have finished: its
+        effect may already be saved. Handlers re-show the current state instead of applying
+        an input whose target they cannot recheck (a typed answer)."""
+        replayed = self.application.bot_data.get(REPLAYED_KEY, ())
+        return getattr(update, "update_id", None) in replayed

@@ -62,13 +62,18 @@ async def on_button(update: Update, context: BotContext) -> str | None:
         await expired(update)
         return None
     draft = await repo(context).draft_by_id(numbers[0])
-    if draft is None or draft.version != numbers[1]:
+    if draft is None or (draft.version != numbers[1] and not context.is_replay(update)):
         await expired(update)
         return None
     scene = await scene_for(context, draft.subject, year=draft.year)
     if not may_register(context.actor, scene.tree, draft.subject):
         await tell(update, context, _("You do not have permission to use this."))
         return None
+    if draft.version != numbers[1]:
+        # Replayed after a crash that followed this very tap: it is saved, show its result.
+        await update.callback_query.answer()  # type: ignore[union-attr]
+        await repo(context).remember(who(update, context), draft)
+        return await show(update, context, scene, draft)
     problem = window_problem(scene, today(context))
     if problem is not None:
         await tell(update, context, problem)
