@@ -174,6 +174,12 @@ REFUSALS = [
     "You do not have permission to use this.",
     "Please message me privately to get started.",
     "Only the person who sent the file can confirm it.",
+    # registration: /collective by someone who heads nothing
+    "Collective titles are registered by the head of the unit (for their unit) and the head of "
+    "the agency (for the agency). For your own titles, send /dangky.",
+    # summary: /summary by someone without a scope
+    "The summary is for heads of units and agencies and for the emulation and commendation "
+    "secretariat.",
 ]
 EXPIRED = "This button has expired."
 

@@ -124,7 +124,7 @@ class Killer:
     def arm(self, point: str | None, chat_id: int) -> None:
         """Before the action: hold the bot's reply long enough to kill it meanwhile."""
         if point == "during the reply":
-            self.bot.emu.faults.add(REPLY_METHODS, delay=3.0, times=1)
+            self.bot.emu.faults.add(REPLY_METHODS, delay=2.0, times=1)
 
     async def strike(self, point: str | None, chat: EmuChat, seen_events: int) -> None:
         if point is None:

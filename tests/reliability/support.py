@@ -13,6 +13,7 @@ to which data, and whether anything went wrong on the way.
 from __future__ import annotations
 
 import asyncio
+import html
 import io
 import logging
 import re
@@ -41,7 +42,12 @@ class Processed:
 
 
 class Probe:
-    """Records, for every update the bot finishes, the API calls made while processing it."""
+    """Records, for every update the bot finishes, the API calls made while processing it.
+
+    Work a handler leaves to a background task (`application.create_task(…, update=…)`, e.g.
+    the summary's files) is awaited before the update counts as finished, so its calls are
+    the update's too. (Under the probe, such work no longer overlaps the next update.)
+    """
 
     def __init__(self, harness: BotHarness) -> None:
         self.harness = harness
@@ -52,11 +58,24 @@ class Probe:
         """(Re)attach to the running application; call again after a restart."""
         app = self.harness.runtime.app  # type: ignore[union-attr]
         original = app.process_update
+        original_create_task = app.create_task
         calls = self.harness.emu.calls
+        spawned: list[asyncio.Task[Any]] = []
+
+        def create_task(coroutine: Any, update: object = None, *,
+                        name: str | None = None) -> asyncio.Task[Any]:
+            task = original_create_task(coroutine, update=update, name=name)
+            spawned.append(task)
+            return task
 
         async def process_update(update: object) -> None:
             start = len(calls)  # calls made between updates (the outbox) belong to none
+            spawned.clear()
             await original(update)
+            while spawned:
+                pending = list(spawned)
+                spawned.clear()
+                await asyncio.gather(*pending, return_exceptions=True)
             if isinstance(update, Update):
                 self.done[update.update_id] = Processed(
                     update, list(calls[start:]), await self._locale(update)
@@ -64,6 +83,7 @@ class Probe:
                 self._changed.set()
 
         app.process_update = process_update  # type: ignore[method-assign]
+        app.create_task = create_task  # type: ignore[method-assign]
         return self
 
     async def _locale(self, update: Update) -> str:
@@ -163,15 +183,21 @@ def _plain(params: dict[str, Any], key: str) -> str:
 
 
 def document_text(data: bytes) -> str:
-    """Readable text of a document the bot sent: CSV/text, XLSX or DOCX."""
+    """Readable text of a document the bot sent: CSV/text, XLSX or DOCX.
+
+    Office files keep text in XML elements, and a name may be split over two runs: the text
+    is given twice, elements separated by spaces, then glued together."""
     if data[:2] == b"PK":
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                parts = [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()
-                         if n.endswith(".xml")]
-            return re.sub(r"<[^>]+>", " ", " ".join(parts))
+                xml = " ".join(archive.read(n).decode("utf-8", "replace")
+                               for n in archive.namelist() if n.endswith(".xml"))
         except zipfile.BadZipFile:
-            pass
+            return data.decode("utf-8", "replace")
+        xml = html.unescape(re.sub(r"<\?xml[^>]*>", "", xml))
+        spaced = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", xml))
+        glued = re.sub(r"<[^>]+>", "", xml)
+        return spaced + "\n" + glued
     return data.decode("utf-8", "replace")
 
 
