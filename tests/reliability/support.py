@@ -167,9 +167,15 @@ BENIGN_REJECTIONS = ("message is not modified",)
 class Reply:
     method: str
     chat_id: Any
-    text: str  # what the user reads: plain text, caption, alert, or a document's text
+    text: str  # what the user reads: plain text, caption or alert, in the user's language
     ok: bool
     error: str | None
+    document: str = ""  # a file's text (official files are Vietnamese whatever the reader's
+    # language: only checked for names outside the scope)
+
+    @property
+    def everything(self) -> str:
+        return self.text + "\n" + self.document
 
 
 def _plain(params: dict[str, Any], key: str) -> str:
@@ -214,12 +220,14 @@ def replies(calls: Iterable[ApiCall]) -> list[Reply]:
             text = _plain(p, "text")
         else:
             text = _plain(p, "caption")
+        document = ""
+        if method == "senddocument":
             for value in p.values():
                 data = getattr(value, "data", None)
                 if isinstance(data, bytes):
-                    text += "\n" + document_text(data)
+                    document += document_text(data) + "\n"
         ok = call.status == 200 or any(b in (call.error or "") for b in BENIGN_REJECTIONS)
-        found.append(Reply(method, p.get("chat_id"), text, ok, call.error))
+        found.append(Reply(method, p.get("chat_id"), text, ok, call.error, document))
     return found
 
 

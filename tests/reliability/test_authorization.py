@@ -78,7 +78,7 @@ def check_common(played: Played, processed: Processed, language: Language) -> li
         foreign = language.foreign_fragments(reply.text, processed.locale)
         if foreign:
             problems.append(f"not in {processed.locale}: {foreign[:2]}")
-        names = leaked(reply.text, played.forbidden)
+        names = leaked(reply.everything, played.forbidden)
         if names:
             problems.append(f"shows data outside the scope: {names[:5]}")
     return problems

@@ -166,7 +166,7 @@ async def test_generated_updates_break_nothing(scoped_bot: BotHarness, watch: Er
                     and str(reply.chat_id) != str(chat.id):
                 problems.append(f"{where}: {reply.method} went to chat {reply.chat_id}")
             # What users sent may come back quoted: neither a leak nor a language error.
-            text, unquoted = reply.text, reply.text
+            text, unquoted = reply.text, reply.everything
             for echo in fuzz.player.sent_texts:
                 if len(echo) >= 4:
                     unquoted = unquoted.replace(echo, " ")
