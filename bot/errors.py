@@ -112,7 +112,7 @@ async def _mark_unreachable(context: BotContext, actor: Actor | None) -> None:
     if actor is None or actor.person is None or not actor.is_private:
         return
     try:
-        await context.services.links.mark_unreachable(actor.person.id)
+        await context.services.links.mark_unreachable(actor.person.id, chat_id=actor.chat_id)
     except Exception:
         log.exception("could not mark a person unreachable")
 

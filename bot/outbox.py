@@ -1,9 +1,17 @@
 """The sender that drains the outbox: paced, retried, and safe across restarts.
 
-Pacing: python-telegram-bot's AIORateLimiter (on the application's bot) keeps the global
-~30 messages/s and 20/min per group; this sender adds per-message outcomes: a 429 puts the
-message back with Telegram's delay, 5xx and timeouts back off, 403 marks the person
-unreachable (they blocked the bot), and nothing is lost when the process stops.
+Pacing is done here, not left to 429s: a global rate (THIDUA_SEND_RATE, under Telegram's ~30
+messages/s), one message per second per private chat and 20 a minute per group. The sender
+uses its own plain `Bot`, without the application's AIORateLimiter: that limiter retries 429s
+in memory (sleeping while our lease runs out, and `rate_limit_args=0` cannot turn the retries
+off per call since PTB reads it as "use the default"), whereas here a 429 is recorded on the
+row (`not_before`) and pauses all sending for Telegram's delay. 5xx and timeouts back off,
+403 marks the person unreachable (they blocked the bot).
+
+Nothing is lost or sent twice across a restart: a row is leased to one sender (renewed before
+a send that starts late), the outcome is written right after the send, and a sender that
+stops (SIGTERM) finishes the sends in flight and hands back the rest of its batch. Only a
+hard kill between a send and its write can repeat those messages, once their lease expires.
 """
 
 from __future__ import annotations
@@ -11,19 +19,37 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
+import uuid
+from collections import deque
+from collections.abc import Callable
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+)
+from telegram.request import HTTPXRequest
 
 from bot.errors import alert_operators
 from storage.db import Database, utcnow
 from storage.links import LinkRepository
-from storage.outbox import OutboxMessage, OutboxRepository
+from storage.outbox import LEASE, OutboxMessage, OutboxRepository
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
+PRIVATE_CHAT_INTERVAL = 1.0  # seconds between two messages to one person
+GROUP_LIMIT, GROUP_PERIOD = 20, 60.0  # messages per group in any minute
+CONCURRENCY = 8  # sends in flight at once
+# A send takes at most ~45 s (connect + write + read timeouts): a send started later than
+# this after the claim renews its lease first.
+RENEW_AFTER = LEASE.total_seconds() - 50
 
 
 def _markup(rows: list[list[dict[str, str]]]) -> InlineKeyboardMarkup | None:
@@ -39,34 +65,106 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(300, 2 ** min(attempts, 8)))
 
 
+def _seconds(value: float | timedelta) -> float:
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+def outbox_bot(token: str, base_url: str, base_file_url: str) -> Bot:
+    """A Bot for the sender alone: no rate limiter, its own connection pool."""
+    request = HTTPXRequest(connection_pool_size=CONCURRENCY, connect_timeout=10,
+                           read_timeout=15, write_timeout=20, pool_timeout=5)
+    return Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
+
+
+class Pacer:
+    """Client-side limits, so that a broadcast does not depend on Telegram's 429s."""
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
+        self.interval = 1.0 / per_second
+        self.clock = clock
+        self._next_global = 0.0
+        self._paused_until = 0.0
+        self._next_private: dict[int, float] = {}
+        self._group_sends: dict[int, deque[float]] = {}
+
+    def global_wait(self) -> float:
+        return max(0.0, max(self._next_global, self._paused_until) - self.clock())
+
+    def chat_wait(self, chat_id: int) -> float:
+        now = self.clock()
+        if chat_id >= 0:
+            return max(0.0, self._next_private.get(chat_id, 0.0) - now)
+        sends = self._group_sends.get(chat_id)
+        while sends and sends[0] <= now - GROUP_PERIOD:
+            sends.popleft()
+        if not sends or len(sends) < GROUP_LIMIT:
+            return 0.0
+        return sends[0] + GROUP_PERIOD - now
+
+    def sent(self, chat_id: int) -> None:
+        now = self.clock()
+        self._next_global = max(now, self._next_global) + self.interval
+        if chat_id < 0:
+            self._group_sends.setdefault(chat_id, deque()).append(now)
+            return
+        self._next_private[chat_id] = now + PRIVATE_CHAT_INTERVAL
+        if len(self._next_private) > 10_000:  # forget chats whose interval has long passed
+            self._next_private = {c: t for c, t in self._next_private.items() if t > now}
+
+    def pause(self, seconds: float) -> None:
+        """Telegram said 429: nothing leaves before `seconds` have passed."""
+        self._paused_until = max(self._paused_until, self.clock() + seconds)
+
+
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
-                 idle_poll: float = 2.0, operators_chat_id: int | None = None) -> None:
+                 idle_poll: float = 2.0, per_second: float = 25.0,
+                 concurrency: int = CONCURRENCY, alerts: Bot | None = None,
+                 operators_chat_id: int | None = None) -> None:
+        """`alerts` (the application's bot) posts failures to `operators_chat_id`."""
         self.bot = bot
+        self.alerts = alerts or bot
         self.operators_chat_id = operators_chat_id
         self.repo = OutboxRepository(db)
         self.links = LinkRepository(db)
         self.batch_size = batch_size
         self.idle_poll = idle_poll
+        self.pacer = Pacer(per_second)
+        self.owner = f"sender-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
+        self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
-        self._stopping = False
+        self._deferred_wait: float | None = None  # a chat in the last batch had to wait
+        self._throttled = False  # a 429 in this batch: start nothing more
+        self._slots = asyncio.Semaphore(concurrency)
+
+    @property
+    def _stopping(self) -> bool:
+        return self._stop.is_set()
 
     def wake(self) -> None:
         """New messages were queued: send without waiting for the next poll."""
         self._wake.set()
 
     def start(self) -> None:
-        self._stopping = False
+        self._stop.clear()
         self._task = asyncio.create_task(self._run(), name="thidua-outbox")
 
     async def stop(self) -> None:
-        self._stopping = True
+        """Finish the message in flight, hand back the rest of the batch, and return."""
+        self._stop.set()
         self._wake.set()
         if self._task is not None:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+
+    async def _sleep(self, seconds: float) -> bool:
+        """Sleep unless stopping; False when the sender is stopping."""
+        if seconds > 0:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=seconds)
+        return not self._stopping
 
     async def _run(self) -> None:
         while not self._stopping:
@@ -74,39 +172,84 @@ class OutboxSender:
                 sent = await self.drain_once()
             except Exception as exc:  # keep the sender alive whatever one batch did
                 log.exception("outbox batch failed")
-                await alert_operators(self.bot, self.operators_chat_id, "outbox", exc)
+                await alert_operators(self.alerts, self.operators_chat_id, "outbox", exc)
                 sent = 0
             if sent == 0 and not self._stopping:
                 self._wake.clear()
+                wait = self.idle_poll
+                if self._deferred_wait is not None:
+                    wait = min(wait, self._deferred_wait)
                 with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(self._wake.wait(), timeout=self.idle_poll)
+                    await asyncio.wait_for(self._wake.wait(), timeout=max(wait, 0.01))
 
     async def drain_once(self) -> int:
-        """Send one leased batch; returns how many messages were handled."""
-        batch = await self.repo.claim(self.batch_size)
-        handled = 0
-        for index, message in enumerate(batch):
-            if self._stopping:
-                await self.repo.release(m.id for m in batch[index:])
-                break
-            pause = await self._send(message)
-            handled += 1
-            if pause:
-                # Telegram throttles the whole bot: give the lease of the rest back and wait.
-                await self.repo.release(m.id for m in batch[index + 1:])
-                await asyncio.sleep(pause)
-                break
-        return handled
+        """Send one leased batch; returns how many messages were handled.
 
-    async def drain(self, limit_seconds: float = 60.0) -> None:
-        """Send until nothing is due (CLI commands and tests)."""
+        Sends overlap (up to `concurrency` in flight, started at the paced rate), so the
+        throughput does not depend on Telegram's round trip. A batch holds at most one
+        message per chat, so overlapping sends never reorder a chat's messages.
+        """
+        self._deferred_wait = None
+        self._throttled = False
+        if not await self._sleep(self.pacer.global_wait()):  # after a 429, before leasing
+            return 0
+        batch = await self.repo.claim(self.batch_size, self.owner)
+        leased_at = time.monotonic()
+        unsent = {m.id for m in batch}
+        sending: list[asyncio.Task[None]] = []
+        try:
+            for message in batch:
+                if self._stopping or self._throttled:
+                    break
+                wait = self.pacer.chat_wait(message.chat_id)
+                if wait > 0:  # this chat had a message a moment ago: it goes in a later batch
+                    self._deferred_wait = min(wait, self._deferred_wait or wait)
+                    continue
+                if not await self._sleep(self.pacer.global_wait()) or self._throttled:
+                    break
+                await self._slots.acquire()
+                unsent.discard(message.id)
+                self.pacer.sent(message.chat_id)
+                renew = time.monotonic() - leased_at > RENEW_AFTER
+                sending.append(asyncio.create_task(self._deliver(message, renew)))
+        finally:
+            if sending:
+                await asyncio.gather(*sending, return_exceptions=True)
+            if unsent:
+                await self.repo.release(unsent, self.owner)
+        return len(sending)
+
+    async def _deliver(self, message: OutboxMessage, renew: bool) -> None:
+        try:
+            # The claim's lease covers a send started soon after it; later ones renew it
+            # first, and skip the message if another sender has taken it meanwhile.
+            if renew and not await self.repo.renew(message.id, self.owner):
+                return
+            pause = await self._send(message)
+            if pause:
+                self.pacer.pause(pause)
+                self._throttled = True
+        except Exception as exc:
+            log.exception("outbox message %s: unexpected error", message.id)
+            await alert_operators(self.alerts, self.operators_chat_id,
+                                  f"outbox message {message.id}", exc)
+        finally:
+            self._slots.release()
+
+    async def drain(self, limit_seconds: float = 60.0) -> bool:
+        """Send until nothing is pending (CLI commands and tests); False if time ran out."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + limit_seconds
         while loop.time() < deadline:
             if await self.drain_once() == 0:
                 if await self.repo.pending_count() == 0:
-                    return
-                await asyncio.sleep(0.2)
+                    return True
+                due = await self.repo.next_due()
+                wait = (due - utcnow()).total_seconds() if due else 0.2
+                if self._deferred_wait is not None:
+                    wait = min(wait, self._deferred_wait)
+                await asyncio.sleep(min(max(wait, 0.05), 1.0, max(0.0, deadline - loop.time())))
+        return await self.repo.pending_count() == 0
 
     async def _send(self, message: OutboxMessage) -> float:
         """Send one message; returns seconds to pause all sending (after a 429), else 0."""
@@ -119,15 +262,15 @@ class OutboxSender:
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
             )
         except RetryAfter as exc:
-            delay = exc.retry_after if isinstance(exc.retry_after, int | float) else \
-                exc.retry_after.total_seconds()
+            delay = _seconds(exc.retry_after)
             await self.repo.retry_later(message.id, utcnow() + timedelta(seconds=delay),
-                                        "429 retry after")
-            return float(delay)
+                                        f"429 retry after {delay:g}s", failed_attempt=False)
+            log.info("outbox: Telegram asked to wait %gs", delay)
+            return delay
         except Forbidden as exc:
             await self.repo.finish(message.id, "unreachable", str(exc))
             if message.person_id is not None:
-                await self.links.mark_unreachable(message.person_id)
+                await self.links.mark_unreachable(message.person_id, chat_id=message.chat_id)
             return 0.0
         except ChatMigrated as exc:
             await self.repo.finish(message.id, "failed", f"chat migrated to {exc.new_chat_id}")
@@ -137,10 +280,10 @@ class OutboxSender:
             status = "unreachable" if "chat not found" in str(exc).lower() else "failed"
             await self.repo.finish(message.id, status, str(exc))
             if status == "unreachable" and message.person_id is not None:
-                await self.links.mark_unreachable(message.person_id)
+                await self.links.mark_unreachable(message.person_id, chat_id=message.chat_id)
             log.warning("outbox message %s refused: %s", message.id, exc)
             return 0.0
-        except NetworkError as exc:  # 5xx, timeouts: try again later, then give up
+        except (NetworkError, TelegramError) as exc:  # 5xx, timeouts: try again later
             if message.attempts + 1 >= MAX_ATTEMPTS:
                 await self.repo.finish(message.id, "failed", str(exc))
             else:

@@ -12,13 +12,14 @@ import logging
 import signal
 from collections.abc import Awaitable, Callable
 
+from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
 from bot.inbox import replay_pending
 from bot.logs import register_secret
-from bot.outbox import OutboxSender
+from bot.outbox import OutboxSender, outbox_bot
 from bot.runlock import RunLock
 from bot.schedule import Scheduler
 from bot.services import Services
@@ -38,14 +39,18 @@ def _polling_failed(error: TelegramError) -> None:
 
 class BotRuntime:
     def __init__(self, settings: Settings, *, token: str | None = None,
-                 rate_limiter: bool = True) -> None:
+                 rate_limiter: bool = True, scheduler_ticks: bool = True) -> None:
+        """`scheduler_ticks=False` leaves periodic jobs to explicit `scheduler.tick(now)`
+        calls (tests drive the clock themselves)."""
         self.settings = settings
         self.token = token
         self.rate_limiter = rate_limiter
+        self.scheduler_ticks = scheduler_ticks
         self.db = Database(settings.database, lock_wait=settings.db_lock_wait)
         self.lock = RunLock(settings.database)
         self.services: Services | None = None
         self.app: Application | None = None
+        self._outbox_bot: Bot | None = None
         self.replayed = 0  # updates of a previous process processed at this start
 
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
@@ -81,11 +86,18 @@ class BotRuntime:
             )
         elif mode == "webhook":
             await self._start_webhook(webhook_path)
-        self.services.sender = OutboxSender(self.app.bot, self.db,
+        self._outbox_bot = outbox_bot(self.token or self.settings.token,
+                                      self.settings.telegram_api_base_url,
+                                      self.settings.telegram_api_file_url)
+        await self._outbox_bot.initialize()
+        self.services.sender = OutboxSender(self._outbox_bot, self.db,
+                                            per_second=self.settings.send_rate,
+                                            alerts=self.app.bot,
                                             operators_chat_id=self.settings.operators_chat_id)
         self.services.sender.start()
         self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
-        self.services.scheduler.start()
+        if self.scheduler_ticks:
+            self.services.scheduler.start()
         await start_features(self.app)
 
     async def _start_webhook(self, path: str) -> None:
@@ -97,6 +109,10 @@ class BotRuntime:
             await stop_features(self.app)
             if self.services is not None and self.services.sender is not None:
                 await self.services.sender.stop()
+                self.services.sender = None
+            if self._outbox_bot is not None:
+                await self._outbox_bot.shutdown()
+                self._outbox_bot = None
             await stop_webhook(self.app)
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()

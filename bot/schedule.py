@@ -2,8 +2,8 @@
 
 A job names the period that is due at a given moment ("2024-W10" for a weekly digest due
 Mondays at 08:00, "2024-03-11" for a daily one, or None when nothing is due). Every minute the
-scheduler runs each job whose current period has no row in `job_runs` yet, so a run missed
-while the bot was down happens at the next start, and no run ever happens twice.
+scheduler runs each job whose current period has no row in `job_runs` yet (storage/jobs.py),
+so a run missed while the bot was down happens at the next start, and no run happens twice.
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ from datetime import datetime
 from telegram.ext import Application, ContextTypes
 
 from bot.errors import alert_operators
-from storage.db import Database, to_db_time, utcnow
+from storage.db import Database
+from storage.jobs import JobRuns
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 60
@@ -34,6 +35,7 @@ class Scheduler:
         self.app = app
         self.db = db
         self.jobs = jobs
+        self.runs = JobRuns(db)
 
     def start(self) -> None:
         if self.app.job_queue is None:  # pragma: no cover - job-queue extra is a dependency
@@ -44,42 +46,27 @@ class Scheduler:
     async def _tick_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.tick()
 
+    def _operators_chat_id(self) -> int | None:
+        return self.app.bot_data["services"].settings.operators_chat_id
+
     async def tick(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """Run every job that is due at `now` (local time); returns (job, period) pairs run."""
-        tz = self.app.bot_data["services"].settings.tz
-        now = (now or datetime.now(tz)).astimezone(tz)
+        services = self.app.bot_data["services"]
+        now = (now or services.now()).astimezone(services.settings.tz)
         ran = []
         for job in self.jobs:
             period: str | None = None
             try:
                 period = await job.due_period(self.app, now)
-                if period is None or not await self._claim(job.name, period):
+                if period is None or not await self.runs.claim(job.name, period):
                     continue
                 await job.run(self.app, period, now)
-                await self.db.execute(
-                    "UPDATE job_runs SET finished_at = ? WHERE job = ? AND period = ?",
-                    (to_db_time(utcnow()), job.name, period),
-                )
+                await self.runs.finish(job.name, period)
                 ran.append((job.name, period))
             except Exception as exc:
                 log.exception("periodic job %s failed", job.name)
                 await alert_operators(self.app.bot, self._operators_chat_id(),
                                       f"job {job.name} {period or ''}", exc)
                 if period is not None:  # let the next tick try again
-                    await self.db.execute(
-                        "DELETE FROM job_runs WHERE job = ? AND period = ? AND finished_at IS NULL",
-                        (job.name, period),
-                    )
+                    await self.runs.abandon(job.name, period)
         return ran
-
-    def _operators_chat_id(self) -> int | None:
-        return self.app.bot_data["services"].settings.operators_chat_id
-
-    async def _claim(self, job: str, period: str) -> bool:
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "INSERT INTO job_runs (job, period, started_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (job, period) DO NOTHING",
-                (job, period, to_db_time(utcnow())),
-            )
-            return cursor.rowcount == 1

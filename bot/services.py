@@ -6,6 +6,7 @@ Feature repositories are cheap objects over `db`; features construct them where 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -39,6 +40,8 @@ class Services:
     # Set by the runtime once the application runs (absent in plain CLI commands).
     sender: OutboxSender | None = field(default=None)
     scheduler: Scheduler | None = field(default=None)
+    # Tests set a fixed clock; production reads the wall clock.
+    clock: Callable[[], datetime] | None = field(default=None)
 
     def wake_sender(self) -> None:
         """Call after queuing messages in the outbox so they go out at once."""
@@ -59,6 +62,8 @@ class Services:
 
     def now(self) -> datetime:
         """Current time in the configured time zone (deadlines are local dates)."""
+        if self.clock is not None:
+            return self.clock().astimezone(self.settings.tz)
         return datetime.now(self.settings.tz)
 
     async def secretariat_scope_id(self, tree: OrgTree | None = None) -> int | None:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     digest_time: time = Field(default=time(8, 0), alias="THIDUA_DIGEST_TIME")
     daily_digest_time: time = Field(default=time(17, 0), alias="THIDUA_DAILY_DIGEST_TIME")
     reminder_days_before: int = Field(default=3, ge=0, le=60, alias="THIDUA_REMINDER_DAYS_BEFORE")
+    reminder_time: time = Field(default=time(9, 0), alias="THIDUA_REMINDER_TIME")
+    # Messages per second the outbox sender allows itself (Telegram's limit is about 30).
+    send_rate: float = Field(default=25.0, gt=0, le=1000, alias="THIDUA_SEND_RATE")
     max_upload_bytes: int = Field(default=2_000_000, gt=0, alias="THIDUA_MAX_UPLOAD_BYTES")
     invite_ttl_days: int = Field(default=14, gt=0, le=365, alias="THIDUA_INVITE_TTL_DAYS")
     webhook_url: str | None = Field(default=None, alias="THIDUA_WEBHOOK_URL")

@@ -26,7 +26,7 @@ from storage.inbox import UpdateInbox
 log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 RUNNER_KEY = "webhook_runner"
-ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
+ALLOWED_UPDATES = ["message", "edited_message", "callback_query", "my_chat_member"]
 
 
 def secret_matches(given: str, secret: str) -> bool:

@@ -13,6 +13,7 @@ from handlers import (
     help,
     identity,
     onboarding,
+    progress,
     registration,
     roster_upload,
     summary,
@@ -30,6 +31,7 @@ FEATURES: list[ModuleType] = [
     registration,
     campaigns,
     summary,
+    progress,
 ]
 
 

@@ -31,10 +31,7 @@ async def resolve_actor(update: Update, context: BotContext) -> Actor:
         locale = normalize_locale(chosen, settings.locale)
         found = await services.links.by_telegram_user(user.id)
         if found is not None:
-            person, link = found
-            if link.unreachable_at is not None and chat is not None and chat.type == "private":
-                # They write to us again, so they have unblocked the bot.
-                await services.links.mark_unreachable(person.id, reachable=True)
+            person = found[0]
             if person.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD):
                 headed = tuple(await services.people.headed_org_ids(person.id))
     in_secretariat_chat = (

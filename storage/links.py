@@ -83,11 +83,27 @@ class LinkRepository:
                 {"telegram_user_id": telegram_user_id, "method": method},
             )
 
-    async def mark_unreachable(self, person_id: int, reachable: bool = False) -> None:
-        value = None if reachable else to_db_time(utcnow())
-        await self.db.execute(
-            "UPDATE telegram_links SET unreachable_at = ? WHERE person_id = ?", (value, person_id)
-        )
+    async def mark_unreachable(self, person_id: int, reachable: bool = False, *,
+                               chat_id: int | None = None) -> bool:
+        """Record that messages to the person fail (or work again); returns whether it changed.
+
+        With `chat_id`, only a link still pointing at that chat is marked: a person who has
+        since linked another account is not marked by a failure of the old one.
+        """
+        sql = "UPDATE telegram_links SET unreachable_at = ? WHERE person_id = ?"
+        params: list[object] = [None if reachable else to_db_time(utcnow()), person_id]
+        sql += " AND unreachable_at IS NULL" if not reachable else " AND unreachable_at IS NOT NULL"
+        if chat_id is not None:
+            sql += " AND chat_id = ?"
+            params.append(chat_id)
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(sql, params)
+            changed = cursor.rowcount == 1
+            if changed:
+                await audit.record(conn, AuditContext.system(),
+                                   "reachable" if reachable else "unreachable", "person",
+                                   person_id, {"chat_id": chat_id} if chat_id else {})
+            return changed
 
 
 class UserSettingsRepository:

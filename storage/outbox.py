@@ -2,7 +2,10 @@
 
 Queuing happens in one transaction with what caused it, a dedupe key stops the same message
 from being queued twice (a digest per person per week, a reminder per person per day), and a
-short lease stops two senders (the bot and a CLI command) from sending the same row.
+lease held by a named sender stops two senders (the bot and a CLI command) from sending the
+same row: a sender renews its lease right before each send, and only the holder may renew.
+Messages to one chat leave in the order they were queued: only a chat's oldest pending row
+can be claimed.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ import aiosqlite
 
 from storage.db import Database, to_db_time, utcnow
 
-LEASE = timedelta(seconds=20)
+# Longer than one send can take (connect + write + read timeouts), renewed before each send.
+LEASE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -88,19 +92,22 @@ class OutboxRepository:
         async with self.db.transaction() as conn:
             return await enqueue_in(conn, messages)
 
-    async def claim(self, limit: int, now: datetime | None = None) -> list[OutboxMessage]:
-        """Lease up to `limit` due messages, oldest first."""
+    async def claim(self, limit: int, owner: str = "",
+                    now: datetime | None = None) -> list[OutboxMessage]:
+        """Lease up to `limit` due messages for `owner`, oldest first, one per chat at most."""
         now = now or utcnow()
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "UPDATE outbox SET claimed_until = ? WHERE id IN ("
-                " SELECT id FROM outbox WHERE status = 'pending'"
-                " AND (not_before IS NULL OR not_before <= ?)"
-                " AND (claimed_until IS NULL OR claimed_until <= ?)"
-                " ORDER BY id LIMIT ?)"
+                "UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id IN ("
+                " SELECT o.id FROM outbox o WHERE o.status = 'pending'"
+                " AND (o.not_before IS NULL OR o.not_before <= ?)"
+                " AND (o.claimed_until IS NULL OR o.claimed_until <= ?)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id"
+                "  AND e.status = 'pending' AND e.id < o.id)"
+                " ORDER BY o.id LIMIT ?)"
                 " RETURNING id, batch, kind, person_id, chat_id, payload, attempts",
-                (to_db_time(now + LEASE), stamp, stamp, limit),
+                (to_db_time(now + LEASE), owner, stamp, stamp, limit),
             )
             rows = await cursor.fetchall()
         messages = []
@@ -113,34 +120,48 @@ class OutboxRepository:
             ))
         return messages
 
+    async def renew(self, message_id: int, owner: str, now: datetime | None = None) -> bool:
+        """Extend `owner`'s lease just before sending; False if the lease was lost."""
+        now = now or utcnow()
+        async with self.db.transaction() as conn:
+            cursor = await conn.execute(
+                "UPDATE outbox SET claimed_until = ? WHERE id = ? AND claimed_by = ?"
+                " AND status = 'pending' AND claimed_until > ?",
+                (to_db_time(now + LEASE), message_id, owner, to_db_time(now)),
+            )
+            return cursor.rowcount == 1
+
     async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
         await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, claimed_until = NULL,"
-            " attempts = attempts + 1 WHERE id = ?",
+            " claimed_by = NULL, attempts = attempts + 1 WHERE id = ?",
             (to_db_time(utcnow()), telegram_message_id, message_id),
         )
 
-    async def retry_later(self, message_id: int, not_before: datetime, error: str) -> None:
+    async def retry_later(self, message_id: int, not_before: datetime, error: str, *,
+                          failed_attempt: bool = True) -> None:
+        """Back to the queue until `not_before`; a 429 is not a failed attempt."""
         await self.db.execute(
             "UPDATE outbox SET not_before = ?, last_error = ?, claimed_until = NULL,"
-            " attempts = attempts + 1 WHERE id = ?",
-            (to_db_time(not_before), error[:500], message_id),
+            " claimed_by = NULL, attempts = attempts + ? WHERE id = ?",
+            (to_db_time(not_before), error[:500], int(failed_attempt), message_id),
         )
 
-    async def release(self, message_ids: Iterable[int]) -> None:
-        """Give back leases not used (the sender is stopping)."""
+    async def release(self, message_ids: Iterable[int], owner: str = "") -> None:
+        """Give back leases not used (the sender is stopping, or a chat must wait)."""
         ids = "[" + ",".join(str(int(i)) for i in message_ids) + "]"
         await self.db.execute(
-            "UPDATE outbox SET claimed_until = NULL"
-            " WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'",
-            (ids,),
+            "UPDATE outbox SET claimed_until = NULL, claimed_by = NULL"
+            " WHERE id IN (SELECT value FROM json_each(?)) AND status = 'pending'"
+            " AND coalesce(claimed_by, '') = ?",
+            (ids, owner),
         )
 
     async def finish(self, message_id: int, status: str, error: str) -> None:
         """A final outcome other than sent: 'failed' or 'unreachable'."""
         await self.db.execute(
             "UPDATE outbox SET status = ?, last_error = ?, claimed_until = NULL,"
-            " attempts = attempts + 1 WHERE id = ?",
+            " claimed_by = NULL, attempts = attempts + 1 WHERE id = ?",
             (status, error[:500], message_id),
         )
 
@@ -152,6 +173,28 @@ class OutboxRepository:
         return BatchStatus(**{k: counts.get(k, 0) for k in
                               ("pending", "sent", "failed", "unreachable")})
 
-    async def pending_count(self) -> int:
-        row = await self.db.fetchone("SELECT count(*) FROM outbox WHERE status = 'pending'")
+    async def pending_count(self, batch: str | None = None) -> int:
+        sql = "SELECT count(*) FROM outbox WHERE status = 'pending'"
+        params: tuple[str, ...] = ()
+        if batch is not None:
+            sql, params = sql + " AND batch = ?", (batch,)
+        row = await self.db.fetchone(sql, params)
         return int(row[0]) if row else 0
+
+    async def next_due(self) -> datetime | None:
+        """When the earliest pending message may go (None: nothing pending)."""
+        row = await self.db.fetchone(
+            "SELECT min(max(coalesce(not_before, ''), coalesce(claimed_until, ''))) AS due"
+            " FROM outbox WHERE status = 'pending'"
+        )
+        if row is None or row["due"] is None:
+            return None
+        return datetime.fromisoformat(row["due"]) if row["due"] else utcnow()
+
+    async def outcomes(self, batch: str) -> dict[int, str]:
+        """person id -> status of a batch's messages to people (for reports)."""
+        rows = await self.db.fetchall(
+            "SELECT person_id, status FROM outbox WHERE batch = ? AND person_id IS NOT NULL",
+            (batch,),
+        )
+        return {r["person_id"]: r["status"] for r in rows}

@@ -54,7 +54,10 @@ class BotHarness:
     async def start(self) -> BotHarness:
         if not self.emu.running:
             await self.emu.start()
-        self.runtime = BotRuntime(self.settings(), rate_limiter=self.rate_limiter)
+        # Periodic jobs run when a test calls `services.scheduler.tick(now)`, never on the
+        # wall clock, so no test sees a digest or reminder it did not ask for.
+        self.runtime = BotRuntime(self.settings(), rate_limiter=self.rate_limiter,
+                                  scheduler_ticks=False)
         await self.runtime.start(mode="polling")
         return self
 

@@ -11,7 +11,17 @@ from types import ModuleType
 
 from telegram.error import InvalidToken
 
-from bot.cli import backup, campaigns, console, invites, registrations, roster, run, summary
+from bot.cli import (
+    backup,
+    campaigns,
+    console,
+    invites,
+    progress,
+    registrations,
+    roster,
+    run,
+    summary,
+)
 from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
@@ -19,7 +29,7 @@ from locales import set_locale
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, campaigns, summary, backup,
+    run, console, roster, invites, registrations, campaigns, summary, progress, backup,
 ]
 
 

@@ -17,11 +17,13 @@ from pathlib import Path
 from bot.runtime import BotRuntime
 from bot.services import Services
 from bot.settings import Settings
+from domain.registration_import import parse_registration_file
 from domain.roster import parse_roster
 from domain.text import fold_key
 from emulator import BotApiEmulator, BotMessage, EmuGroup, EmuUser
 from locales import _, format_date, format_size
 from storage.audit import AuditContext
+from storage.registration_import import apply_import
 from storage.registrations import RegistrationRepository
 from storage.roster import apply_roster
 
@@ -67,6 +69,8 @@ async def run_console(args: argparse.Namespace, settings: Settings,
         "secretariat_chat_id": settings.secretariat_chat_id or CONSOLE_SECRETARIAT_CHAT,
         "webhook_url": None,
     })
+    # The secretariat's group exists from the start: the bot posts there on its own.
+    emulator.group(offline.secretariat_chat_id, _("Emulation and commendation secretariat"))
     runtime = BotRuntime(offline, token=emulator.token)
     try:
         await runtime.start(mode="polling")
@@ -116,7 +120,16 @@ class ConsoleSession:
         roster = parse_roster(content, path.name, DEMO_BLOC)
         await apply_roster(self.services.db, roster, AuditContext.cli())
         self.write(_("Imported the demo roster: {n} people.").format(n=len(roster.rows)))
+        await self._import_demo_registrations()
         await self._open_demo_registration()
+
+    async def _import_demo_registrations(self) -> None:
+        """Seed 000's 2024 registrations, so `/tonghop 2024` shows the annex at once."""
+        path = DEMO_DIR / "sample-registrations-2024.csv"
+        content = await asyncio.to_thread(path.read_bytes)
+        file = parse_registration_file(content, path.name)
+        plan = await apply_import(self.services.db, file, AuditContext.cli())
+        self.write(_("Imported the demo registrations of 2024: {n}.").format(n=len(plan.new)))
 
     async def _open_demo_registration(self) -> None:
         """A registration window of this year for the whole demo, so /dangky can be tried."""

@@ -232,13 +232,27 @@ def literal_prefix(pattern: str) -> str:
     return prefix
 
 
+def heads(pattern: str) -> list[str]:
+    """Literal beginnings of the data a pattern accepts: `^up:` gives `up:`, and a group of
+    alternatives is expanded (`^cp:(pg|ack):` gives `cp:pg:` and `cp:ack:`)."""
+    prefix = literal_prefix(pattern)
+    rest = pattern.removeprefix("^")[len(prefix):]
+    group = re.match(r"\(\??:?([\w|]+)\)(.*)$", rest)
+    if group is None:
+        return [prefix]
+    tail = literal_prefix(group.group(2))
+    return [prefix + alternative + tail for alternative in group.group(1).split("|")]
+
+
 def forged(pattern: str, seen: Iterable[str]) -> list[str]:
     """Data an attacker could send for this pattern: the real buttons' data, mutated, and
-    made-up arguments after the pattern's literal prefix. All ASCII, at most 64 bytes."""
-    prefix = literal_prefix(pattern)
-    samples = {prefix, prefix + "x", prefix + "1", prefix + "0", prefix + "-1",
-               prefix + "999999999", prefix + "1:2:3:4", prefix + ":" * 8,
-               (prefix + "9" * 64)[:64], prefix + "%s", prefix + "None"}
+    made-up arguments after the pattern's literal beginnings. All ASCII, at most 64 bytes."""
+    samples: set[str] = set()
+    for prefix in heads(pattern):
+        samples |= {prefix, prefix + "x", prefix + "1", prefix + "0", prefix + "-1",
+                    prefix + "999999999", prefix + "1:2:3:4", prefix + ":" * 8,
+                    (prefix + "9" * 64)[:64], prefix + "%s", prefix + "None", prefix + "1:1",
+                    prefix + "1:1:1"}
     for data in seen:
         if not re.search(pattern, data):
             continue

@@ -48,14 +48,17 @@ from tests.reliability.support import (
 EXPECTED: dict[tuple[str, str], str] = {}
 PRIVATE_KINDS = {a.name for a in ACTORS if a.private}
 LINKED_PRIVATE_KINDS = {"staff", "unit_head", "agency_head", "secretariat"}
+SECRETARIAT_KINDS = {"secretariat", "secretariat_chat", "secretariat_chat_by_staff"}
 BUTTONS_ALLOWED: dict[str, set[str]] = {
     r"^lang:": PRIVATE_KINDS,  # /language is public in private chats
-    r"^open:goals$": LINKED_PRIVATE_KINDS,  # reminders' button: /goals for everyone linked
+    # Buttons of reminders, the same as /goals, /dangky and /tapthe (checked as commands).
+    r"^open:goals$": LINKED_PRIVATE_KINDS,
+    r"^open:(register|collective)$": LINKED_PRIVATE_KINDS,
     # The seeded campaign's scope is the secretariat's agency: she reads and commits to it,
     # and its secretariat manages it (in private and in its chat).
     r"^cp:(pg|ack|open):": {"secretariat"},
-    r"^cp:(view|pv|ask|go|no|pr):": {"secretariat", "secretariat_chat",
-                                      "secretariat_chat_by_staff"},
+    r"^cp:(view|pv|ask|go|no|pr):": SECRETARIAT_KINDS,
+    r"^rmd:": SECRETARIAT_KINDS,  # the secretariat's reminders (/remind)
 }
 
 

@@ -153,7 +153,7 @@ async def test_the_outbox_delivers_every_message_once_through_faults(fault_bot: 
     users = [bot.user(7700 + i, f"U{i}") for i in range(12)]
     blocked, flaky, throttled = users[0], users[1], users[2]
     inject(bot, "sendMessage", status=403, chat_id=blocked.id, times=None)
-    inject(bot, "sendMessage", status=502, chat_id=flaky.id, times=5)
+    inject(bot, "sendMessage", status=502, chat_id=flaky.id, times=2)
     inject(bot, "sendMessage", status=429, retry_after=1, chat_id=throttled.id)
     repo = OutboxRepository(bot.db)
     await repo.enqueue(

@@ -1,0 +1,35 @@
+"""Who the bot can reach: a person who blocks the bot is marked unreachable at once (and by
+the sender on a 403), and reachable again when they unblock it or write to it."""
+
+from __future__ import annotations
+
+from telegram import ChatMember, Update
+
+from handlers.context import BotContext
+
+# Runs after the features (group 0); the update is committed after every group (bot.inbox).
+PRESENCE_GROUP = 900
+
+
+async def chat_member_changed(update: Update, context: BotContext) -> None:
+    change = update.my_chat_member
+    person = context.actor.person if context.has_actor else None
+    if change is None or person is None or change.chat.type != "private":
+        return
+    status = change.new_chat_member.status
+    links = context.services.links
+    if status in (ChatMember.BANNED, ChatMember.LEFT):
+        await links.mark_unreachable(person.id, chat_id=change.chat.id)
+    elif status == ChatMember.MEMBER:
+        await links.mark_unreachable(person.id, reachable=True, chat_id=change.chat.id)
+
+
+async def back_in_touch(update: Update, context: BotContext) -> None:
+    """A person marked unreachable wrote to the bot: they can be reached again."""
+    chat = update.effective_chat
+    person = context.actor.person if context.has_actor else None
+    if chat is None or person is None or chat.type != "private" or update.my_chat_member:
+        return
+    link = await context.services.links.for_person(person.id)
+    if link is not None and link.unreachable_at is not None and link.chat_id == chat.id:
+        await context.services.links.mark_unreachable(person.id, reachable=True, chat_id=chat.id)
