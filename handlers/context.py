@@ -20,7 +20,7 @@ REPLAYED_KEY = "replayed_updates"  # ids of updates replayed from the inbox (bot
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     """One context per update (PTB shares it across handler groups).
 
-    `actor` is filled by handlers.identity in group -1 before any feature handler runs.
+    `actor` is filled by handlers.identity (group -2) before any feature handler runs.
     """
 
     def __init__(self, application: Application, chat_id: int | None = None,

@@ -1,4 +1,4 @@
-"""Resolve who sent an update before any feature sees it (handler group -1).
+"""Resolve who sent an update before any feature sees it (handler group -2).
 
 Edited messages stop here: an edit is never a command or an answer (a user fixing a typo in
 an old message must not restart a flow or change a saved answer). In a private chat the user
@@ -15,7 +15,7 @@ from domain.models import Role
 from handlers.context import BotContext
 from locales import _, normalize_locale, set_locale
 
-IDENTITY_GROUP = -1
+IDENTITY_GROUP = -2  # -1 is left for what must run between identity and the features
 
 
 async def resolve_actor(update: Update, context: BotContext) -> Actor:

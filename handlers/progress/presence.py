@@ -7,8 +7,9 @@ from telegram import ChatMember, Update
 
 from handlers.context import BotContext
 
-# Runs after the features (group 0); the update is committed after every group (bot.inbox).
-PRESENCE_GROUP = 900
+# Right after identity (-2), before the features: a person who writes is reachable again, and
+# if the reply to this very update then fails with 403, the error handler marks them anew.
+PRESENCE_GROUP = -1
 
 
 async def chat_member_changed(update: Update, context: BotContext) -> None:
