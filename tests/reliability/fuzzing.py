@@ -170,7 +170,7 @@ def pick(data: st.DataObject, items: list[Any], label: str) -> Any:
 
 ACTIONS = ["text", "text", "text", "command", "command", "command", "callback", "callback",
            "contact", "document", "odd", "edit", "reply", "unknown_user", "unknown_group",
-           "anonymous"]
+           "anonymous", "membership"]
 
 
 @dataclass(repr=False)
@@ -333,6 +333,33 @@ class Player:
         kind = data.draw(st.sampled_from(["text", "command", "document", "odd", "callback"]),
                          label="unknown group action")
         getattr(self, f"act_{kind}")(data, ghost)
+
+    def act_membership(self, data: st.DataObject, actor: FuzzActor) -> None:
+        """The bot blocked and unblocked in a private chat, or removed from and added to a
+        group (my_chat_member updates)."""
+        chat = actor.chat_state
+        if chat.is_private:
+            # Block, then unblock at once: later actions of the batch must still reach the bot.
+            self.world.set_blocked(actor.user.state, True)
+            self.world.set_blocked(actor.user.state, False)
+            return
+        old, new = data.draw(st.sampled_from([("member", "left"), ("left", "member"),
+                                              ("member", "administrator")]), label="status")
+        self.world.push_update("my_chat_member", {
+            "chat": chat.json, "from": actor.user.state.to_json(), "date": now(),
+            "old_chat_member": {"user": self.world.bot_user, "status": old},
+            "new_chat_member": self._member(new),
+        })
+
+    def _member(self, status: str) -> dict[str, Any]:
+        member: dict[str, Any] = {"user": self.world.bot_user, "status": status}
+        if status == "administrator":
+            member.update({key: False for key in (
+                "can_be_edited", "is_anonymous", "can_manage_chat", "can_delete_messages",
+                "can_manage_video_chats", "can_restrict_members", "can_promote_members",
+                "can_change_info", "can_invite_users", "can_post_stories", "can_edit_stories",
+                "can_delete_stories")})
+        return member
 
     def act_anonymous(self, data: st.DataObject, actor: FuzzActor) -> None:
         """A group message without a person behind it: an anonymous admin, or a channel post

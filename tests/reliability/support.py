@@ -396,11 +396,13 @@ def leaked(text: str, names: Iterable[str]) -> list[str]:
 
 # --------------------------------------------------------------------------- database
 
-# Tables that legitimately change whatever the input: conversation states, language choices,
-# scheduler runs and the update inbox. Audit entries of those legitimate changes are ignored.
+# What legitimately changes whatever the input: conversation states, language choices,
+# scheduler runs, the update inbox, and whether a person can be reached (they block and
+# unblock the bot). Audit entries of those legitimate changes are ignored too.
 VOLATILE_TABLES = {"conversations", "user_settings", "job_runs", "update_inbox",
                    "schema_migrations"}
-VOLATILE_AUDIT = {"set_locale"}
+VOLATILE_COLUMNS = {"telegram_links": {"unreachable_at"}}
+VOLATILE_AUDIT = {"set_locale", "reachable", "unreachable"}
 
 
 async def data_dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
@@ -420,7 +422,9 @@ async def data_dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
             )
         else:
             rows = await db.fetchall(f'SELECT * FROM "{name}" ORDER BY rowid')
-        dump[name] = [tuple(r) for r in rows]
+        skipped = VOLATILE_COLUMNS.get(name, set())
+        dump[name] = [tuple(v for k, v in zip(r.keys(), r, strict=True) if k not in skipped)
+                      for r in rows]
     return dump
 
 
