@@ -4,37 +4,26 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
     Defaults,
-    TypeHandler,
 )
 
 from bot.errors import on_error
 from bot.http import AiohttpRequest
+from bot.inbox import InboxQueue, InboxRequest, ThiduaApplication
+from bot.requests import ResilientLimiter
 from bot.services import Services
 from bot.updates import PerChatUpdateProcessor
 from handlers.context import SERVICES_KEY, BotContext
 from handlers.features import register_all
+from storage.inbox import UpdateInbox
 from storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)
-
-# Runs after every feature handler group: see flush_persistence.
-FLUSH_GROUP = 1000
-
-
-async def flush_persistence(update: Update, context: BotContext) -> None:
-    """Write conversation states now instead of on PTB's timer.
-
-    The conversation handler (group 0) has already stored its new state when this runs, so a
-    crash right after a reply still resumes at the question the user was shown.
-    """
-    await context.application.update_persistence()
 
 
 def reply_rate_limiter() -> AIORateLimiter:
@@ -57,8 +46,12 @@ def build_application(
     rate_limiter: bool = True,
 ) -> Application:
     settings = services.settings
+    timeout = settings.telegram_timeout
+    queue = InboxQueue(UpdateInbox(services.db))
     builder = (
         ApplicationBuilder()
+        .application_class(ThiduaApplication)
+        .update_queue(queue)
         .token(token or settings.token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
@@ -67,14 +60,16 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         # Different chats concurrently, one chat in order (ConversationHandler needs that).
         .concurrent_updates(PerChatUpdateProcessor())
-        .request(AiohttpRequest(connect_timeout=10, read_timeout=15, write_timeout=20))
-        .get_updates_request(AiohttpRequest(connection_pool_size=1, read_timeout=30))
+        .request(AiohttpRequest(connect_timeout=10, read_timeout=timeout,
+                                write_timeout=max(20.0, timeout)))
+        .get_updates_request(InboxRequest(queue, connection_pool_size=1, read_timeout=30))
     )
-    if rate_limiter:
-        builder = builder.rate_limiter(reply_rate_limiter())
+    # Every call is retried after a 5xx or a connection that could not be opened; replies are
+    # also paced by the limits above (tests turn the pacing off, not the retries).
+    pacing = reply_rate_limiter() if rate_limiter else None
+    builder = builder.rate_limiter(ResilientLimiter(pacing))
     app = builder.build()
     app.bot_data[SERVICES_KEY] = services
     register_all(app)
-    app.add_handler(TypeHandler(Update, flush_persistence), group=FLUSH_GROUP)
     app.add_error_handler(on_error)
     return app

@@ -13,6 +13,7 @@ files, `TimedOut` for timeouts and `NetworkError` for any other transport failur
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import aiohttp
@@ -20,6 +21,7 @@ from telegram._utils.defaultvalue import DefaultValue
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+log = logging.getLogger(__name__)
 DEFAULT_TIMEOUTS = {"connect": 5.0, "read": 5.0, "write": 5.0, "pool": 1.0}
 MEDIA_WRITE_TIMEOUT = 20.0
 
@@ -103,8 +105,11 @@ class AiohttpRequest(BaseRequest):
             data = form
         try:
             async with self._session.request(method, url, data=data, timeout=timeout) as res:
-                return res.status, await res.read()
+                body = await res.read()
         except (TimeoutError, aiohttp.ServerTimeoutError) as err:
             raise TimedOut from err
         except (aiohttp.ClientError, OSError) as err:
             raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+        if log.isEnabledFor(logging.DEBUG):  # the URL holds the token: bot.logs masks it
+            log.debug('HTTP Request: %s %s "%s %s"', method, url, res.status, res.reason)
+        return res.status, body

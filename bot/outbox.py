@@ -36,6 +36,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from bot.errors import alert_operators
 from bot.http import AiohttpRequest
 from storage.db import Database, utcnow
 from storage.links import LinkRepository
@@ -118,8 +119,12 @@ class Pacer:
 class OutboxSender:
     def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
                  idle_poll: float = 2.0, per_second: float = 28.0,
-                 concurrency: int = CONCURRENCY) -> None:
+                 concurrency: int = CONCURRENCY, alerts: Bot | None = None,
+                 operators_chat_id: int | None = None) -> None:
+        """`alerts` (the application's bot) posts failures to `operators_chat_id`."""
         self.bot = bot
+        self.alerts = alerts or bot
+        self.operators_chat_id = operators_chat_id
         self.repo = OutboxRepository(db)
         self.links = LinkRepository(db)
         self.batch_size = batch_size
@@ -165,8 +170,9 @@ class OutboxSender:
         while not self._stopping:
             try:
                 sent = await self.drain_once()
-            except Exception:  # keep the sender alive whatever one batch did
+            except Exception as exc:  # keep the sender alive whatever one batch did
                 log.exception("outbox batch failed")
+                await alert_operators(self.alerts, self.operators_chat_id, "outbox", exc)
                 sent = 0
             if sent == 0 and not self._stopping:
                 self._wake.clear()
@@ -223,8 +229,10 @@ class OutboxSender:
             if pause:
                 self.pacer.pause(pause)
                 self._throttled = True
-        except Exception:
+        except Exception as exc:
             log.exception("outbox message %s: unexpected error", message.id)
+            await alert_operators(self.alerts, self.operators_chat_id,
+                                  f"outbox message {message.id}", exc)
         finally:
             self._slots.release()
 

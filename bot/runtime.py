@@ -13,10 +13,14 @@ import signal
 from collections.abc import Awaitable, Callable
 
 from telegram import Bot
+from telegram.error import TelegramError
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.inbox import replay_pending
+from bot.logs import register_secret
 from bot.outbox import OutboxSender, outbox_bot
+from bot.runlock import RunLock
 from bot.schedule import Scheduler
 from bot.services import Services
 from bot.settings import Settings
@@ -28,6 +32,11 @@ from storage.db import Database
 log = logging.getLogger(__name__)
 
 
+def _polling_failed(error: TelegramError) -> None:
+    # The updater retries with a growing pause: an outage is a warning, not a bug.
+    log.warning("fetching updates failed (%s); retrying", error)
+
+
 class BotRuntime:
     def __init__(self, settings: Settings, *, token: str | None = None,
                  rate_limiter: bool = True, scheduler_ticks: bool = True) -> None:
@@ -37,13 +46,28 @@ class BotRuntime:
         self.token = token
         self.rate_limiter = rate_limiter
         self.scheduler_ticks = scheduler_ticks
-        self.db = Database(settings.database)
+        self.db = Database(settings.database, lock_wait=settings.db_lock_wait)
+        self.lock = RunLock(settings.database)
         self.services: Services | None = None
         self.app: Application | None = None
         self._outbox_bot: Bot | None = None
+        self.replayed = 0  # updates of a previous process processed at this start
 
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
-        """mode: "polling", "webhook", or "none" (process updates fed by the caller)."""
+        """mode: "polling", "webhook", or "none" (process updates fed by the caller).
+
+        Raises AlreadyRunning if another bot runs on the same database.
+        """
+        self.lock.acquire()
+        try:
+            await self._start(mode, webhook_path)
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self, mode: str, webhook_path: str) -> None:
+        register_secret(self.token or (self.settings.telegram_bot_token.get_secret_value()
+                                       if self.settings.telegram_bot_token else None))
         await self.db.open()
         self.services = Services.create(self.settings, self.db)
         self.app = build_application(self.services, token=self.token,
@@ -52,12 +76,13 @@ class BotRuntime:
         await publish_default_commands(
             self.app.bot, all_commands(), self.settings.secretariat_chat_id, self.settings.locale
         )
+        self.replayed = await replay_pending(self.app)  # before new updates are fetched
         await self.app.start()
         if mode == "polling":
             assert self.app.updater is not None
             await self.app.updater.start_polling(
                 poll_interval=0, timeout=10, drop_pending_updates=False,
-                allowed_updates=ALLOWED_UPDATES,
+                allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed,
             )
         elif mode == "webhook":
             await self._start_webhook(webhook_path)
@@ -66,7 +91,9 @@ class BotRuntime:
                                       self.settings.telegram_api_file_url)
         await self._outbox_bot.initialize()
         self.services.sender = OutboxSender(self._outbox_bot, self.db,
-                                            per_second=self.settings.send_rate)
+                                            per_second=self.settings.send_rate,
+                                            alerts=self.app.bot,
+                                            operators_chat_id=self.settings.operators_chat_id)
         self.services.sender.start()
         self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
         if self.scheduler_ticks:
@@ -94,6 +121,7 @@ class BotRuntime:
             await self.app.shutdown()
             self.app = None
         await self.db.close()
+        self.lock.release()
 
     async def __aenter__(self) -> BotRuntime:
         return self

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from telegram.ext import Application, ContextTypes
 
+from bot.errors import alert_operators
 from storage.db import Database
 from storage.jobs import JobRuns
 
@@ -45,6 +46,9 @@ class Scheduler:
     async def _tick_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         await self.tick()
 
+    def _operators_chat_id(self) -> int | None:
+        return self.app.bot_data["services"].settings.operators_chat_id
+
     async def tick(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """Run every job that is due at `now` (local time); returns (job, period) pairs run."""
         services = self.app.bot_data["services"]
@@ -59,8 +63,10 @@ class Scheduler:
                 await job.run(self.app, period, now)
                 await self.runs.finish(job.name, period)
                 ran.append((job.name, period))
-            except Exception:
+            except Exception as exc:
                 log.exception("periodic job %s failed", job.name)
+                await alert_operators(self.app.bot, self._operators_chat_id(),
+                                      f"job {job.name} {period or ''}", exc)
                 if period is not None:  # let the next tick try again
                     await self.runs.abandon(job.name, period)
         return ran

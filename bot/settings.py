@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="THIDUA_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, alias="THIDUA_WEBHOOK_SECRET")
     log_level: str = Field(default="INFO", alias="THIDUA_LOG_LEVEL")
+    # Seconds to wait for Telegram's answer to a call (long polling has its own timeout).
+    telegram_timeout: float = Field(default=15.0, gt=0, alias="THIDUA_TELEGRAM_TIMEOUT")
+    # Seconds a write waits for another process holding the database (e.g. a CLI import).
+    db_lock_wait: float = Field(default=60.0, gt=0, alias="THIDUA_DB_LOCK_WAIT")
     # The official summary document (DOCX): who issues and signs it. `|` separates lines.
     document_place: str = Field(default="", alias="THIDUA_DOCUMENT_PLACE")
     document_authority: str = Field(default="", alias="THIDUA_DOCUMENT_AUTHORITY")

@@ -65,6 +65,10 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
             if key is not None and self._last.get(key) is done:
                 del self._last[key]
 
+    def in_progress(self, key: Hashable | None) -> bool:
+        """Whether an update of this chat (an `order_key`) is being processed or waits."""
+        return key is not None and key in self._last
+
     async def initialize(self) -> None:
         return None
 

@@ -93,6 +93,9 @@ def parse_roster(content: bytes, filename: str, default_bloc: str) -> RosterFile
             result.problems.append(RowProblem(line, "duplicate_phone", row.phone, first.line))
             continue
         result.rows.append(row)
+    if not result.rows and not result.problems:
+        # A header alone would deactivate everybody: surely an export gone wrong.
+        result.problems.append(RowProblem(2, "empty"))
     return result
 
 

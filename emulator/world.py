@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import mimetypes
+import random
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -232,7 +233,9 @@ class World:
     updates_changed: Signal = field(default_factory=Signal)
     closing: bool = False
     poll_generation: int = 0
-    _next_update_id: int = 1
+    # Like Telegram's, update ids do not start at 1: a bot restarted on the same database
+    # against a new emulator must not see ids (and updates) it has already processed.
+    _next_update_id: int = field(default_factory=lambda: random.randrange(10**8, 9 * 10**8))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
     # ------------------------------------------------------------------ users and chats

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from domain.access import Actor
+from domain.models import TelegramLink
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -14,18 +15,21 @@ if TYPE_CHECKING:
 
 SERVICES_KEY = "services"
 COMMANDS_KEY = "commands"
+REPLAYED_KEY = "replayed_updates"  # ids of updates replayed from the inbox (bot.inbox)
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     """One context per update (PTB shares it across handler groups).
 
-    `actor` is filled by handlers.identity in group -1 before any feature handler runs.
+    `actor` is filled by handlers.identity (group -2) before any feature handler runs.
     """
 
     def __init__(self, application: Application, chat_id: int | None = None,
                  user_id: int | None = None) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._actor: Actor | None = None
+        # The sender's link to a roster person, as identity read it with the actor.
+        self.link: TelegramLink | None = None
 
     @property
     def services(self) -> Services:
@@ -49,3 +53,10 @@ class BotContext(CallbackContext[ExtBot, dict, dict, dict]):
     @property
     def has_actor(self) -> bool:
         return self._actor is not None
+
+    def is_replay(self, update: object) -> bool:
+        """True for an update a previous process received but may not have finished: its
+        effect may already be saved. Handlers re-show the current state instead of applying
+        an input whose target they cannot recheck (a typed answer)."""
+        replayed = self.application.bot_data.get(REPLAYED_KEY, ())
+        return getattr(update, "update_id", None) in replayed

@@ -10,6 +10,7 @@ from handlers.commands import CommandSpec
 from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.onboarding import audit_context
+from handlers.replies import edit_or_reply
 from handlers.texts import command_lines
 from locales import N_, SUPPORTED_LOCALES, _, set_locale
 
@@ -66,7 +67,7 @@ async def choose_language(update: Update, context: BotContext) -> None:
     await context.services.user_settings.set_locale(user.id, code, audit_context(update))
     set_locale(code)
     await query.answer()
-    await query.edit_message_text(_("Language set to English."))
+    await edit_or_reply(update, context, _("Language set to English."))
 
 
 def register(app: Application) -> None:

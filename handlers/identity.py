@@ -1,16 +1,21 @@
-"""Resolve who sent an update before any feature sees it (handler group -1)."""
+"""Resolve who sent an update before any feature sees it (handler group -2).
+
+Edited messages stop here: an edit is never a command or an answer (a user fixing a typo in
+an old message must not restart a flow or change a saved answer). In a private chat the user
+is told to send the correction as a new message.
+"""
 
 from __future__ import annotations
 
 from telegram import Update
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, ApplicationHandlerStop, TypeHandler
 
 from domain.access import Actor
 from domain.models import Role
 from handlers.context import BotContext
-from locales import normalize_locale, set_locale
+from locales import _, normalize_locale, set_locale
 
-IDENTITY_GROUP = -1
+IDENTITY_GROUP = -2  # -1 is left for what must run between identity and the features
 
 
 async def resolve_actor(update: Update, context: BotContext) -> Actor:
@@ -22,13 +27,12 @@ async def resolve_actor(update: Update, context: BotContext) -> Actor:
     person = None
     headed: tuple[int, ...] = ()
     if user is not None:
-        chosen = await services.user_settings.locale(user.id)
-        locale = normalize_locale(chosen, settings.locale)
-        found = await services.links.by_telegram_user(user.id)
-        if found is not None:
-            person = found[0]
-            if person.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD):
-                headed = tuple(await services.people.headed_org_ids(person.id))
+        found = await services.links.identity(user.id)
+        locale = normalize_locale(found.locale, settings.locale)
+        person = found.person
+        context.link = found.link
+        if person is not None and person.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD):
+            headed = found.headed_org_ids
     in_secretariat_chat = (
         chat is not None
         and settings.secretariat_chat_id is not None
@@ -53,6 +57,13 @@ async def identify(update: Update, context: BotContext) -> None:
     actor = await resolve_actor(update, context)
     context.actor = actor
     set_locale(actor.locale)
+    if update.edited_message is not None:
+        if actor.is_private:
+            await update.edited_message.reply_text(
+                _("I read new messages only, not edits: please send the correction as a new "
+                  "message.")
+            )
+        raise ApplicationHandlerStop
 
 
 def register(app: Application) -> None:

@@ -69,8 +69,7 @@ async def start(update: Update, context: BotContext) -> None:
         return
     actor = context.actor
     if not actor.is_private:
-        if not actor.in_secretariat_chat:
-            await message.reply_text(_("Please message me privately to get started."))
+        await message.reply_text(_("Please message me privately to get started."))
         return
     payload = context.args[0] if context.args else None
     if payload and looks_like_code(payload):

@@ -27,6 +27,7 @@ from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filt
 from handlers.context import BotContext
 from handlers.guards import guard, refuse
 from handlers.onboarding import audit_context
+from handlers.replies import edit_or_reply
 from locales import _, format_size
 from storage.audit import AuditContext
 from storage.uploads import PendingUpload, UploadRepository
@@ -42,6 +43,9 @@ class Preview:
 
 @dataclass(frozen=True)
 class UploadKind:
+    """`apply` runs inside the transaction that marks the upload applied (its own
+    `db.transaction()` calls join it): it must not wait for another task that writes."""
+
     name: str
     detect: Callable[[str, bytes], bool]
     preview: Callable[[BotContext, str, bytes], Awaitable[Preview]]
@@ -122,28 +126,37 @@ async def decide(update: Update, context: BotContext) -> None:
     upload = None
     if len(parts) == 3 and parts[1] in ("apply", "cancel") and parts[2].isdigit():
         upload = await repo.get(int(parts[2]))
-    if upload is None or upload.chat_id != query.message.chat.id or upload.status != "pending":
+    if upload is None or upload.chat_id != query.message.chat.id or upload.status == "cancelled":
         await query.answer(_("This button has expired."), show_alert=True)
         return
     if upload.telegram_user_id != user.id:
         await refuse(update, _("Only the person who sent the file can confirm it."))
         return
+    if upload.status == "applied":
+        # Tapped twice, or the tap replayed after a restart: say what happened.
+        await query.answer(_("This file has already been applied."), show_alert=True)
+        return
     kind = _kind(upload.kind)
-    if kind is None or not await repo.close(upload.id, "applied" if parts[1] == "apply"
-                                            else "cancelled"):
+    if kind is None:
         await query.answer(_("This button has expired."), show_alert=True)
         return
-    await query.answer()
     if parts[1] == "cancel":
-        await query.edit_message_text(_("Cancelled: nothing was changed."))
+        if not await repo.close(upload.id, "cancelled"):
+            await query.answer(_("This button has expired."), show_alert=True)
+            return
+        await query.answer()
+        await edit_or_reply(update, context, _("Cancelled: nothing was changed."))
         return
     who = audit_context(update, context.actor.person.id if context.actor.person else None)
-    try:
+    # Marking the upload applied and applying it are one transaction: a crash in between
+    # leaves both undone (the button still works), never an upload marked applied for nothing.
+    async with context.services.db.transaction():
+        if not await repo.close(upload.id, "applied"):
+            await query.answer(_("This button has expired."), show_alert=True)
+            return
         result = await kind.apply(context, upload, who)
-    except Exception:
-        await repo.reopen(upload.id)
-        raise
-    await query.edit_message_text(result, parse_mode=ParseMode.HTML)
+    await query.answer()
+    await edit_or_reply(update, context, result, parse_mode=ParseMode.HTML)
 
 
 def secretariat_or_private(app: Application) -> filters.BaseFilter:

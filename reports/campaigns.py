@@ -19,6 +19,7 @@ from domain.campaign_progress import CampaignProgress, Figures
 from domain.campaigns import Campaign, CampaignDocument, CampaignStatus, Measure
 from domain.models import OrgKind
 from locales import N_, _, format_date, format_datetime, format_percent, ngettext
+from reports.imports import problem_list
 
 PAGE_BUDGET = 3500  # characters of campaign text (HTML) per page; the frame adds < 600
 
@@ -428,14 +429,9 @@ def describe_problem(problem: CampaignProblem) -> str:
 
 
 def describe_problems(problems: Sequence[CampaignProblem], limit: int = 30) -> str:
-    lines = [describe_problem(p) for p in problems[:limit]]
-    if len(problems) > limit:
-        rest = len(problems) - limit
-        lines.append(ngettext("… and {n} more problem", "… and {n} more problems", rest)
-                     .format(n=rest))
     header = ngettext(
         "The campaign file has {n} problem; nothing was loaded:",
         "The campaign file has {n} problems; nothing was loaded:",
         len(problems),
     ).format(n=len(problems))
-    return "\n".join([header, *lines])
+    return problem_list(header, [describe_problem(p) for p in problems], limit)

@@ -31,18 +31,27 @@ def describe_problem(problem: RowProblem) -> str:
     return _("Line {line}: {detail}").format(line=problem.line, detail=detail)
 
 
-def describe_problems(problems: Sequence[RowProblem], limit: int = 30) -> str:
-    lines = [describe_problem(p) for p in problems[:limit]]
-    if len(problems) > limit:
-        rest = len(problems) - limit
+def problem_list(header: str, descriptions: Sequence[str], limit: int = 30) -> str:
+    """A header and the first `limit` problems of a file, one a line, then how many more."""
+    lines = list(descriptions[:limit])
+    if len(descriptions) > limit:
+        rest = len(descriptions) - limit
         lines.append(ngettext("… and {n} more problem", "… and {n} more problems", rest)
                      .format(n=rest))
-    header = ngettext(
+    return "\n".join([header, *lines])
+
+
+def nothing_changed_header(count: int) -> str:
+    return ngettext(
         "The file has {n} problem; nothing was changed:",
         "The file has {n} problems; nothing was changed:",
-        len(problems),
-    ).format(n=len(problems))
-    return "\n".join([header, *lines])
+        count,
+    ).format(n=count)
+
+
+def describe_problems(problems: Sequence[RowProblem], limit: int = 30) -> str:
+    return problem_list(nothing_changed_header(len(problems)),
+                        [describe_problem(p) for p in problems], limit)
 
 
 def describe_roster_plan(plan: RosterPlan, rows: int) -> str:

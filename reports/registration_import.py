@@ -10,6 +10,7 @@ from domain.rules import RuleSet
 from domain.subjects import Subject
 from locales import N_, _, format_number, get_locale, ngettext
 from reports.imports import PROBLEM_TEXTS as TABLE_PROBLEM_TEXTS
+from reports.imports import nothing_changed_header, problem_list
 
 PROBLEM_TEXTS = {
     "bad_year": N_("“{value}” is not a year"),
@@ -39,17 +40,8 @@ def describe_problem(problem: RowProblem) -> str:
 
 
 def describe_problems(problems: Sequence[RowProblem], limit: int = 30) -> str:
-    lines = [describe_problem(p) for p in problems[:limit]]
-    if len(problems) > limit:
-        rest = len(problems) - limit
-        lines.append(ngettext("… and {n} more problem", "… and {n} more problems", rest)
-                     .format(n=rest))
-    header = ngettext(
-        "The file has {n} problem; nothing was changed:",
-        "The file has {n} problems; nothing was changed:",
-        len(problems),
-    ).format(n=len(problems))
-    return "\n".join([header, *lines])
+    return problem_list(nothing_changed_header(len(problems)),
+                        [describe_problem(p) for p in problems], limit)
 
 
 def describe_plan(

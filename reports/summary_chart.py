@@ -10,10 +10,6 @@ from __future__ import annotations
 import textwrap
 from io import BytesIO
 
-import matplotlib
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 from domain.summary import SummaryRow
 from locales import _, format_percent
 from reports.summary_common import SummaryReport
@@ -42,6 +38,12 @@ def _series(report: SummaryReport, rows: tuple[SummaryRow, ...]
 
 def summary_chart(report: SummaryReport) -> bytes:
     """PNG bytes; rows in the summary's order, top to bottom."""
+    # Imported here: matplotlib takes half a second to import, which every start of the bot
+    # (and every restart after a crash) would otherwise pay before answering anybody.
+    import matplotlib
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     rows = report.chart_rows
     series = _series(report, rows)
     count = max(len(rows), 1)

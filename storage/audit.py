@@ -62,9 +62,14 @@ async def record(
             action,
             entity,
             None if entity_id is None else str(entity_id),
-            json.dumps(details or {}, ensure_ascii=False, default=str),
+            details_json(details),
         ),
     )
+
+
+def details_json(details: dict[str, Any] | None) -> str:
+    """An entry's details as stored (also by triggers that write entries, e.g. 0063)."""
+    return json.dumps(details or {}, ensure_ascii=False, default=str)
 
 
 async def entries(

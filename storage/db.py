@@ -1,35 +1,90 @@
-"""The SQLite database: one connection on the event loop, serialised write transactions,
-migrations, and a reader thread for large reads.
+"""The SQLite database: one aiosqlite connection, serialised write transactions, migrations,
+and a second, read-only aiosqlite connection for large reads.
 
-Statements run on the event loop thread itself: an indexed SQLite statement takes a few
-microseconds, whereas handing it to a worker thread and back (aiosqlite) costs about a hundred
-times that, a dozen times per update. Two things could block the loop, and neither does:
-- waiting for another process's write lock (a CLI import while the bot runs): SQLite's own busy
-  handler would sleep inside the call, so it is off (`busy_timeout = 0`) and a busy statement
-  is retried after an asyncio sleep instead, for up to BUSY_TIMEOUT_MS;
-- large reads (tens of thousands of rows for summaries, boards and files): `fetchall_large`
-  runs them in a thread of their own on a second, read-only connection (WAL readers never
-  wait for the writer), so other people are answered meanwhile.
+aiosqlite runs each call in its own thread: the event loop never waits for SQLite, but every
+call is a round trip between two threads that costs far more CPU than an indexed statement.
+So the paths every update takes make few calls:
+- a read is one call (`execute_fetchall`), not execute + fetch + close;
+- a single write statement runs on its own (`execute`): SQLite makes one statement atomic, so
+  it needs no BEGIN and COMMIT around it;
+- what stays in memory across updates (the org tree, the registration windows) is checked
+  against a token that triggers change on every write, whoever writes (`cached`), and within
+  an update (`tokens_once`) the tokens are read once, with one query.
+Waiting for another process's write lock (a CLI import while the bot runs) happens on the event
+loop: SQLite's busy handler waits briefly inside the call, then the statement is retried after
+an asyncio sleep, for up to `lock_wait` seconds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import sqlite3
-import threading
-import time
-from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
-BUSY_TIMEOUT_MS = 10_000
-_BUSY_FIRST_WAIT = 0.001  # seconds; doubled after each busy answer, up to _BUSY_MAX_WAIT
-_BUSY_MAX_WAIT = 0.05
+import aiosqlite
+
+# SQLite waits this long for a lock inside one call; the aiosqlite thread, which every update's
+# reads go through, is blocked meanwhile, so it stays short and writes are retried after
+# asyncio sleeps instead (readers never wait for a writer in WAL mode).
+BUSY_TIMEOUT_MS = 50
+READER_BUSY_TIMEOUT_MS = 5_000  # the reader's thread serves large reads only
+# How long a write waits for another process (a CLI import, a backup restore) to release the
+# database before giving up.
+LOCK_WAIT_SECONDS = 60.0
+log = logging.getLogger(__name__)
 T = TypeVar("T")
+Connection = aiosqlite.Connection
+
+
+class _Tokens:
+    """data_versions as read once for an update (per database), until the update writes."""
+
+    def __init__(self) -> None:
+        self.open = True
+        self.read: dict[Database, dict[str, bytes]] = {}
+
+
+_TOKENS: ContextVar[_Tokens | None] = ContextVar("thidua_tokens", default=None)
+
+
+@contextmanager
+def tokens_once() -> Iterator[None]:
+    """Within (an update's processing, and the tasks it starts meanwhile), `Database.cached`
+    reads every token of data_versions with one query, once, and again only after this task
+    wrote. Other tasks' writes are concurrent with this update anyway: seeing them a moment
+    later is as if it had run a moment earlier. Another process's writes are seen by the next
+    update."""
+    tokens = _Tokens()
+    reset = _TOKENS.set(tokens)
+    try:
+        yield
+    finally:
+        tokens.open = False
+        _TOKENS.reset(reset)
+
+
+def _wrote(db: Database) -> None:
+    tokens = _TOKENS.get()
+    if tokens is not None:
+        tokens.read.pop(db, None)
+
+
+def is_busy(exc: BaseException) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock, try again later."""
+    if not isinstance(exc, sqlite3.OperationalError):
+        return False
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "database is locked" in str(exc) or "database table is locked" in str(exc)
 
 
 def utcnow() -> datetime:
@@ -59,141 +114,31 @@ def migrations() -> list[tuple[int, str, str]]:
     return found
 
 
-def _is_busy(exc: sqlite3.OperationalError) -> bool:
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF == sqlite3.SQLITE_BUSY
-    return "database is locked" in str(exc)
-
-
-async def _patiently(run: Callable[[], T]) -> T:
-    """Run a statement; while another connection holds the lock, wait without blocking the
-    loop and try again (nothing was done by a statement that answered busy)."""
-    wait = _BUSY_FIRST_WAIT
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    while True:
-        try:
-            return run()
-        except sqlite3.OperationalError as exc:
-            if not _is_busy(exc) or time.monotonic() >= deadline:
-                raise
-        await asyncio.sleep(wait)
-        wait = min(wait * 2, _BUSY_MAX_WAIT)
-
-
-class Cursor:
-    """The result of a statement (rows already computed by SQLite on demand)."""
-
-    __slots__ = ("_cursor",)
-
-    def __init__(self, cursor: sqlite3.Cursor) -> None:
-        self._cursor = cursor
-
-    @property
-    def rowcount(self) -> int:
-        return self._cursor.rowcount
-
-    @property
-    def lastrowid(self) -> int | None:
-        return self._cursor.lastrowid
-
-    async def fetchone(self) -> sqlite3.Row | None:
-        return self._cursor.fetchone()
-
-    async def fetchall(self) -> list[sqlite3.Row]:
-        return self._cursor.fetchall()
-
-    async def close(self) -> None:
-        self._cursor.close()
-
-    async def __aenter__(self) -> Cursor:
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self._cursor.close()
-
-
-class _Statement:
-    """`await conn.execute(...)` gives the cursor; `async with conn.execute(...) as cursor`
-    closes it afterwards (the two forms aiosqlite offered)."""
-
-    __slots__ = ("_conn", "_cursor", "_params", "_sql")
-
-    def __init__(self, conn: Connection, sql: str, params: Sequence[Any]) -> None:
-        self._conn, self._sql, self._params = conn, sql, params
-        self._cursor: Cursor | None = None
-
-    async def _run(self) -> Cursor:
-        raw = self._conn.raw
-        return Cursor(await _patiently(lambda: raw.execute(self._sql, self._params)))
-
-    def __await__(self) -> Any:
-        return self._run().__await__()
-
-    async def __aenter__(self) -> Cursor:
-        self._cursor = await self._run()
-        return self._cursor
-
-    async def __aexit__(self, *exc: object) -> None:
-        if self._cursor is not None:
-            await self._cursor.close()
-
-
-class Connection:
-    """A sqlite3 connection with the async interface the repositories use."""
-
-    def __init__(self, raw: sqlite3.Connection) -> None:
-        self.raw = raw
-
-    def execute(self, sql: str, params: Iterable[Any] = ()) -> _Statement:
-        return _Statement(self, sql, params if isinstance(params, (tuple, list)) else
-                          tuple(params))
-
-    async def executemany(self, sql: str, params: Iterable[Iterable[Any]]) -> Cursor:
-        rows = list(params)  # a generator could not be replayed after a busy answer
-        return Cursor(await _patiently(lambda: self.raw.executemany(sql, rows)))
-
-    async def execute_fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.execute(sql, params) as cursor:
-            return await cursor.fetchall()
-
-    @property
-    def total_changes(self) -> int:
-        return self.raw.total_changes
-
-    async def set_trace_callback(self, callback: Callable[[str], object] | None) -> None:
-        self.raw.set_trace_callback(callback)
-
-    async def close(self) -> None:
-        self.raw.close()
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    raw = sqlite3.connect(path, isolation_level=None)
-    raw.row_factory = sqlite3.Row
-    return raw
-
-
 class Database:
     """A single connection shared by the bot's coroutines.
 
-    SQLite allows one writer; an asyncio lock serialises our own write transactions so two
-    handlers never interleave statements inside one BEGIN…COMMIT. Other processes (a CLI
-    import while the bot runs) are handled by WAL and patient retries (see the module's
-    docstring).
+    SQLite allows one writer; an asyncio lock serialises our own writes so two handlers never
+    interleave statements inside one BEGIN…COMMIT. Other processes (a CLI import while the bot
+    runs) are handled by WAL, a short busy timeout and retries for up to `lock_wait` seconds.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, lock_wait: float = LOCK_WAIT_SECONDS) -> None:
         self.path = Path(path)
-        self._conn: Connection | None = None
+        self.lock_wait = lock_wait
+        self._conn: aiosqlite.Connection | None = None
+        self._reader: aiosqlite.Connection | None = None
+        self._reader_lock = asyncio.Lock()
         self._write_lock = asyncio.Lock()
-        self._reader: sqlite3.Connection | None = None
-        self._reader_lock = threading.Lock()
-        self._reader_pool: ThreadPoolExecutor | None = None
-        self._cache: dict[tuple[str, Hashable], tuple[bytes, Any]] = {}
+        # The task inside the open transaction: its nested transaction() calls become
+        # savepoints of the same transaction instead of waiting for the lock it holds.
+        self._owner: asyncio.Task[object] | None = None
+        self._savepoints = 0
+        # table -> (its token, key -> what was built from it)
+        self._cache: dict[str, tuple[bytes, dict[Hashable, Any]]] = {}
+        self._building: dict[tuple[str, Hashable, bytes], asyncio.Future[Any]] = {}
 
     @property
-    def conn(self) -> Connection:
+    def conn(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")
         return self._conn
@@ -201,8 +146,9 @@ class Database:
     async def open(self, *, migrate: bool = True) -> Database:
         if self.path.parent and not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._conn = Connection(_connect(self.path))
-        await self._conn.execute("PRAGMA busy_timeout = 0")  # waits happen in _patiently
+        self._conn = await aiosqlite.connect(self.path, isolation_level=None)
+        self._conn.row_factory = sqlite3.Row
+        await self._conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await self._conn.execute("PRAGMA journal_mode = WAL")
         await self._conn.execute("PRAGMA synchronous = NORMAL")
         await self._conn.execute("PRAGMA foreign_keys = ON")
@@ -211,14 +157,13 @@ class Database:
         return self
 
     async def close(self) -> None:
-        if self._reader_pool is not None:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._reader_pool, self._close_reader)
-            self._reader_pool.shutdown(wait=True)
-            self._reader_pool = None
+        if self._reader is not None:
+            await self._reader.close()
+            self._reader = None
         if self._conn is not None:
             await self._conn.close()
             self._conn = None
+        self._cache.clear()
 
     async def __aenter__(self) -> Database:
         return await self.open()
@@ -254,80 +199,185 @@ class Database:
             applied.append(name)
         return applied
 
+    def _in_own_transaction(self) -> bool:
+        task = asyncio.current_task()
+        return task is not None and self._owner is task
+
     @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Connection]:
-        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception."""
+    async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        """BEGIN IMMEDIATE … COMMIT, rolled back on any exception.
+
+        Nested calls from the same task join the open transaction as a SAVEPOINT, so a caller
+        can make several repository calls (each opening its own transaction) all-or-nothing.
+        """
+        if self._in_own_transaction():
+            async with self._savepoint() as conn:
+                yield conn
+            return
         async with self._write_lock:
             conn = self.conn
-            await conn.execute("BEGIN IMMEDIATE")
+            await self._patiently(lambda: conn.execute("BEGIN IMMEDIATE"))
+            self._owner = asyncio.current_task()
             try:
                 yield conn
             except BaseException:
-                await conn.execute("ROLLBACK")
+                await self._rollback(conn)
                 raise
             else:
-                await conn.execute("COMMIT")
+                try:
+                    await conn.execute("COMMIT")
+                except BaseException:
+                    await self._rollback(conn)
+                    raise
+            finally:
+                self._owner = None
+                _wrote(self)
+
+    @asynccontextmanager
+    async def _savepoint(self) -> AsyncIterator[aiosqlite.Connection]:
+        conn = self.conn
+        self._savepoints += 1
+        name = f"thidua_sp{self._savepoints}"
+        await conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    await conn.execute(f"ROLLBACK TO {name}")
+                    await conn.execute(f"RELEASE {name}")
+            raise
+        else:
+            await conn.execute(f"RELEASE {name}")
+        finally:
+            self._savepoints -= 1
+
+    async def _patiently(self, run: Callable[[], Awaitable[T]]) -> T:
+        """Run a statement that takes the write lock, waiting on the event loop while another
+        process writes (a statement that answered busy did nothing: it is run again)."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.lock_wait
+        pause = 0.02
+        waited = False
+        while True:
+            try:
+                return await run()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or loop.time() >= deadline:
+                    raise
+                if not waited:
+                    log.info("database is locked by another process; waiting")
+                    waited = True
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.5)
+
+    @staticmethod
+    async def _rollback(conn: aiosqlite.Connection) -> None:
+        # SQLite may already have rolled back (e.g. on SQLITE_FULL): keep the original error.
+        if conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                await conn.execute("ROLLBACK")
 
     async def fetchone(self, sql: str, params: Iterable[Any] = ()) -> sqlite3.Row | None:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchone()
+        """The first row (one round trip: use it for queries of a row or a few)."""
+        rows = await self.conn.execute_fetchall(sql, tuple(params))
+        return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
-        async with self.conn.execute(sql, tuple(params)) as cursor:
-            return await cursor.fetchall()
+        return list(await self.conn.execute_fetchall(sql, tuple(params)))
 
-    async def cached(self, table: str, key: Hashable, build: Callable[[], Awaitable[T]]) -> T:
+    async def execute(self, sql: str, params: Iterable[Any] = ()) -> int:
+        """One write statement, atomic on its own (no BEGIN/COMMIT round trips); returns the
+        number of rows it changed. Inside the caller's transaction when there is one."""
+        conn = self.conn
+        args = tuple(params)
+        if self._in_own_transaction():
+            return (await conn.execute(sql, args)).rowcount
+        async with self._write_lock:
+            cursor = await self._patiently(lambda: conn.execute(sql, args))
+        _wrote(self)
+        return cursor.rowcount
+
+    async def execute_returning(self, sql: str, params: Iterable[Any] = ()) -> list[sqlite3.Row]:
+        """One write statement with a RETURNING clause, atomic on its own; its rows."""
+        conn = self.conn
+        args = tuple(params)
+        if self._in_own_transaction():
+            return list(await conn.execute_fetchall(sql, args))
+        async with self._write_lock:
+            rows = await self._patiently(lambda: conn.execute_fetchall(sql, args))
+        _wrote(self)
+        return list(rows)
+
+    async def cached(self, table: str, key: Hashable, build: Callable[[], Awaitable[T]], *,
+                     limit: int | None = None) -> T:
         """What `build()` makes of `table`, kept in memory until the table changes (its token
-        in data_versions, changed by triggers whoever writes: see migration 0060)."""
-        row = await self.fetchone("SELECT token FROM data_versions WHERE name = ?", (table,))
-        if row is None:  # not a versioned table
+        in data_versions, changed by triggers whoever writes: see migrations 0060 and 0062).
+        Whatever is kept is shared: it must be immutable. `limit`: the most recently used
+        keys kept for this table."""
+        token = await self._token(table)
+        if token is None:  # not a versioned table
             return await build()
-        hit = self._cache.get((table, key))
-        if hit is not None and hit[0] == row[0]:
-            return hit[1]
-        value = await build()
-        self._cache[(table, key)] = (row[0], value)
+        held = self._cache.get(table)
+        if held is None or held[0] != token:  # everything built before is stale
+            held = self._cache[table] = (token, {})
+        entries = held[1]
+        if key in entries:
+            if limit is not None:
+                entries[key] = entries.pop(key)  # most recently used last
+            return entries[key]
+        # One build at a time per key: a cold cache met by a crowd of updates (the bot's start
+        # on a busy day) would otherwise build it once per update, all at the same time.
+        building = self._building.get((table, key, token))
+        if building is None:
+            building = asyncio.ensure_future(build())
+            self._building[(table, key, token)] = building
+            building.add_done_callback(lambda _: self._building.pop((table, key, token), None))
+        value = await asyncio.shield(building)
+        entries[key] = value
+        if limit is not None and len(entries) > limit:
+            del entries[next(iter(entries))]
         return value
+
+    async def _token(self, table: str) -> bytes | None:
+        tokens = _TOKENS.get()
+        if tokens is None or not tokens.open or self._in_own_transaction():
+            row = await self.fetchone("SELECT token FROM data_versions WHERE name = ?", (table,))
+            return row[0] if row else None
+        read = tokens.read.get(self)
+        if read is None:
+            rows = await self.fetchall("SELECT name, token FROM data_versions")
+            read = tokens.read[self] = {r[0]: r[1] for r in rows}
+        return read.get(table)
 
     async def fetchall_large(self, sql: str, params: Iterable[Any] = (),
                              convert: Callable[[sqlite3.Row], T] | None = None) -> list[Any]:
-        """A read of many rows, in a worker thread on a read-only connection of its own: the
-        event loop goes on answering people meanwhile. It sees committed data only. Rows are
-        turned into objects by `convert` in that thread too."""
+        """A read of many rows on a read-only connection of its own: the writer's thread stays
+        free for everybody's updates meanwhile. It sees committed data only. Rows are turned
+        into objects by `convert` in that connection's thread, as they are fetched."""
+        reader = await self._reader_connection()
+        async with reader.execute(sql, tuple(params)) as cursor:
+            if convert is not None:
+                cursor.row_factory = lambda c, values: convert(sqlite3.Row(c, values))
+            return list(await cursor.fetchall())
+
+    async def _reader_connection(self) -> aiosqlite.Connection:
         if self._conn is None:
             raise RuntimeError("database is not open")
-        if self._reader_pool is None:
-            self._reader_pool = ThreadPoolExecutor(1, thread_name_prefix="thidua-reader")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._reader_pool, self._read, sql, tuple(params),
-                                          convert)
-
-    def _close_reader(self) -> None:
-        with self._reader_lock:
-            if self._reader is not None:
-                self._reader.close()
-                self._reader = None
-
-    def _read(self, sql: str, params: tuple[Any, ...],
-              convert: Callable[[sqlite3.Row], Any] | None) -> list[Any]:
-        with self._reader_lock:
+        async with self._reader_lock:
             if self._reader is None:
-                self._reader = _connect(self.path)
-                self._reader.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-                self._reader.execute("PRAGMA query_only = ON")
-            rows = self._reader.execute(sql, params).fetchall()
-        return rows if convert is None else [convert(r) for r in rows]
-
-    async def execute(self, sql: str, params: Iterable[Any] = ()) -> None:
-        """A single write statement in its own transaction."""
-        async with self.transaction() as conn:
-            await conn.execute(sql, tuple(params))
+                reader = await aiosqlite.connect(self.path, isolation_level=None)
+                reader.row_factory = sqlite3.Row
+                await reader.execute(f"PRAGMA busy_timeout = {READER_BUSY_TIMEOUT_MS}")
+                await reader.execute("PRAGMA query_only = ON")
+                self._reader = reader
+            return self._reader
 
     async def backup_to(self, target: Path | str) -> None:
         """SQLite online backup: a consistent copy while the bot keeps running."""
         destination = sqlite3.connect(str(target))
         try:
-            self.conn.raw.backup(destination)
+            await self.conn.backup(destination)
         finally:
             destination.close()
 

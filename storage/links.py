@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from domain.models import Person, TelegramLink
 from storage import audit
@@ -23,6 +25,19 @@ def link_from_row(row: sqlite3.Row) -> TelegramLink:
     )
 
 
+IDENTITIES_KEPT = 1000  # accounts whose identity stays in memory (~2.6 KB each)
+
+
+@dataclass(frozen=True)
+class TelegramIdentity:
+    """Who a Telegram account is, as every update needs it."""
+
+    locale: str | None  # the account's chosen language, if any
+    person: Person | None  # the active person it is linked to
+    link: TelegramLink | None
+    headed_org_ids: tuple[int, ...]  # active units the person heads, in roster order
+
+
 class LinkRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -39,6 +54,32 @@ class LinkRepository:
         if row is None:
             return None
         return person_from_row(row), link_from_row(row)
+
+    async def identity(self, telegram_user_id: int) -> TelegramIdentity:
+        """Language, person, link and headships of an account. Every update asks: kept in
+        memory for the accounts seen lately, until one of the tables it comes from changes
+        (migration 0062), and read in one query."""
+        return await self.db.cached("identity", telegram_user_id,
+                                    lambda: self._identity(telegram_user_id),
+                                    limit=IDENTITIES_KEPT)
+
+    async def _identity(self, telegram_user_id: int) -> TelegramIdentity:
+        row = await self.db.fetchone(
+            "SELECT s.locale AS chosen_locale, p.*, l.person_id, l.telegram_user_id,"
+            " l.chat_id, l.linked_at, l.method, l.unreachable_at,"
+            " (SELECT json_group_array(org_id) FROM (SELECT h.org_id FROM headships h"
+            "   JOIN org_units o ON o.id = h.org_id WHERE h.person_id = p.id AND o.active = 1"
+            "   ORDER BY o.sort_order, o.id)) AS headed"
+            " FROM (SELECT ? AS uid) AS u"
+            " LEFT JOIN user_settings s ON s.telegram_user_id = u.uid"
+            " LEFT JOIN telegram_links l ON l.telegram_user_id = u.uid"
+            " LEFT JOIN people p ON p.id = l.person_id AND p.active = 1",
+            (telegram_user_id,),
+        )
+        if row is None or row["id"] is None:
+            return TelegramIdentity(row["chosen_locale"] if row else None, None, None, ())
+        return TelegramIdentity(row["chosen_locale"], person_from_row(row), link_from_row(row),
+                                tuple(json.loads(row["headed"])))
 
     async def for_person(self, person_id: int) -> TelegramLink | None:
         row = await self.db.fetchone(

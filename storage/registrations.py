@@ -139,7 +139,7 @@ def _draft(row: sqlite3.Row) -> Draft:
 
 
 def _registration(
-    row: sqlite3.Row, titles: Iterable[sqlite3.Row], answers: Iterable[sqlite3.Row]
+    row: sqlite3.Row, titles: Iterable[Mapping[str, Any]], answers: Iterable[Mapping[str, Any]]
 ) -> Registration:
     ticked, implied = set(), set()
     for t in titles:
@@ -164,13 +164,11 @@ def _registration(
 
 
 async def _one(conn: Connection, sql: str, params: Iterable[Any] = ()) -> Any:
-    async with conn.execute(sql, tuple(params)) as cursor:
-        return await cursor.fetchone()
+    return next(iter(await conn.execute_fetchall(sql, tuple(params))), None)  # one round trip
 
 
 async def _all(conn: Connection, sql: str, params: Iterable[Any] = ()) -> list[Any]:
-    async with conn.execute(sql, tuple(params)) as cursor:
-        return list(await cursor.fetchall())
+    return list(await conn.execute_fetchall(sql, tuple(params)))
 
 
 def _subject_where(subject: Subject) -> tuple[str, tuple[Any, ...]]:
@@ -278,11 +276,18 @@ async def store_registration(
 
 
 async def _registration_in(conn: Connection, registration_id: int) -> Registration:
-    row = await _one(conn, "SELECT * FROM registrations WHERE id = ?", (registration_id,))
-    titles = await _all(conn, "SELECT * FROM registration_titles WHERE registration_id = ?",
-                        (registration_id,))
-    answers = await _all(conn, "SELECT * FROM registration_answers WHERE registration_id = ?",
-                         (registration_id,))
+    """A registration with its titles and answers, in one query (one round trip)."""
+    row = await _one(
+        conn,
+        "SELECT r.*, (SELECT json_group_array(json_array(title, implied))"
+        "   FROM registration_titles WHERE registration_id = r.id) AS titles_json,"
+        " (SELECT json_group_array(json_array(question, value))"
+        "   FROM registration_answers WHERE registration_id = r.id) AS answers_json"
+        " FROM registrations r WHERE r.id = ?",
+        (registration_id,),
+    )
+    titles = [{"title": t, "implied": i} for t, i in json.loads(row["titles_json"])]
+    answers = [{"question": q, "value": v} for q, v in json.loads(row["answers_json"])]
     return _registration(row, titles, answers)
 
 
@@ -296,13 +301,15 @@ class RegistrationRepository:
     # Windows
 
     async def windows(self, year: int | None = None) -> list[RegistrationWindow]:
-        sql = "SELECT * FROM registration_windows"
-        params: tuple[Any, ...] = ()
-        if year is not None:
-            sql += " WHERE year = ?"
-            params = (year,)
-        rows = await self.db.fetchall(sql + " ORDER BY year DESC, id", params)
-        return [_window(r) for r in rows]
+        """Every window (of `year`), newest year first; kept in memory until one changes."""
+
+        async def load() -> tuple[RegistrationWindow, ...]:
+            rows = await self.db.fetchall("SELECT * FROM registration_windows"
+                                          " ORDER BY year DESC, id")
+            return tuple(_window(r) for r in rows)
+
+        every = await self.db.cached("registration_windows", "all", load)
+        return [w for w in every if year is None or w.year == year]
 
     async def window(self, window_id: int) -> RegistrationWindow | None:
         row = await self.db.fetchone("SELECT * FROM registration_windows WHERE id = ?",
@@ -453,22 +460,20 @@ class RegistrationRepository:
                 (year, *params),
             )
             if row is None:
-                cursor = await conn.execute(
+                row = await _one(
+                    conn,
                     "INSERT INTO registration_drafts (year, subject_kind, person_id, org_id,"
                     " titles, answers, step, version, actor_person_id, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING *",
                     (year, subject.kind.value, subject.person_id, subject.org_id,
                      _dumps(sorted(set(titles))), _dumps(dict(answers or {})), step,
                      actor_person_id, now, now),
                 )
-                draft_id = int(cursor.lastrowid or 0)
                 await audit.record(
-                    conn, who, "start", "registration_draft", draft_id,
+                    conn, who, "start", "registration_draft", row["id"],
                     {"year": year, "subject": list(subject.key), "titles": sorted(set(titles)),
                      "answers": dict(answers or {}), "step": step},
                 )
-                row = await _one(conn, "SELECT * FROM registration_drafts WHERE id = ?",
-                                 (draft_id,))
             draft = _draft(row)
             await self._remember(conn, who, draft)
         return draft
@@ -483,42 +488,57 @@ class RegistrationRepository:
         answers: Mapping[str, Any] | None = None,
         step: str | None = None,
         actor_person_id: int | None = None,
+        current: Draft | None = None,
     ) -> Draft | None:
         """Change a draft if it is still at `expected_version`; None when it is not (a stale
-        button or a change made elsewhere), in which case nothing is written."""
+        button or a change made elsewhere), in which case nothing is written.
+
+        `current`: the draft as the caller read it; at `expected_version` it is what is
+        stored (every change bumps the version), so it is not read again. The change, its
+        audit entry and the user's session are one statement (migration 0063), which
+        re-checks the version as it writes."""
+        if current is not None and (current.id, current.version) == (draft_id,
+                                                                     expected_version):
+            old: Draft | None = current
+        else:
+            old = await self.draft_by_id(draft_id)
+        if old is None or old.version != expected_version:
+            return None
+        new = replace(
+            old,
+            titles=frozenset(titles) if titles is not None else old.titles,
+            answers=dict(answers) if answers is not None else old.answers,
+            step=step if step is not None else old.step,
+            version=old.version + 1,
+            actor_person_id=actor_person_id or who.person_id or old.actor_person_id,
+        )
+        changes: dict[str, Any] = {"version": new.version}
+        if new.titles != old.titles:
+            changes["titles"] = sorted(new.titles)
+        if new.answers != old.answers:
+            changes["answers"] = {
+                k: new.answers.get(k)
+                for k in set(new.answers) | set(old.answers)
+                if new.answers.get(k) != old.answers.get(k)
+            }
+        if new.step != old.step:
+            changes["step"] = new.step
         now = to_db_time(utcnow())
-        async with self.db.transaction() as conn:
-            row = await _one(conn, "SELECT * FROM registration_drafts WHERE id = ?", (draft_id,))
-            if row is None or row["version"] != expected_version:
+        remembered = who.telegram_user_id if who.channel == "telegram" else None
+        try:
+            await self.db.execute(
+                "INSERT INTO draft_change (draft_id, expected_version, titles, answers, step,"
+                " actor_person_id, at, audit_person_id, audit_telegram_id, audit_channel,"
+                " audit_chat_id, audit_details, session_user_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (draft_id, expected_version, _dumps(sorted(new.titles)), _dumps(new.answers),
+                 new.step, new.actor_person_id, now, who.person_id, who.telegram_user_id,
+                 who.channel, who.chat_id, audit.details_json(changes), remembered),
+            )
+        except sqlite3.IntegrityError as exc:
+            if "stale draft" in str(exc):  # changed since it was read: nothing written
                 return None
-            old = _draft(row)
-            new = replace(
-                old,
-                titles=frozenset(titles) if titles is not None else old.titles,
-                answers=dict(answers) if answers is not None else old.answers,
-                step=step if step is not None else old.step,
-                version=old.version + 1,
-                actor_person_id=actor_person_id or who.person_id or old.actor_person_id,
-            )
-            await conn.execute(
-                "UPDATE registration_drafts SET titles = ?, answers = ?, step = ?, version = ?,"
-                " actor_person_id = ?, updated_at = ? WHERE id = ? AND version = ?",
-                (_dumps(sorted(new.titles)), _dumps(new.answers), new.step, new.version,
-                 new.actor_person_id, now, draft_id, expected_version),
-            )
-            changes: dict[str, Any] = {"version": new.version}
-            if new.titles != old.titles:
-                changes["titles"] = sorted(new.titles)
-            if new.answers != old.answers:
-                changes["answers"] = {
-                    k: new.answers.get(k)
-                    for k in set(new.answers) | set(old.answers)
-                    if new.answers.get(k) != old.answers.get(k)
-                }
-            if new.step != old.step:
-                changes["step"] = new.step
-            await audit.record(conn, who, "update", "registration_draft", draft_id, changes)
-            await self._remember(conn, who, new)
+            raise
         return replace(new, updated_at=from_db_time(now))  # type: ignore[arg-type]
 
     async def discard_draft(self, draft_id: int, who: AuditContext) -> bool:

@@ -28,8 +28,11 @@ TOKEN = "123456:TEST-TOKEN"
 
 
 class BotHarness:
-    def __init__(self, tmp_path: Path, **settings: Any) -> None:
+    def __init__(self, tmp_path: Path, *, rate_limiter: bool = True, **settings: Any) -> None:
+        """`rate_limiter=False` turns off PTB's pacing (fast tests sending hundreds of replies
+        to one group); `settings` override Settings fields."""
         self.tmp_path = tmp_path
+        self.rate_limiter = rate_limiter
         self.database = tmp_path / "thidua.sqlite3"
         self.settings_overrides = settings
         self.emu = BotApiEmulator(token=TOKEN)
@@ -53,7 +56,8 @@ class BotHarness:
             await self.emu.start()
         # Periodic jobs run when a test calls `services.scheduler.tick(now)`, never on the
         # wall clock, so no test sees a digest or reminder it did not ask for.
-        self.runtime = BotRuntime(self.settings(), scheduler_ticks=False)
+        self.runtime = BotRuntime(self.settings(), rate_limiter=self.rate_limiter,
+                                  scheduler_ticks=False)
         await self.runtime.start(mode="polling")
         return self
 

@@ -141,7 +141,7 @@ async def test_secretariat_sends_the_roster_file_and_confirms_the_preview(harnes
     assert await harness.services.people.by_phone("0906483756") is not None
 
     again = await chat.tap("✅ Áp dụng", by=clerk, message=preview)
-    assert "hết hiệu lực" in again.text
+    assert again.text == "Tệp này đã được áp dụng."
 
 
 async def test_a_roster_file_from_a_staff_member_is_refused(bot: BotHarness):

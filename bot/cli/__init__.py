@@ -9,7 +9,10 @@ import sys
 from collections.abc import Sequence
 from types import ModuleType
 
+from telegram.error import InvalidToken
+
 from bot.cli import (
+    backup,
     campaigns,
     console,
     invites,
@@ -19,13 +22,14 @@ from bot.cli import (
     run,
     summary,
 )
+from bot.logs import configure_logging
 from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, campaigns, summary, progress,
+    run, console, roster, invites, registrations, campaigns, summary, progress, backup,
 ]
 
 
@@ -50,11 +54,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SettingsError as exc:
         print(f"thidua: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=getattr(logging, settings.log_level.upper(), logging.INFO),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, (
+        settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None,
+        settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+    ))
     set_locale(settings.locale)
     try:
         return int(asyncio.run(args.handler(args, settings)) or 0)
@@ -63,3 +66,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except InvalidToken:
+        # PTB's message quotes the token itself: never print it.
+        print("thidua: TELEGRAM_BOT_TOKEN was rejected by Telegram", file=sys.stderr)
+        return 2
+    except Exception:  # a traceback, but through the log filter (no token, no phone number)
+        logging.getLogger("thidua").exception("thidua %s failed", args.command)
+        return 1

@@ -14,7 +14,7 @@ from storage.db import Database
 
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    db = Database(settings.database)
+    db = Database(settings.database, lock_wait=settings.db_lock_wait)
     await db.open()
     try:
         yield Services.create(settings, db)

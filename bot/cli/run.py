@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+from bot.cli.common import fail
+from bot.runlock import AlreadyRunning
 from bot.runtime import BotRuntime, serve_forever
 from bot.settings import Settings
+from locales import _
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -19,5 +22,9 @@ async def run(args: argparse.Namespace, settings: Settings) -> int:
     mode = args.mode
     if mode == "auto":
         mode = "webhook" if settings.webhook_url else "polling"
-    await serve_forever(BotRuntime(settings), mode=mode)
+    try:
+        await serve_forever(BotRuntime(settings), mode=mode)
+    except AlreadyRunning as exc:
+        return fail(_("Another thidua bot is running on this database (pid {pid}).")
+                    .format(pid=exc.pid or "?"))
     return 0

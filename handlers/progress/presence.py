@@ -7,8 +7,9 @@ from telegram import ChatMember, Update
 
 from handlers.context import BotContext
 
-# Runs after the features (group 0) and before the persistence flush (bot.app.FLUSH_GROUP).
-PRESENCE_GROUP = 900
+# Right after identity (-2), before the features: a person who writes is reachable again, and
+# if the reply to this very update then fails with 403, the error handler marks them anew.
+PRESENCE_GROUP = -1
 
 
 async def chat_member_changed(update: Update, context: BotContext) -> None:
@@ -30,6 +31,6 @@ async def back_in_touch(update: Update, context: BotContext) -> None:
     person = context.actor.person if context.has_actor else None
     if chat is None or person is None or chat.type != "private" or update.my_chat_member:
         return
-    link = await context.services.links.for_person(person.id)
+    link = context.link  # read by identity with the person
     if link is not None and link.unreachable_at is not None and link.chat_id == chat.id:
         await context.services.links.mark_unreachable(person.id, reachable=True, chat_id=chat.id)

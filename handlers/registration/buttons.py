@@ -62,13 +62,18 @@ async def on_button(update: Update, context: BotContext) -> str | None:
         await expired(update)
         return None
     draft = await repo(context).draft_by_id(numbers[0])
-    if draft is None or draft.version != numbers[1]:
+    if draft is None or (draft.version != numbers[1] and not context.is_replay(update)):
         await expired(update)
         return None
     scene = await scene_for(context, draft.subject, year=draft.year)
     if not may_register(context.actor, scene.tree, draft.subject):
         await tell(update, context, _("You do not have permission to use this."))
         return None
+    if draft.version != numbers[1]:
+        # Replayed after a crash that followed this very tap: it is saved, show its result.
+        await update.callback_query.answer()  # type: ignore[union-attr]
+        await repo(context).remember(who(update, context), draft)
+        return await show(update, context, scene, draft)
     problem = window_problem(scene, today(context))
     if problem is not None:
         await tell(update, context, problem)
@@ -92,7 +97,7 @@ async def _toggle(update: Update, context: BotContext, scene: Scene, draft: Draf
                                        "first.").format(title=title.name.get(get_locale())))
         return None
     updated = await repo(context).update_draft(draft.id, draft.version, who(update, context),
-                                               titles=ticked, step="titles")
+                                               titles=ticked, step="titles", current=draft)
     if updated is None:
         await expired(update)
         return None
@@ -107,7 +112,7 @@ async def _continue(update: Update, context: BotContext, scene: Scene, draft: Dr
         return None
     step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
     updated = await repo(context).update_draft(draft.id, draft.version, who(update, context),
-                                               step=step)
+                                               step=step, current=draft)
     if updated is None:
         await expired(update)
         return None
@@ -144,7 +149,7 @@ async def _keep(update: Update, context: BotContext, scene: Scene, draft: Draft,
         return None
     step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
     updated = await repo(context).update_draft(draft.id, draft.version, who(update, context),
-                                               step=step)
+                                               step=step, current=draft)
     if updated is None:
         await expired(update)
         return None
@@ -174,7 +179,7 @@ async def _edit_titles(update: Update, context: BotContext, scene: Scene, draft:
 async def _move(update: Update, context: BotContext, scene: Scene, draft: Draft,
                 step: str) -> str | None:
     updated = await repo(context).update_draft(draft.id, draft.version, who(update, context),
-                                               step=step)
+                                               step=step, current=draft)
     if updated is None:
         await expired(update)
         return None

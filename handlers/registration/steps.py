@@ -125,7 +125,7 @@ async def save_answer(update: Update, context: BotContext, scene: Scene, draft: 
     answers = {**draft.answers, question.key: value}
     step = next_step(scene.ruleset, draft.titles, answers, draft.subject.kind)
     updated = await repo(context).update_draft(draft.id, draft.version, who(update, context),
-                                               answers=answers, step=step)
+                                               answers=answers, step=step, current=draft)
     if updated is None:  # changed meanwhile (another device, a co-head): show where it is now
         fresh = await repo(context).draft_by_id(draft.id)
         if fresh is None:

@@ -39,7 +39,9 @@ async def on_text(update: Update, context: BotContext) -> str | None:
     if problem is not None:
         await send(update, context, escape(problem))
         return END
-    if draft.version != session.version:
+    if draft.version != session.version or context.is_replay(update):
+        # A replay after a crash may be an answer already saved (the draft then waits for
+        # the next question): never read it against another question, show where it stands.
         await repo(context).remember(who(update, context), draft)
         return await show(update, context, scene, draft,
                           note=_("This registration was changed elsewhere meanwhile; here is "

@@ -1,5 +1,5 @@
-"""The database runs statements on the event loop: waiting for another process's lock and
-large reads must not stop the bot from doing anything else meanwhile."""
+"""Waiting for another process's lock and large reads must not stop the bot from doing
+anything else meanwhile; one-statement writes are atomic; cached data follows every write."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import asyncio
 import sqlite3
 from pathlib import Path
 
-from storage.db import Database
+from storage.db import Database, tokens_once
 
 
 async def test_a_write_waits_for_another_process_without_blocking_the_loop(tmp_path: Path):
@@ -63,3 +63,46 @@ async def test_large_reads_see_committed_data_from_their_own_thread(tmp_path: Pa
         async with db.transaction() as conn:
             await conn.execute("DELETE FROM t WHERE x >= 10")
         assert len(await db.fetchall_large("SELECT x FROM t")) == 10
+
+
+async def test_a_crowd_meeting_a_cold_cache_builds_it_once(tmp_path: Path):
+    async with Database(tmp_path / "t.sqlite3") as db:
+        builds = 0
+
+        async def build() -> str:
+            nonlocal builds
+            builds += 1
+            await db.fetchall("SELECT * FROM org_units")  # a round trip: others come meanwhile
+            return "tree"
+
+        values = await asyncio.gather(*(db.cached("org_units", "tree", build) for _ in range(50)))
+        assert values == ["tree"] * 50 and builds == 1
+
+
+async def test_within_an_update_tokens_are_read_once_and_again_after_its_own_write(
+    tmp_path: Path,
+):
+    async with Database(tmp_path / "t.sqlite3") as db:
+        reads: list[str] = []
+        await db.conn.set_trace_callback(reads.append)
+
+        async def windows() -> int:
+            return len(await db.fetchall("SELECT id FROM registration_windows"))
+
+        def token_reads() -> int:
+            return sum("data_versions" in sql and sql.startswith("SELECT") for sql in reads)
+
+        with tokens_once():
+            assert await db.cached("registration_windows", "n", windows) == 0
+            assert await db.cached("org_units", "tree", windows) == 0  # same tokens
+            assert token_reads() == 1
+            await db.execute(
+                "INSERT INTO registration_windows (year, scope_org_id, opens_on, deadline,"
+                " ruleset_id, created_at, updated_at) VALUES (2026, NULL, '2026-01-01',"
+                " '2026-12-31', 'default', '2026-01-01', '2026-01-01')"
+            )
+            assert await db.cached("registration_windows", "n", windows) == 1  # re-read
+            assert token_reads() == 2
+        assert await db.cached("registration_windows", "n", windows) == 1
+        assert token_reads() == 3  # outside an update: every use checks its token
+        await db.conn.set_trace_callback(None)

@@ -159,6 +159,7 @@ async def test_an_edited_message_is_not_taken_as_an_answer(bot: BotHarness):
     await khanh.expect("Câu hỏi 2/2")
 
     await khanh.edit(sent, "3")
+    await khanh.expect("không đọc tin nhắn đã sửa")  # told that the correction was not taken
     await khanh.expect_silence(0.3)
     draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
     assert draft.answers == {"service_months": 30} and draft.step == "q:expected_rating"

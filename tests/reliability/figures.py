@@ -1,0 +1,52 @@
+"""The figures docs/reliability.md quotes, gathered while the reliability tests run.
+
+Tests add to `FIGURES`; the reliability conftest prints them at the end of the session.
+Refresh the table with:
+
+    /work/venv/bin/python -m tests.reliability.figures
+
+which runs tests/reliability and prints the Markdown table.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections import Counter
+from pathlib import Path
+
+FIGURES: Counter[str] = Counter()
+LABELS = {
+    "updates_fuzzed": "Generated updates sent to the running bot (fuzzing)",
+    "matrix_checks": "Command and button checks in the authorization matrix",
+    "kills": "SIGKILLs of the bot process survived",
+    "replayed": "Updates replayed from the inbox after a kill",
+    "faults": "Bot API faults injected (429, 5xx, timeouts, 403)",
+    "busy_writes": "Writes made while another process held the database",
+    "records_lost": "Records lost",
+    "unhandled_errors": "Unhandled exceptions",
+}
+
+
+def table() -> str:
+    lines = ["| figure | value |", "|---|---|"]
+    for key, label in LABELS.items():
+        lines.append(f"| {label} | {FIGURES.get(key, 0)} |")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+         str(root / "tests" / "reliability")],
+        cwd=root, capture_output=True, text=True, check=False,
+    )
+    marker = "Reliability figures"
+    output = result.stdout
+    print(output[output.index(marker):] if marker in output else output[-3000:])
+    return result.returncode
+
+
+if __name__ == "__main__":
+    sys.exit(main())
