@@ -136,6 +136,8 @@ class Database:
         # table -> (its token, key -> what was built from it)
         self._cache: dict[str, tuple[bytes, dict[Hashable, Any]]] = {}
         self._building: dict[tuple[str, Hashable, bytes], asyncio.Future[Any]] = {}
+        self._tokens_asked: asyncio.Future[dict[str, bytes]] | None = None
+        self._tokens_query: asyncio.Future[None] | None = None
 
     @property
     def conn(self) -> aiosqlite.Connection:
@@ -341,14 +343,36 @@ class Database:
 
     async def _token(self, table: str) -> bytes | None:
         tokens = _TOKENS.get()
-        if tokens is None or not tokens.open or self._in_own_transaction():
+        if self._in_own_transaction():  # its own writes may have changed them
             row = await self.fetchone("SELECT token FROM data_versions WHERE name = ?", (table,))
             return row[0] if row else None
+        if tokens is None or not tokens.open:
+            return (await self._read_tokens()).get(table)
         read = tokens.read.get(self)
         if read is None:
-            rows = await self.fetchall("SELECT name, token FROM data_versions")
-            read = tokens.read[self] = {r[0]: r[1] for r in rows}
+            read = tokens.read[self] = await self._read_tokens()
         return read.get(table)
+
+    async def _read_tokens(self) -> dict[str, bytes]:
+        """Every token, read for all who ask before the query is sent: updates starting
+        together share one round trip. A query sent after one asked sees whatever was
+        committed before it asked, which is all a reader may expect."""
+        if self._tokens_asked is None:
+            self._tokens_asked = asyncio.get_running_loop().create_future()
+            self._tokens_query = asyncio.ensure_future(
+                self._send_tokens_query(self._tokens_asked))
+        return await asyncio.shield(self._tokens_asked)
+
+    async def _send_tokens_query(self, answer: asyncio.Future[dict[str, bytes]]) -> None:
+        self._tokens_asked = None  # whoever asks from now on needs a later query
+        try:
+            rows = await self.fetchall("SELECT name, token FROM data_versions")
+        except BaseException as exc:
+            answer.set_exception(exc)
+            if not isinstance(exc, Exception):
+                raise
+        else:
+            answer.set_result({r[0]: r[1] for r in rows})
 
     async def fetchall_large(self, sql: str, params: Iterable[Any] = (),
                              convert: Callable[[sqlite3.Row], T] | None = None) -> list[Any]:
