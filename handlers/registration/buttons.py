@@ -148,14 +148,7 @@ async def _keep(update: Update, context: BotContext, scene: Scene, draft: Draft,
         await expired(update)
         return None
     step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
-    updated = await repo(context).update_draft(draft.id, draft.version, who(update, context),
-                                               step=step, current=draft)
-    if updated is None:
-        await expired(update)
-        return None
-    await update.callback_query.answer()  # type: ignore[union-attr]
-    await close_buttons(update)
-    return await show(update, context, scene, updated)
+    return await _move(update, context, scene, draft, step)
 
 
 async def _edit_answer(update: Update, context: BotContext, scene: Scene, draft: Draft,
