@@ -658,6 +658,14 @@ class RegistrationRepository:
         )
         return await self.get(row["id"]) if row else None
 
+    async def latest_year(self, subject: Subject) -> int | None:
+        """The last year the subject has a registration of (confirmed or withdrawn)."""
+        where, params = _subject_where(subject)
+        row = await self.db.fetchone(
+            f"SELECT max(year) AS year FROM registrations WHERE {where}", params
+        )
+        return row["year"] if row else None
+
     async def registrations(self, year: int) -> list[Registration]:
         """Every registration of `year` with titles and answers (confirmed and withdrawn)."""
         rows = await self.db.fetchall(

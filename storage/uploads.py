@@ -55,9 +55,3 @@ class UploadRepository:
                 (status, upload_id),
             )
             return cursor.rowcount == 1
-
-    async def reopen(self, upload_id: int) -> None:
-        """Back to pending after a failed apply, so the sender can try again."""
-        await self.db.execute(
-            "UPDATE pending_uploads SET status = 'pending' WHERE id = ?", (upload_id,)
-        )

@@ -19,6 +19,7 @@ from handlers.registration.common import Scene, repo, scene_for, send, today
 from handlers.registration.steps import registration_buttons
 from locales import _
 from reports.registration_windows import window_dates, window_state
+from storage.registration_import import ruleset_of_year
 
 
 @guard()
@@ -28,9 +29,7 @@ async def show_status(update: Update, context: BotContext) -> None:
     tree = await context.services.orgs.tree()
     scene = await scene_for(context, Subject.of_person(actor.person), tree=tree)
     if scene.window is None:
-        await send(update, context, escape(_(
-            "Registration has not been opened for you yet. The emulation and commendation "
-            "office opens it each year with a deadline.")))
+        await send(update, context, await _without_window(context, scene))
         return
     lines, markup = await _subject_block(context, scene)
     heads = collective_subjects(actor, tree)
@@ -41,6 +40,23 @@ async def show_status(update: Update, context: BotContext) -> None:
                 context, Subject.of_org(tree.get(org_id)), tree=tree)))
         lines.append(escape(_("Send /tapthe to register or change them.")))
     await send(update, context, "\n".join(lines), markup)
+
+
+async def _without_window(context: BotContext, scene: Scene) -> str:
+    """No window applies now: say so, under the last registration on record if there is one
+    (entered by the office from paper, or of a year whose window has been removed)."""
+    closed = escape(_(
+        "Registration has not been opened for you yet. The emulation and commendation "
+        "office opens it each year with a deadline."))
+    year = await repo(context).latest_year(scene.subject)
+    ruleset = await ruleset_of_year(context.services.db, year) if year is not None else None
+    registration = await repo(context).current(year, scene.subject) if ruleset else None
+    if registration is None or ruleset is None:
+        return closed
+    lines = ["<b>" + escape(_("Your emulation registration {year}").format(year=year)) + "</b>",
+             *screens.registration_block(ruleset, registration, context.services.settings.tz),
+             "", closed]
+    return "\n".join(lines)
 
 
 async def _subject_block(context: BotContext, scene: Scene

@@ -146,3 +146,25 @@ async def test_imported_registration_shows_in_status(bot: BotHarness):
         year, Subject.of_person(person))
     assert registration.source == "telegram" and registration.revision == 2
     assert registration.reference in saved.plain
+
+
+async def test_status_without_an_open_window_still_shows_what_the_office_entered(bot: BotHarness):
+    khanh = await bot.person_user(STAFF)
+    await khanh.send("/cuatoi")
+    nothing = await khanh.expect("Chưa mở đăng ký")
+    assert "Chiến sĩ thi đua" not in nothing.plain
+
+    # The office enters last year's paper registrations; no window is open now.
+    chat = bot.secretariat_chat()
+    clerk = bot.user(8104, "Hằng")
+    await chat.send_document(clerk, "dk.csv", SAMPLE_REGISTRATIONS.read_bytes())
+    await chat.expect("Đăng ký mới: 51")
+    await chat.tap("✅ Áp dụng", by=clerk)
+    await chat.expect("Đã nhập")
+
+    await khanh.send("/cuatoi")
+    status = await khanh.expect("Chưa mở đăng ký")
+    assert "Đăng ký thi đua năm 2024 của bạn" in status.plain
+    assert "Chiến sĩ thi đua cấp tỉnh" in status.plain
+    assert "do bộ phận thi đua – khen thưởng nhập" in status.plain
+    assert not status.buttons
