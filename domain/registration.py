@@ -7,6 +7,7 @@ Pure functions over a `RuleSet`; answers are plain JSON-able values keyed by que
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -135,7 +136,18 @@ def _walk(
 
     Conditions only look at earlier questions, so one pass in order decides everything, using
     only answers that are themselves still relevant (a stale ground cannot keep its follow-up).
+    Remembered per rule set: a conversation asks this several times per tap with the same input.
     """
+    codes = frozenset(codes)
+    key = ("walk", codes, json.dumps(answers, sort_keys=True, default=str), subject)
+    needed, kept = ruleset.memoized(key, lambda: _walk_uncached(ruleset, codes, answers, subject))
+    # The memo holds question keys only: the answers handed back are always the caller's own.
+    return list(needed), {k: answers[k] for k in kept}
+
+
+def _walk_uncached(
+    ruleset: RuleSet, codes: frozenset[str], answers: Answers, subject: SubjectKind | str | None
+) -> tuple[tuple[Question, ...], tuple[str, ...]]:
     selected = expand_implied(ruleset, codes)
     subject = SubjectKind(subject) if subject is not None else None
     needed: list[Question] = []
@@ -154,7 +166,7 @@ def _walk(
             needed.append(question)
             if question.key in answers:
                 kept[question.key] = answers[question.key]
-    return needed, kept
+    return tuple(needed), tuple(kept)
 
 
 def needed_questions(

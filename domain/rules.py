@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import functools
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Hashable, Iterable, Mapping
 from datetime import date
 from enum import StrEnum
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 import yaml
 from pydantic import (
@@ -37,6 +37,9 @@ class SubjectKind(StrEnum):
     UNIT = "unit"  # tập thể phòng, ban, đơn vị
     AGENCY = "agency"  # tập thể cơ quan
 
+
+_T = TypeVar("_T")
+_MEMO_LIMIT = 4096  # derived results kept per rule set; a full memo starts again empty
 
 COLLECTIVE_KINDS = frozenset({SubjectKind.UNIT, SubjectKind.AGENCY})
 
@@ -371,6 +374,7 @@ class RuleSet(_Strict):
     _titles: dict[str, Title] = PrivateAttr(default_factory=dict)
     _questions: dict[str, Any] = PrivateAttr(default_factory=dict)
     _refs: dict[str, list[tuple[Title, QuestionRef]]] = PrivateAttr(default_factory=dict)
+    _memo: dict[Hashable, Any] = PrivateAttr(default_factory=dict)
 
     @model_validator(mode="after")
     def _cross_references(self) -> RuleSet:
@@ -409,6 +413,18 @@ class RuleSet(_Strict):
     def question_refs(self, key: str) -> list[tuple[Title, QuestionRef]]:
         """The titles asking question `key`, with the condition each attaches."""
         return self._refs.get(key, [])
+
+    def memoized(self, key: Hashable, compute: Callable[[], _T]) -> _T:
+        """`compute()`, remembered under `key`: for pure functions of this rule set, which
+        never changes once loaded (each tap of a registration re-derives its questions)."""
+        try:
+            return self._memo[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        if len(self._memo) >= _MEMO_LIMIT:
+            self._memo.clear()
+        value = self._memo[key] = compute()
+        return value
 
     def legal_doc(self, code: str) -> LegalDoc:
         return next(d for d in self.legal_docs if d.code == code)
