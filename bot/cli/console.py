@@ -21,6 +21,7 @@ from domain.registration_import import parse_registration_file
 from domain.roster import parse_roster
 from domain.text import fold_key
 from emulator import BotApiEmulator, BotMessage, EmuGroup, EmuUser
+from handlers.texts import role_label
 from locales import _, format_date, format_size
 from storage.audit import AuditContext
 from storage.registration_import import apply_import
@@ -204,7 +205,7 @@ class ConsoleSession:
             if wanted and wanted not in haystack:
                 continue
             self.write(f"  {person.phone}  {person.full_name} — {person.position}, "
-                       f"{tree.label(person.org_id)} ({person.role.value})")
+                       f"{tree.label(person.org_id)} ({role_label(person.role)})")
             shown += 1
             if shown >= 25:
                 self.write(_("  … narrow the list: :people NAME"))
