@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 SERVICES_KEY = "services"
 COMMANDS_KEY = "commands"
 REPLAYED_KEY = "replayed_updates"  # ids of updates replayed from the inbox (bot.inbox)
+# Features' `on_person_linked(services, person, link, who)`, run after someone links (onboarding).
+LINK_HOOKS_KEY = "link_hooks"
 
 
 class BotContext(CallbackContext[ExtBot, dict, dict, dict]):

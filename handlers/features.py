@@ -20,7 +20,7 @@ from handlers import (
     uploads,
 )
 from handlers.commands import CommandSpec
-from handlers.context import COMMANDS_KEY
+from handlers.context import COMMANDS_KEY, LINK_HOOKS_KEY
 
 # Order matters within handler group 0: the first matching handler wins.
 FEATURES: list[ModuleType] = [
@@ -46,6 +46,8 @@ def all_commands() -> list[CommandSpec]:
 
 def register_all(app: Application) -> None:
     app.bot_data[COMMANDS_KEY] = all_commands()
+    app.bot_data[LINK_HOOKS_KEY] = [feature.on_person_linked for feature in FEATURES
+                                    if hasattr(feature, "on_person_linked")]
     identity.register(app)
     for feature in FEATURES:
         feature.register(app)

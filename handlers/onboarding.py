@@ -31,7 +31,7 @@ from domain.access import Actor
 from domain.models import Person
 from domain.phone import InvalidPhone, normalize_phone
 from handlers.commands import CommandSpec
-from handlers.context import BotContext
+from handlers.context import LINK_HOOKS_KEY, BotContext
 from handlers.guards import guard
 from handlers.publish import publish_person_commands
 from handlers.texts import command_lines, person_card
@@ -116,9 +116,10 @@ async def contact_shared(update: Update, context: BotContext) -> None:
             reply_markup=ReplyKeyboardRemove(),
         )
         return
-    await services.links.link(person, user.id, message.chat_id, "contact",
-                              audit_context(update, person.id))
+    who = audit_context(update, person.id)
+    await services.links.link(person, user.id, message.chat_id, "contact", who)
     await _greet(update, context, person, welcome_back=False)
+    await _after_link(context, person, who)
 
 
 async def text_from_stranger(update: Update, context: BotContext) -> None:
@@ -157,9 +158,20 @@ async def _redeem_invite(update: Update, context: BotContext, code: str) -> None
             reply_markup=contact_keyboard(),
         )
         return
-    await services.links.link(result.person, user.id, message.chat_id, "invite",
-                              audit_context(update, result.person.id))
+    who = audit_context(update, result.person.id)
+    await services.links.link(result.person, user.id, message.chat_id, "invite", who)
     await _greet(update, context, result.person, welcome_back=False)
+    await _after_link(context, result.person, who)
+
+
+async def _after_link(context: BotContext, person: Person, who: AuditContext) -> None:
+    """What other features owe someone who just linked (a campaign launched before, …)."""
+    services = context.services
+    link = (await services.links.for_people([person.id])).get(person.id)
+    if link is None:
+        return
+    for hook in context.application.bot_data.get(LINK_HOOKS_KEY, ()):
+        await hook(services, person, link, who)
 
 
 async def _greet(

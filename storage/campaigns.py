@@ -182,6 +182,19 @@ class CampaignRepository:
                                {"queued": queued, "recipients": len(messages)})
         return queued
 
+    async def deliver(self, messages: dict[int, NewMessage], who: AuditContext) -> int:
+        """Queue launch messages, by campaign id, outside a launch (to someone who linked
+        since); returns how many were new: the launch's deduplication keys make a second
+        delivery, or one to somebody the launch reached, a no-op."""
+        queued = 0
+        async with self.db.transaction() as conn:
+            for campaign_id, message in messages.items():
+                if await enqueue_in(conn, [message]):
+                    queued += 1
+                    await audit.record(conn, who, "deliver", "campaign", campaign_id,
+                                       {"person_id": message.person_id})
+        return queued
+
     async def acknowledge(self, campaign_id: int, person_id: int, channel: str,
                           who: AuditContext, now: datetime, *, late: bool) -> AckResult:
         """Store the acknowledgement once, while the campaign is launched and not over."""

@@ -107,10 +107,10 @@ async def launch_campaign(args: argparse.Namespace, settings: Settings) -> int:
                        "them.", queued).format(name=campaign.name, n=queued))
         if plan.not_linked:
             print(ngettext(
-                "{n} person in scope does not use the bot yet: they will find it in /goals "
-                "once linked.",
-                "{n} people in scope do not use the bot yet: they will find it in /goals "
-                "once linked.", plan.not_linked).format(n=plan.not_linked))
+                "{n} person in scope does not use the bot yet: they will receive it "
+                "when they link.",
+                "{n} people in scope do not use the bot yet: they will receive it "
+                "when they link.", plan.not_linked).format(n=plan.not_linked))
     return 0
 
 

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler
 
-from domain.models import Role
-from handlers.campaigns import reader, secretariat
+from bot.services import Services
+from domain.models import Person, Role, TelegramLink
+from handlers.campaigns import reader, secretariat, service
 from handlers.campaigns.jobs import END_CAMPAIGNS
 from handlers.campaigns.upload import CAMPAIGN_UPLOAD
 from handlers.commands import CommandSpec
 from handlers.uploads import register_upload_kind
 from locales import N_
+from storage.audit import AuditContext
 
 COMMANDS = [
     CommandSpec("goals", N_("Campaigns you take part in, and your commitment"),
@@ -26,6 +28,12 @@ COMMANDS = [
                 secretariat_chat=True),
 ]
 PERIODIC_JOBS = [END_CAMPAIGNS]
+
+
+async def on_person_linked(services: Services, person: Person, link: TelegramLink,
+                           who: AuditContext) -> None:
+    """Someone who links after a launch receives the campaigns of their scope."""
+    await service.deliver_to_newcomer(services, person, link, who)
 
 
 def register(app: Application) -> None:

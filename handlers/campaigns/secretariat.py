@@ -155,10 +155,10 @@ async def _ask(query: CallbackQuery, context: BotContext, campaign: Campaign) ->
                                      plan.reached_before).format(n=plan.reached_before)))
     if plan.not_linked:
         lines.append(escape(ngettext(
-            "{n} person in scope does not use the bot yet: they will find it in /goals "
-            "once linked.",
-            "{n} people in scope do not use the bot yet: they will find it in /goals "
-            "once linked.", plan.not_linked).format(n=plan.not_linked)))
+            "{n} person in scope does not use the bot yet: they will receive it "
+            "when they link.",
+            "{n} people in scope do not use the bot yet: they will receive it "
+            "when they link.", plan.not_linked).format(n=plan.not_linked)))
     if not plan.recipients:
         lines.append(escape(_("There is nobody new to send it to.")))
         await context.bot.send_message(chat_id, "\n".join(lines), parse_mode=ParseMode.HTML)

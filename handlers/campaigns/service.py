@@ -152,22 +152,51 @@ async def launch(services: Services, campaign: Campaign, who: AuditContext) -> i
     locales = await services.user_settings.locales(link.telegram_user_id
                                                   for _, link in plan.recipients)
     today = services.now().date()
-    messages = []
-    for person, link in plan.recipients:
-        locale = normalize_locale(locales.get(link.telegram_user_id), services.settings.locale)
-        with use_locale(locale):
-            text, _page, pages = campaign_page(campaign, 0, ack_status(campaign, None, today))
-            buttons = reader_buttons(campaign.id, 0, pages, can_commit=True)
-        messages.append(NewMessage(
-            batch=launch_batch(campaign.id), kind="launch", chat_id=link.chat_id, text=text,
-            person_id=person.id, buttons=buttons,
-            dedupe_key=launch_dedupe_key(campaign.id, person.id),
-        ))
+    messages = [
+        _launch_message(services, campaign, person, link, locales.get(link.telegram_user_id),
+                        today)
+        for person, link in plan.recipients
+    ]
     queued = await CampaignRepository(services.db).launch(campaign.id, messages, who,
                                                            services.now())
     if queued:
         services.wake_sender()
     return queued
+
+
+async def deliver_to_newcomer(services: Services, person: Person, link: TelegramLink,
+                              who: AuditContext) -> int:
+    """Someone who links after a launch gets each current campaign of their scope as its
+    launch would have sent it (same message, same deduplication), unless already reached or
+    committed. Returns how many messages were queued."""
+    repo = CampaignRepository(services.db)
+    tree = await services.orgs.tree()
+    today = services.now().date()
+    campaigns = current_for(await repo.launched(), tree, person.org_id, today)
+    if not campaigns:
+        return 0
+    committed = await repo.acknowledgements_of(person.id, (c.id for c in campaigns))
+    locale = (await services.user_settings.locales([link.telegram_user_id])).get(
+        link.telegram_user_id)
+    messages = {c.id: _launch_message(services, c, person, link, locale, today)
+                for c in campaigns if c.id not in committed}
+    queued = await repo.deliver(messages, who)
+    if queued:
+        services.wake_sender()
+    return queued
+
+
+def _launch_message(services: Services, campaign: Campaign, person: Person, link: TelegramLink,
+                    locale: str | None, today: date) -> NewMessage:
+    """The first page of a campaign with its buttons, in the reader's language."""
+    with use_locale(normalize_locale(locale, services.settings.locale)):
+        text, _page, pages = campaign_page(campaign, 0, ack_status(campaign, None, today))
+        buttons = reader_buttons(campaign.id, 0, pages, can_commit=True)
+    return NewMessage(
+        batch=launch_batch(campaign.id), kind="launch", chat_id=link.chat_id, text=text,
+        person_id=person.id, buttons=buttons,
+        dedupe_key=launch_dedupe_key(campaign.id, person.id),
+    )
 
 
 async def _people_in_scope(services: Services, campaign: Campaign, tree: OrgTree) -> list[Person]:

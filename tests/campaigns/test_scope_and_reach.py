@@ -1,5 +1,6 @@
-"""Who gets a campaign: people in its scope who use the bot, once; people linked later find it in
-/goals; several campaigns run side by side, each person seeing only theirs."""
+"""Who gets a campaign: people in its scope who use the bot, once; people who link later receive it
+as they link and find it in /goals; several campaigns run side by side, each person seeing only
+theirs."""
 
 from __future__ import annotations
 
@@ -40,16 +41,21 @@ async def _launch(bot: BotHarness, campaign_id: int) -> int | None:
     return await service.launch(bot.services, campaign, AuditContext.cli())
 
 
-async def test_people_linked_after_the_launch_find_it_in_goals_and_commit(bot: BotHarness):
+async def test_people_linked_after_the_launch_receive_it_and_commit(bot: BotHarness):
     freeze(bot, on(date(2024, 1, 3)))
     mai = await bot.person_user(MAI)
     campaign_id = await _load(bot, SEED_FILE.read_bytes(), SEED_FILE.name)
     assert await _launch(bot, campaign_id) == 1
     await mai.expect(SEED_NAME)
 
-    # Tuấn was not linked at launch: he was sent nothing, and links later.
+    # Tuấn was not linked at launch; when he links, the campaign follows his greeting.
     tuan = await bot.person_user(TUAN)
+    arrived = await tuan.expect(SEED_NAME)
+    assert "Trang 1/2" in arrived.plain and arrived.has_button("✅ Tôi cam kết thực hiện")
     await tuan.expect_silence(0.2)
+    # Khánh (another agency) links too: nothing, the campaign is not his.
+    khanh = await bot.person_user(KHANH)
+    await khanh.expect_silence(0.3)
     await tuan.send("/goals")
     goals = await tuan.expect("Phong trào thi đua của bạn")
     assert SEED_NAME in goals.plain
@@ -66,12 +72,18 @@ async def test_people_linked_after_the_launch_find_it_in_goals_and_commit(bot: B
     assert "Bạn đã cam kết thực hiện lúc 09:00 03/01/2024" in listing.plain
     assert listing.has_button("📄 1. Xem lại")
 
-    # Sending to new people queues Tuấn now (he has committed: nothing to send), nobody twice.
+    # Launching again reaches nobody new: whoever links is reached as they link, once.
     assert await _launch(bot, campaign_id) == 0
     lam = await bot.person_user(LAM)
-    assert await _launch(bot, campaign_id) == 1
     await lam.expect(SEED_NAME)
+    assert await _launch(bot, campaign_id) == 0
+    await bot.restart()
+    await lam.send("/start")
+    await lam.expect("Chào mừng")
+    await lam.expect_silence(0.3)
     await mai.expect_silence(0.2)
+    logged = await audit.entries(bot.db, entity="campaign", entity_id=campaign_id)
+    assert [e.action for e in logged].count("deliver") == 2  # Tuấn and Lâm, on linking
 
 
 async def test_relaunch_and_restart_never_send_twice(bot: BotHarness):
