@@ -89,6 +89,16 @@ class SummaryRow(Tally):
 
 class SummaryTotals(Tally):
     agency_titles: dict[str, int]  # how many rows registered each agency title
+    org_id: int | None = None  # a bloc's subtotal: the bloc; None for the summary's totals
+
+
+class SummaryGroup(_Frozen):
+    """The rows of one bloc, when the scope spans several (a province's TĐKT office): each
+    bloc is an annex of its own, numbered from 1, with its subtotal."""
+
+    bloc: OrgUnit | None  # None: agencies outside any bloc
+    rows: tuple[SummaryRow, ...]
+    totals: SummaryTotals
 
 
 class SummaryColumns(_Frozen):
@@ -120,6 +130,7 @@ class Summary(_Frozen):
     columns: SummaryColumns
     rows: tuple[SummaryRow, ...]
     unit_rows: tuple[SummaryRow, ...] = ()  # an agency or unit scope: one per direct sub-unit
+    groups: tuple[SummaryGroup, ...] = ()  # a scope spanning several blocs: `rows` bloc by bloc
     totals: SummaryTotals
     warnings: tuple[RuleWarning, ...]
     detail_rows: tuple[DetailRow, ...]
@@ -213,7 +224,18 @@ def summarize(
         unit_rows = _rows(ruleset, tree, children, people, entries, campaigns)
     else:
         row_orgs = [u for u in tree.agencies(scope_org_id) if u.active]
-    rows = _rows(ruleset, tree, row_orgs, people, entries, campaigns)
+    by_bloc = _by_bloc(tree, row_orgs)
+    groups: tuple[SummaryGroup, ...] = ()
+    if len(by_bloc) > 1:
+        groups = tuple(
+            SummaryGroup(bloc=bloc, rows=bloc_rows,
+                         totals=_totals(ruleset, bloc_rows, bloc.id if bloc else None))
+            for bloc, orgs in by_bloc
+            for bloc_rows in [_rows(ruleset, tree, orgs, people, entries, campaigns)]
+        )
+        rows = tuple(row for group in groups for row in group.rows)
+    else:
+        rows = _rows(ruleset, tree, row_orgs, people, entries, campaigns)
     return Summary(
         ruleset_id=ruleset.id,
         year=year,
@@ -221,11 +243,21 @@ def summarize(
         columns=summary_columns(ruleset),
         rows=rows,
         unit_rows=unit_rows,
+        groups=groups,
         totals=_totals(ruleset, rows),
         warnings=tuple(quota_warnings(ruleset, scoped_tree, entries, people.within(scoped_tree))),
         detail_rows=tuple(_detail_rows(ruleset, tree, detail_entries))
         if detail_entries is not None else (),
     )
+
+
+def _by_bloc(tree: OrgTree, orgs: list[OrgUnit]) -> list[tuple[OrgUnit | None, list[OrgUnit]]]:
+    """The row orgs per bloc, blocs in roster order (the order of their first agency)."""
+    groups: dict[int | None, tuple[OrgUnit | None, list[OrgUnit]]] = {}
+    for org in orgs:
+        bloc = tree.bloc_of(org.id)
+        groups.setdefault(bloc.id if bloc else None, (bloc, []))[1].append(org)
+    return list(groups.values())
 
 
 def _empty_counts(ruleset: RuleSet) -> dict[str, Any]:
@@ -299,7 +331,8 @@ def _row(
     )
 
 
-def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow]) -> SummaryTotals:
+def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow], org_id: int | None = None
+            ) -> SummaryTotals:
     counts = _empty_counts(ruleset)
     scalars = dict.fromkeys(
         ("active_people", "registered_people", "proposal_leaders", "proposal_non_leaders"), 0
@@ -318,7 +351,8 @@ def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow]) -> SummaryTotals:
         for code in row.agency_titles:
             agency_titles[code] += 1
     return SummaryTotals(
-        agency_titles=agency_titles, acknowledged=acknowledged, **counts, **scalars
+        agency_titles=agency_titles, acknowledged=acknowledged, org_id=org_id, **counts,
+        **scalars,
     )
 
 

@@ -30,7 +30,14 @@ from datetime import datetime
 
 from domain.models import OrgKind
 from domain.rules import LegalRef, RuleSet, RuleWarning, Title, TitleKind
-from domain.summary import CollectiveCount, Summary, SummaryRow, SummaryTotals, Tally
+from domain.summary import (
+    CollectiveCount,
+    Summary,
+    SummaryGroup,
+    SummaryRow,
+    SummaryTotals,
+    Tally,
+)
 from locales import _, format_percent, get_locale, ngettext
 
 COLLECTIVE_PREFIX = "tập thể "
@@ -42,8 +49,9 @@ class CampaignLabel:
 
     A campaign may cover only part of the summary (seed 001: one agency of the bloc), so its
     rate counts the people of its own scope: `people` maps a row's org id to the active people
-    of that row within the campaign's scope (a row absent: outside it, no rate), and
-    `total_people` does the same for the totals. None: every row and total in full."""
+    of that row within the campaign's scope (a row absent: outside it, no rate; a bloc's id
+    for its subtotal), and `total_people` does the same for the totals. None: every row and
+    total in full."""
 
     key: str  # the campaign code
     name: str
@@ -56,6 +64,8 @@ class CampaignLabel:
             return tally.active_people
         if isinstance(tally, SummaryRow):
             return self.people.get(tally.agency.id)
+        if isinstance(tally, SummaryTotals) and tally.org_id is not None:
+            return self.people.get(tally.org_id)
         return self.total_people
 
     def rate(self, tally: Tally) -> float | None:
@@ -224,14 +234,40 @@ def agency_title_names(report: SummaryReport, row: SummaryRow) -> list[str]:
     return [title_name(report.ruleset, code) for code in row.agency_titles]
 
 
-def agency_title_totals(report: SummaryReport) -> list[str]:
-    totals = report.summary.totals
+def agency_title_totals(report: SummaryReport, totals: SummaryTotals | None = None) -> list[str]:
+    """"04 cơ quan đăng ký Cờ thi đua của Chính phủ", of the summary or of one bloc."""
+    totals = totals or report.summary.totals
     return [
         ngettext("{count} agency registered {title}", "{count} agencies registered {title}", n)
         .format(count=two_digits(n), title=title_name(report.ruleset, code))
         for code, n in totals.agency_titles.items()
         if n
     ]
+
+
+def roman(number: int) -> str:
+    """I, II, III…: how official tables number their sections."""
+    digits = [(1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+              (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I")]
+    out = ""
+    for value, letters in digits:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def group_name(group: SummaryGroup) -> str:
+    return group.bloc.name if group.bloc is not None else _("Agencies outside any bloc")
+
+
+def group_heading(index: int, group: SummaryGroup) -> str:
+    """"I. Khối Tham mưu Tổng hợp" (index from 1)."""
+    return f"{roman(index)}. {group_name(group)}"
+
+
+def subtotal_label(group: SummaryGroup) -> str:
+    return _("Subtotal: {bloc}").format(bloc=group_name(group))
 
 
 def own_kind(row: SummaryRow) -> OrgKind:

@@ -26,13 +26,16 @@ from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
 from domain.models import OrgKind
+from domain.summary import SummaryRow, SummaryTotals
 from locales import _, format_datetime, use_locale
 from reports.summary_common import (
     SummaryReport,
     agency_title_names,
     agency_title_totals,
+    group_heading,
     own_kind,
     registration_lines,
+    subtotal_label,
 )
 
 FONT = "Times New Roman"
@@ -198,12 +201,34 @@ def _table(document: DocumentObject, report: SummaryReport) -> None:
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         _fill(cell, [text], bold=True, align=center)
     _repeat_as_header(table.rows[0])
-    for row in summary.rows:
+    kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
+
+    def add_totals(label: str, totals: SummaryTotals) -> None:
         cells = table.add_row().cells
-        _fill(cells[0], [str(row.stt)], align=center)
-        _fill(cells[1], [row.agency.name])
-        _fill(cells[2], agency_title_names(report, row))
-        _fill(cells[3], registration_lines(report, row, own_kind(row)))
+        _fill(cells[1], [label], bold=True)
+        _fill(cells[2], agency_title_totals(report, totals), bold=True)
+        _fill(cells[3], registration_lines(report, totals, kind), bold=True)
+
+    def add_rows(rows: Sequence[SummaryRow]) -> None:
+        for row in rows:
+            cells = table.add_row().cells
+            _fill(cells[0], [str(row.stt)], align=center)
+            _fill(cells[1], [row.agency.name])
+            _fill(cells[2], agency_title_names(report, row))
+            _fill(cells[3], registration_lines(report, row, own_kind(row)))
+
+    if summary.groups:  # several blocs: "I. KHỐI …" across the table, its rows, its subtotal
+        for index, group in enumerate(summary.groups, start=1):
+            number, name = group_heading(index, group).split(". ", 1)
+            cells = table.add_row().cells
+            _fill(cells[0], [number], bold=True, align=center)
+            merged = cells[1].merge(cells[3])
+            _fill(merged, [name.upper()], bold=True)
+            add_rows(group.rows)
+            if len(group.rows) > 1:
+                add_totals(subtotal_label(group), group.totals)
+    else:
+        add_rows(summary.rows)
     if len(summary.rows) == 1:  # one agency or unit: its sub-units beneath it, as 1.1, 1.2…
         for unit in summary.unit_rows:
             cells = table.add_row().cells
@@ -212,11 +237,7 @@ def _table(document: DocumentObject, report: SummaryReport) -> None:
             _fill(cells[2], agency_title_names(report, unit))
             _fill(cells[3], registration_lines(report, unit, own_kind(unit)))
     if len(summary.rows) > 1:
-        kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
-        cells = table.add_row().cells
-        _fill(cells[1], [_("Total")], bold=True)
-        _fill(cells[2], agency_title_totals(report), bold=True)
-        _fill(cells[3], registration_lines(report, summary.totals, kind), bold=True)
+        add_totals(_("Total"), summary.totals)
     for row in table.rows:
         for cell, width in zip(row.cells, TABLE_WIDTHS, strict=True):
             cell.width = width

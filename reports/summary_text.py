@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from domain.models import OrgKind
-from domain.summary import SummaryRow
+from domain.summary import SummaryGroup, SummaryRow
 from locales import _, format_datetime, ngettext
 from reports.messages import MESSAGE_LIMIT, plain_text, split_blocks
 from reports.summary_common import (
@@ -14,10 +14,12 @@ from reports.summary_common import (
     agency_level_lines,
     agency_title_names,
     agency_title_totals,
+    group_heading,
     own_kind,
     people_line,
     rate_text,
     registration_lines,
+    subtotal_label,
     two_digits,
     warning_icon,
     warning_text,
@@ -62,15 +64,17 @@ def row_block(report: SummaryReport, row: SummaryRow) -> str:
     return "\n".join(lines)
 
 
-def totals_block(report: SummaryReport) -> str:
+def totals_block(report: SummaryReport, group: SummaryGroup | None = None) -> str:
+    """The totals of the summary, or a bloc's subtotal."""
     summary = report.summary
-    totals = summary.totals
+    totals = group.totals if group is not None else summary.totals
     kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
-    n = len(summary.rows)
+    n = len(group.rows if group is not None else summary.rows)
     rows = (ngettext("{count} agency", "{count} agencies", n) if kind == OrgKind.AGENCY
             else ngettext("{count} unit", "{count} units", n)).format(count=two_digits(n))
-    lines = [f"<b>{escape(_('Total'))} ({escape(rows)})</b>"]
-    flags = agency_title_totals(report)
+    label = subtotal_label(group) if group is not None else _("Total")
+    lines = [f"<b>{escape(label)} ({escape(rows)})</b>"]
+    flags = agency_title_totals(report, totals)
     if flags:
         lines.append(escape("; ".join(flags)))
     lines.extend("• " + escape(line) for line in registration_lines(report, totals, kind))
@@ -111,7 +115,16 @@ def summary_blocks(report: SummaryReport) -> list[str]:
     blocks = [header_block(report)]
     if not summary.rows:
         blocks.append(escape(_("There is no agency in this scope.")))
-    blocks.extend(row_block(report, row) for row in summary.rows)
+    if summary.groups:
+        for index, group in enumerate(summary.groups, start=1):
+            heading = f"<b>{escape(group_heading(index, group).upper())}</b>"
+            first, *rest = [row_block(report, row) for row in group.rows]
+            blocks.append(heading + "\n\n" + first)  # a heading never ends a message
+            blocks.extend(rest)
+            if len(group.rows) > 1:
+                blocks.append(totals_block(report, group))
+    else:
+        blocks.extend(row_block(report, row) for row in summary.rows)
     if len(summary.rows) > 1:
         blocks.append(totals_block(report))
     if summary.unit_rows:

@@ -18,15 +18,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.models import OrgKind
 from domain.rules import SubjectKind
-from domain.summary import SummaryRow, Tally
+from domain.summary import SummaryGroup, SummaryRow, SummaryTotals, Tally
 from locales import N_, _, format_datetime, use_locale
 from reports.summary_common import (
     CampaignLabel,
     SummaryReport,
     agency_title_names,
     agency_title_totals,
+    group_heading,
     own_kind,
     registration_lines,
+    subtotal_label,
     title_name,
     warning_text,
 )
@@ -46,7 +48,8 @@ def summary_xlsx(report: SummaryReport) -> bytes:
         sheet = book.active
         assert sheet is not None
         sheet.title = _("Summary table")[:31]
-        _table(sheet, report, report.summary.rows, totals=len(report.summary.rows) > 1)
+        _table(sheet, report, report.summary.rows, totals=len(report.summary.rows) > 1,
+               groups=report.summary.groups)
         if report.summary.unit_rows:
             units = book.create_sheet(_("By unit")[:31])
             _table(units, report, report.summary.unit_rows, totals=False)
@@ -113,7 +116,7 @@ def _own_flag(tally: Tally, code: str) -> int:
 
 
 def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
-           *, totals: bool) -> None:
+           *, totals: bool, groups: Sequence[SummaryGroup] = ()) -> None:
     figures = _figure_columns(report)
     headers = [
         _("No."),
@@ -140,31 +143,43 @@ def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
         cell.fill = HEADER_FILL
         cell.alignment = CENTER
         cell.border = BORDER
-    body: list[list[Any]] = []
-    for row in rows:
-        kind = own_kind(row)
-        body.append([
+    kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
+
+    def row_values(row: SummaryRow) -> list[Any]:
+        return [
             row.stt,
             row.agency.name,
             "\n".join(agency_title_names(report, row)),
-            "\n".join(registration_lines(report, row, kind)),
+            "\n".join(registration_lines(report, row, own_kind(row))),
             *(figure.get(row) for figure in figures),
-        ])
-    if totals:
-        summary = report.summary
-        kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
-        body.append([
+        ]
+
+    def totals_values(label: str, tally: SummaryTotals) -> list[Any]:
+        return [
             None,
-            _("Total"),
-            "\n".join(agency_title_totals(report)),
-            "\n".join(registration_lines(report, summary.totals, kind)),
-            *(figure.get(summary.totals) for figure in figures),
-        ])
+            label,
+            "\n".join(agency_title_totals(report, tally)),
+            "\n".join(registration_lines(report, tally, kind)),
+            *(figure.get(tally) for figure in figures),
+        ]
+
+    body: list[tuple[list[Any], bool]] = []  # values, bold
+    if groups:  # several blocs: "I. Khối …", its rows, its subtotal
+        for index, group in enumerate(groups, start=1):
+            heading = group_heading(index, group).split(". ", 1)
+            body.append(([heading[0], heading[1].upper()] + [None] * (2 + len(figures)), True))
+            body.extend((row_values(row), False) for row in group.rows)
+            if len(group.rows) > 1:
+                body.append((totals_values(subtotal_label(group), group.totals), True))
+    else:
+        body.extend((row_values(row), False) for row in rows)
+    if totals:
+        body.append((totals_values(_("Total"), report.summary.totals), True))
     rate_columns = {i for i, figure in enumerate(figures, start=5) if figure.percent}
-    for r, values in enumerate(body, start=TABLE_HEADER_ROW + 1):
+    for r, (values, bold) in enumerate(body, start=TABLE_HEADER_ROW + 1):
         for c, value in enumerate(values, start=1):
             cell = sheet.cell(row=r, column=c, value=value)
-            cell.font = Font(name=FONT, size=12, bold=totals and r == TABLE_HEADER_ROW + len(body))
+            cell.font = Font(name=FONT, size=12, bold=bold)
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center", vertical="top") if c == 1 \
                 else WRAP_TOP

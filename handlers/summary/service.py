@@ -218,6 +218,12 @@ def _campaign_label(inputs: SummaryInputs, summary: Summary, target: int | None,
             people[row.agency.id] = row.active_people
         elif tree.is_within(scope, row.agency.id):
             people[row.agency.id] = in_scope
+    for group in summary.groups:
+        bloc = group.bloc
+        if bloc is not None and tree.is_within(bloc.id, scope):
+            people[bloc.id] = group.totals.active_people
+        elif bloc is not None and tree.is_within(scope, bloc.id):
+            people[bloc.id] = in_scope
     return CampaignLabel(campaign.code, campaign.name, people, in_scope)
 
 
