@@ -22,7 +22,7 @@ import logging
 import time
 import uuid
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
@@ -120,11 +120,15 @@ class OutboxSender:
     def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
                  idle_poll: float = 2.0, per_second: float = 28.0,
                  concurrency: int = CONCURRENCY, alerts: Bot | None = None,
-                 operators_chat_id: int | None = None) -> None:
-        """`alerts` (the application's bot) posts failures to `operators_chat_id`."""
+                 operators_chat_id: int | None = None,
+                 on_chat_migrated: Callable[[int, int], Awaitable[None]] | None = None) -> None:
+        """`alerts` (the application's bot) posts failures to `operators_chat_id`;
+        `on_chat_migrated(old, new)` records a group that became a supergroup, and moves the
+        messages waiting for it (storage.chats), this one included."""
         self.bot = bot
         self.alerts = alerts or bot
         self.operators_chat_id = operators_chat_id
+        self.on_chat_migrated = on_chat_migrated
         self.repo = OutboxRepository(db)
         self.links = LinkRepository(db)
         self.batch_size = batch_size
@@ -273,8 +277,14 @@ class OutboxSender:
                 await self.links.mark_unreachable(message.person_id, chat_id=message.chat_id)
             return 0.0
         except ChatMigrated as exc:
-            await self.repo.finish(message.id, "failed", f"chat migrated to {exc.new_chat_id}")
             log.warning("chat %s migrated to %s", message.chat_id, exc.new_chat_id)
+            if self.on_chat_migrated is None:
+                await self.repo.finish(message.id, "failed", f"chat migrated to {exc.new_chat_id}")
+                return 0.0
+            await self.on_chat_migrated(message.chat_id, int(exc.new_chat_id))
+            await self.repo.retry_later(message.id, utcnow(),
+                                        f"chat migrated to {exc.new_chat_id}",
+                                        failed_attempt=False)
             return 0.0
         except BadRequest as exc:
             status = "unreachable" if "chat not found" in str(exc).lower() else "failed"

@@ -25,8 +25,10 @@ from bot.schedule import Scheduler
 from bot.services import Services
 from bot.settings import Settings
 from bot.webhook import ALLOWED_UPDATES, start_webhook, stop_webhook
+from handlers.chat_migration import secretariat_chat_moved
 from handlers.features import all_commands, periodic_jobs, start_features, stop_features
 from handlers.publish import publish_default_commands
+from storage.audit import AuditContext
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -70,12 +72,13 @@ class BotRuntime:
                                        if self.settings.telegram_bot_token else None))
         await self.db.open()
         self.services = Services.create(self.settings, self.db)
+        await self.services.resolve_configured_chats()
         self.app = build_application(self.services, token=self.token,
                                      rate_limiter=self.rate_limiter)
         await self.app.initialize()
-        await publish_default_commands(
-            self.app.bot, all_commands(), self.settings.secretariat_chat_id, self.settings.locale
-        )
+        await publish_default_commands(self.app.bot, all_commands(),
+                                       self.services.settings.secretariat_chat_id,
+                                       self.settings.locale)
         self.replayed = await replay_pending(self.app)  # before new updates are fetched
         await self.app.start()
         if mode == "polling":
@@ -93,12 +96,21 @@ class BotRuntime:
         self.services.sender = OutboxSender(self._outbox_bot, self.db,
                                             per_second=self.settings.send_rate,
                                             alerts=self.app.bot,
-                                            operators_chat_id=self.settings.operators_chat_id)
+                                            operators_chat_id=self.services.settings
+                                            .operators_chat_id,
+                                            on_chat_migrated=self._chat_migrated)
         self.services.sender.start()
         self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
         if self.scheduler_ticks:
             self.services.scheduler.start()
         await start_features(self.app)
+
+    async def _chat_migrated(self, old: int, new: int) -> None:
+        """The outbox met a group that became a supergroup."""
+        assert self.services is not None and self.app is not None
+        moved = await self.services.follow_chat_migration(old, new, AuditContext.system())
+        if "secretariat_chat_id" in moved:
+            await secretariat_chat_moved(self.app, new)
 
     async def _start_webhook(self, path: str) -> None:
         assert self.app is not None

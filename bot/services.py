@@ -6,6 +6,7 @@ Feature repositories are cheap objects over `db`; features construct them where 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,6 +15,8 @@ from typing import TYPE_CHECKING
 from bot.settings import Settings
 from domain.org import OrgTree
 from domain.text import fold_key
+from storage.audit import AuditContext
+from storage.chats import ChatMigrationRepository
 from storage.db import Database
 from storage.invites import InviteRepository
 from storage.links import LinkRepository, UserSettingsRepository
@@ -26,6 +29,10 @@ if TYPE_CHECKING:
 
 
 NO_ORG = -1
+log = logging.getLogger(__name__)
+# Settings naming a chat, which Telegram may move (a basic group upgraded to a supergroup).
+CHAT_SETTINGS = {"secretariat_chat_id": "THIDUA_SECRETARIAT_CHAT_ID",
+                 "operators_chat_id": "THIDUA_OPERATORS_CHAT_ID"}
 
 
 @dataclass
@@ -59,6 +66,36 @@ class Services:
             user_settings=UserSettingsRepository(db),
             invites=InviteRepository(db),
         )
+
+    async def follow_chat_migration(self, old: int, new: int,
+                                    who: AuditContext) -> frozenset[str]:
+        """A group became a supergroup: remember it (messages waiting for the old chat go to
+        the new one) and, if settings name it, use the new id from now on. Returns the names
+        of the settings that moved (the first time only: Telegram tells it more than once)."""
+        if not await ChatMigrationRepository(self.db).record(old, new, who):
+            return frozenset()
+        return self._chat_moved(old, new)
+
+    async def resolve_configured_chats(self) -> None:
+        """At start-up: configured chats that moved since the setting was written."""
+        repo = ChatMigrationRepository(self.db)
+        for name in CHAT_SETTINGS:
+            configured = getattr(self.settings, name)
+            if configured is not None:
+                current = await repo.resolve(configured)
+                if current != configured:
+                    self._chat_moved(configured, current)
+
+    def _chat_moved(self, old: int, new: int) -> frozenset[str]:
+        moved = {name: new for name in CHAT_SETTINGS if getattr(self.settings, name) == old}
+        for name in moved:
+            log.warning("%s=%s: that group became the supergroup %s; thidua uses the new id, "
+                        "update the setting", CHAT_SETTINGS[name], old, new)
+        if moved:
+            self.settings = self.settings.model_copy(update=moved)
+        if self.sender is not None and self.sender.operators_chat_id == old:
+            self.sender.operators_chat_id = new
+        return frozenset(moved)
 
     def now(self) -> datetime:
         """Current time in the configured time zone (deadlines are local dates)."""

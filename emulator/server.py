@@ -187,14 +187,22 @@ class BotApiEmulator:
         client = self._clients[user_id] = EmuUser(self.world, chat, state)
         return client
 
-    def group(self, chat_id: int, title: str) -> EmuGroup:
-        """A supergroup the bot is a member of (negative id); the same object for the same id."""
+    def group(self, chat_id: int, title: str, *, basic: bool = False) -> EmuGroup:
+        """A supergroup (or, `basic`, a basic group) the bot is a member of (negative id); the
+        same object for the same id."""
         existing = self._clients.get(chat_id)
         if isinstance(existing, EmuGroup):
             return existing
         if chat_id >= 0:
             raise ValueError("group chat ids are negative")
-        client = self._clients[chat_id] = EmuGroup(self.world, self.world.add_group(chat_id, title))
+        state = self.world.add_group(chat_id, title, "group" if basic else "supergroup")
+        client = self._clients[chat_id] = EmuGroup(self.world, state)
+        return client
+
+    def migrate_group(self, old: EmuGroup, new_chat_id: int, *, by: EmuUser) -> EmuGroup:
+        """The basic group `old` becomes the supergroup `new_chat_id` (see World.migrate_group)."""
+        state = self.world.migrate_group(old.chat_id, new_chat_id, by.state)
+        client = self._clients[new_chat_id] = EmuGroup(self.world, state)
         return client
 
     # ------------------------------------------------------------------ HTTP handlers

@@ -15,7 +15,7 @@ from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import bad_request
+from .errors import ApiError, bad_request
 from .models import ApiCall, BotMessage, CallbackAnswer, KeyboardButton, Stats
 
 ALL_UPDATE_TYPES = frozenset(
@@ -165,6 +165,7 @@ class ChatState:
         self.members: set[int] = set()
         self._next_message_id = 1
         self.changed = Signal()
+        self.migrated_to: int | None = None  # a basic group upgraded to this supergroup
 
     @property
     def is_private(self) -> bool:
@@ -247,10 +248,10 @@ class World:
             chat = self.chats[user.id] = ChatState(user.id, "private", None, user)
         return chat
 
-    def add_group(self, chat_id: int, title: str) -> ChatState:
+    def add_group(self, chat_id: int, title: str, kind: str = "supergroup") -> ChatState:
         chat = self.chats.get(chat_id)
         if chat is None:
-            chat = self.chats[chat_id] = ChatState(chat_id, "supergroup", title, None)
+            chat = self.chats[chat_id] = ChatState(chat_id, kind, title, None)
         return chat
 
     def chat(self, chat_id: Any) -> ChatState:
@@ -261,7 +262,28 @@ class World:
             chat = None
         if chat is None:
             raise bad_request("chat not found")
+        if chat.migrated_to is not None:
+            raise ApiError(400, "Bad Request: group chat was upgraded to a supergroup chat",
+                           {"migrate_to_chat_id": chat.migrated_to})
         return chat
+
+    def migrate_group(self, old_id: int, new_id: int, by: UserState) -> ChatState:
+        """A basic group upgraded to a supergroup, as Telegram does it: a service message
+        `migrate_to_chat_id` in the old chat, `migrate_from_chat_id` in the new one, and every
+        later call naming the old chat refused with `migrate_to_chat_id`."""
+        old = self.chats[old_id]
+        if old.type != "group":
+            raise AssertionError(f"chat {old_id} is not a basic group")
+        new = self.add_group(new_id, old.title or "")
+        new.members |= old.members
+        for chat, key, value in ((old, "migrate_to_chat_id", new_id),
+                                 (new, "migrate_from_chat_id", old_id)):
+            message = {"message_id": chat.take_message_id(), "from": by.to_json(),
+                       "chat": chat.json, "date": now(), key: value}
+            chat.messages[message["message_id"]] = message
+            self.push_update("message", message)
+        old.migrated_to = new_id
+        return new
 
     def set_blocked(self, user: UserState, blocked: bool) -> None:
         """Blocking and unblocking reach the bot as my_chat_member updates, as on Telegram."""

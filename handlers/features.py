@@ -9,6 +9,7 @@ from telegram.ext import Application
 from bot.schedule import PeriodicJob
 from handlers import (
     campaigns,
+    chat_migration,
     fallback,
     help,
     identity,
@@ -49,6 +50,7 @@ def register_all(app: Application) -> None:
     app.bot_data[LINK_HOOKS_KEY] = [feature.on_person_linked for feature in FEATURES
                                     if hasattr(feature, "on_person_linked")]
     identity.register(app)
+    chat_migration.register(app)
     for feature in FEATURES:
         feature.register(app)
     fallback.register(app)

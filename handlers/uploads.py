@@ -19,7 +19,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
@@ -159,12 +159,22 @@ async def decide(update: Update, context: BotContext) -> None:
     await edit_or_reply(update, context, result, parse_mode=ParseMode.HTML)
 
 
+class _SecretariatChat(filters.MessageFilter):
+    """The secretariat's group, read from the settings at each message: the group may become
+    a supergroup, with a new id, while the bot runs (handlers.chat_migration)."""
+
+    def __init__(self, app: Application) -> None:
+        super().__init__(name="SecretariatChat")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        chat_id = self._app.bot_data["services"].settings.secretariat_chat_id
+        return chat_id is not None and message.chat_id == chat_id
+
+
 def secretariat_or_private(app: Application) -> filters.BaseFilter:
     """Private chats, plus the secretariat's group: other groups' files are none of our business."""
-    chat_id = app.bot_data["services"].settings.secretariat_chat_id
-    if chat_id is None:
-        return filters.ChatType.PRIVATE
-    return filters.ChatType.PRIVATE | filters.Chat(chat_id)
+    return filters.ChatType.PRIVATE | _SecretariatChat(app)
 
 
 def register(app: Application) -> None:
