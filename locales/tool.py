@@ -1,6 +1,7 @@
 """Catalog maintenance.
 
-`python -m locales.tool check`: list msgids used in code that a catalog lacks (exit 1 if any).
+`python -m locales.tool check`: list msgids used in code that a catalog lacks, and translations
+    whose `{placeholders}` differ from their msgid's (exit 1 if any: `.format` would fail).
 `python -m locales.tool add FEATURE`: append the missing msgids to
     `locales/{vi,en}/LC_MESSAGES/FEATURE.po`; English gets msgstr = msgid (the source strings are
     English), Vietnamese gets an empty msgstr to fill in.
@@ -12,6 +13,7 @@
 from __future__ import annotations
 
 import json
+import string
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -69,6 +71,37 @@ def missing(locale: str, messages: Iterable[UsedMessage]) -> list[UsedMessage]:
     return result
 
 
+def _fields(text: str) -> frozenset[str] | None:
+    """The `{name}` fields of a format string; None if it does not parse."""
+    try:
+        return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name)
+    except ValueError:
+        return None
+
+
+def placeholder_mismatches(locale: str) -> list[str]:
+    """Translations that would not format with the arguments the code passes."""
+    problems = []
+    for entry in merged_catalog(locale):
+        if not entry.id or not entry.string:
+            continue
+        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
+        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        wanted = [_fields(i) for i in ids]
+        everything = frozenset().union(*(w or frozenset() for w in wanted))
+        for index, form in enumerate(forms):
+            if not form:
+                continue
+            # English keeps each form's own fields; other languages' forms may use any of them.
+            expected = wanted[min(index, len(wanted) - 1)] if locale == "en" else everything
+            found = _fields(form)
+            if found is None or (expected is not None and found != expected
+                                 and not (locale != "en" and found <= everything)):
+                problems.append(f"{locale}: {ids[0]!r}: {form!r} has {sorted(found or [])}, "
+                                f"expected {sorted(expected or [])}")
+    return problems
+
+
 def add(feature: str) -> None:
     messages = used_messages()
     for locale in SUPPORTED_LOCALES:
@@ -119,6 +152,9 @@ def main(argv: list[str]) -> int:
             for used in missing(locale, messages):
                 problems += 1
                 print(f"{locale}: {used.location}: {used.msgid!r}")
+            for problem in placeholder_mismatches(locale):
+                problems += 1
+                print(problem)
         return 1 if problems else 0
     if len(argv) == 2 and argv[0] == "add":
         add(argv[1])
