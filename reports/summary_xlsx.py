@@ -185,11 +185,13 @@ def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
                 else WRAP_TOP
             if c in rate_columns:
                 cell.number_format = "0.0%"
+        if bold and values[0] is not None:  # a bloc's heading spans the table
+            sheet.merge_cells(start_row=r, start_column=2, end_row=r, end_column=len(values))
     widths = [6, 36, 30, 60] + [16] * len(figures)
     for col, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width
     sheet.row_dimensions[TABLE_HEADER_ROW].height = 48
-    sheet.freeze_panes = sheet.cell(row=TABLE_HEADER_ROW + 1, column=3)
+    sheet.freeze_panes = f"C{TABLE_HEADER_ROW + 1}"  # a coordinate: the cell may be merged
     sheet.print_title_rows = f"{TABLE_HEADER_ROW}:{TABLE_HEADER_ROW}"
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.fitToWidth = 1

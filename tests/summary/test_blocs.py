@@ -68,6 +68,7 @@ async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarnes
     table = [[c for c in row[:4]] for row in sheet.iter_rows(min_row=5, values_only=True)]
     names = [row[1] for row in table]
     assert names[0] == "KHỐI THAM MƯU TỔNG HỢP" and table[0][0] == "I"
+    assert any(r.min_row == 5 and r.min_col == 2 for r in sheet.merged_cells.ranges)
     assert names[8] == "Cộng Khối Tham mưu Tổng hợp"
     assert names[9:12] == ["KHỐI VĂN HÓA – XÃ HỘI", "Sở Y tế", "Sở Văn hóa và Thể thao"]
     assert [table[10][0], table[11][0]] == [1, 2]
