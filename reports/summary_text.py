@@ -64,8 +64,9 @@ def row_block(report: SummaryReport, row: SummaryRow) -> str:
     return "\n".join(lines)
 
 
-def totals_block(report: SummaryReport, group: SummaryGroup | None = None) -> str:
-    """The totals of the summary, or a bloc's subtotal."""
+def totals_block(report: SummaryReport, group: SummaryGroup | None = None,
+                 heading: str | None = None) -> str:
+    """The totals of the summary, or a bloc's subtotal (under `heading`, HTML, if given)."""
     summary = report.summary
     totals = group.totals if group is not None else summary.totals
     kind = OrgKind.AGENCY if report.rows_are_agencies else OrgKind.UNIT
@@ -74,6 +75,8 @@ def totals_block(report: SummaryReport, group: SummaryGroup | None = None) -> st
             else ngettext("{count} unit", "{count} units", n)).format(count=two_digits(n))
     label = subtotal_label(group) if group is not None else _("Total")
     lines = [f"<b>{escape(label)} ({escape(rows)})</b>"]
+    if heading is not None:
+        lines.insert(0, heading)
     flags = agency_title_totals(report, totals)
     if flags:
         lines.append(escape("; ".join(flags)))
@@ -109,13 +112,25 @@ def warnings_block(report: SummaryReport) -> str | None:
     return "\n".join(lines)
 
 
-def summary_blocks(report: SummaryReport) -> list[str]:
-    """Header, one block per row, the totals, the sub-units and the warnings (HTML)."""
+def summary_blocks(report: SummaryReport, *, rows_up_to: int | None = None) -> list[str]:
+    """Header, one block per row, the totals, the sub-units and the warnings (HTML).
+
+    Over `rows_up_to` agencies in several blocs (a province), each bloc is its subtotal
+    only: the chat stays a few messages, every agency's row is in the files, and the annex of
+    one bloc is a `/tonghop` with its name away."""
     summary = report.summary
     blocks = [header_block(report)]
     if not summary.rows:
         blocks.append(escape(_("There is no agency in this scope.")))
-    if summary.groups:
+    if summary.groups and rows_up_to is not None and len(summary.rows) > rows_up_to:
+        blocks.append(escape(_(
+            "{count} agencies in {blocs} blocs: the figures of each bloc below, those of "
+            "each agency in the XLSX and DOCX files. Send /tonghop with a bloc's name for "
+            "its annex.").format(count=len(summary.rows), blocs=len(summary.groups))))
+        blocks.extend(
+            totals_block(report, group, f"<b>{escape(group_heading(index, group).upper())}</b>")
+            for index, group in enumerate(summary.groups, start=1))
+    elif summary.groups:
         for index, group in enumerate(summary.groups, start=1):
             heading = f"<b>{escape(group_heading(index, group).upper())}</b>"
             first, *rest = [row_block(report, row) for row in group.rows]
@@ -135,9 +150,12 @@ def summary_blocks(report: SummaryReport) -> list[str]:
     return blocks
 
 
+CHAT_ROWS = 20  # agencies a chat summary shows one by one; a province gets its blocs
+
+
 def summary_messages(report: SummaryReport, limit: int = MESSAGE_LIMIT) -> list[str]:
     """Chat messages, each within Telegram's limit, split between rows."""
-    return split_blocks(summary_blocks(report), limit)
+    return split_blocks(summary_blocks(report, rows_up_to=CHAT_ROWS), limit)
 
 
 def summary_plain(report: SummaryReport) -> str:

@@ -37,7 +37,7 @@ from handlers.summary.service import report_for, resolve
 from locales import use_locale
 from reports.messages import split_blocks
 from reports.summary_digest import digest_messages, final_intro
-from reports.summary_text import summary_blocks
+from reports.summary_text import CHAT_ROWS, summary_blocks
 from storage.audit import AuditContext
 from storage.outbox import NewMessage
 from storage.registrations import RegistrationRepository
@@ -177,7 +177,8 @@ async def post_final(app: Application, services: Services, window: RegistrationW
                            ruleset=_ruleset(window), now=now)
     with use_locale(settings.locale):
         report = report_for(inputs, target)
-        texts = split_blocks([final_intro(report, window.deadline), *summary_blocks(report)])
+        texts = split_blocks([final_intro(report, window.deadline),
+                              *summary_blocks(report, rows_up_to=CHAT_ROWS)])
         files = await render_files_in_worker(services, inputs, target)
         await send_texts(app.bot, chat_id, texts)
         await send_files(app.bot, chat_id, files)

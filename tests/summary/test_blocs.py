@@ -83,3 +83,34 @@ async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarnes
     assert "II" in first_cells and "Cộng Khối Văn hóa – Xã hội" in second_cells
     assert second_cells[-1] == "Tổng cộng"
     assert BLOC in text
+
+
+async def test_a_province_gets_each_blocs_figures_in_chat_and_every_agency_in_files(
+        seeded: BotHarness):
+    lines = ["agency,unit,full_name,position,is_leader,role,phone"]
+    for n in range(1, 16):  # 7 agencies of seed 000's bloc + 15 here: over the chat's 20
+        lines.append(f"Sở Thử nghiệm {n:02d},,Người Thứ {n:02d},Giám đốc,có,agency_head,"
+                     f"09130000{n:02d}")
+    roster = parse_roster("\n".join(lines).encode(), "vhxh.csv", OTHER_BLOC)
+    await apply_roster(seeded.db, roster, AuditContext.cli())
+
+    chat = seeded.secretariat_chat()
+    clerk = seeded.user(8001, "Hằng")
+    await chat.send(clerk, "/tonghop")
+    post = await receive_summary(chat)
+    text = post.text
+    assert "22 cơ quan thuộc 2 khối thi đua" in text
+    assert "I. KHỐI THAM MƯU TỔNG HỢP\nCộng Khối Tham mưu Tổng hợp (07 cơ quan)" in text
+    assert "II. KHỐI VĂN HÓA – XÃ HỘI\nCộng Khối Văn hóa – Xã hội (15 cơ quan)" in text
+    assert "Tổng cộng (22 cơ quan)" in text
+    assert "Sở Thử nghiệm 01" not in text and "1. Văn phòng Đoàn ĐBQH" not in text
+    assert len(post.texts) == 1
+    names = [row[1] for row in read_xlsx(post.xlsx.document.data).worksheets[0]
+             .iter_rows(min_row=5, values_only=True)]
+    assert "Sở Thử nghiệm 15" in names and "Văn phòng Đoàn ĐBQH và HĐND tỉnh" in names
+
+    # One bloc's annex, agency by agency, is a name away.
+    await chat.send(clerk, f"/tonghop {OTHER_BLOC}")
+    bloc = await receive_summary(chat)
+    assert "1. Sở Thử nghiệm 01" in bloc.text and "15. Sở Thử nghiệm 15" in bloc.text
+    assert "Tổng cộng (15 cơ quan)" in bloc.text
