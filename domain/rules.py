@@ -417,10 +417,8 @@ class RuleSet(_Strict):
     def memoized(self, key: Hashable, compute: Callable[[], _T]) -> _T:
         """`compute()`, remembered under `key`: for pure functions of this rule set, which
         never changes once loaded (each tap of a registration re-derives its questions)."""
-        try:
+        if key in self._memo:
             return self._memo[key]  # type: ignore[no-any-return]
-        except KeyError:
-            pass
         if len(self._memo) >= _MEMO_LIMIT:
             self._memo.clear()
         value = self._memo[key] = compute()

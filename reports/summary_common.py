@@ -262,8 +262,8 @@ def group_name(group: SummaryGroup) -> str:
 
 
 def group_heading(index: int, group: SummaryGroup) -> str:
-    """"I. Khối Tham mưu Tổng hợp" (index from 1)."""
-    return f"{roman(index)}. {group_name(group)}"
+    """"I. KHỐI THAM MƯU TỔNG HỢP" (index from 1), as the tables' section rows read."""
+    return f"{roman(index)}. {group_name(group).upper()}"
 
 
 def subtotal_label(group: SummaryGroup) -> str:

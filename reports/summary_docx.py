@@ -32,9 +32,10 @@ from reports.summary_common import (
     SummaryReport,
     agency_title_names,
     agency_title_totals,
-    group_heading,
+    group_name,
     own_kind,
     registration_lines,
+    roman,
     subtotal_label,
 )
 
@@ -219,11 +220,10 @@ def _table(document: DocumentObject, report: SummaryReport) -> None:
 
     if summary.groups:  # several blocs: "I. KHỐI …" across the table, its rows, its subtotal
         for index, group in enumerate(summary.groups, start=1):
-            number, name = group_heading(index, group).split(". ", 1)
             cells = table.add_row().cells
-            _fill(cells[0], [number], bold=True, align=center)
+            _fill(cells[0], [roman(index)], bold=True, align=center)
             merged = cells[1].merge(cells[3])
-            _fill(merged, [name.upper()], bold=True)
+            _fill(merged, [group_name(group).upper()], bold=True)
             add_rows(group.rows)
             if len(group.rows) > 1:
                 add_totals(subtotal_label(group), group.totals)

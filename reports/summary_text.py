@@ -128,11 +128,11 @@ def summary_blocks(report: SummaryReport, *, rows_up_to: int | None = None) -> l
             "each agency in the XLSX and DOCX files. Send /tonghop with a bloc's name for "
             "its annex.").format(count=len(summary.rows), blocs=len(summary.groups))))
         blocks.extend(
-            totals_block(report, group, f"<b>{escape(group_heading(index, group).upper())}</b>")
+            totals_block(report, group, f"<b>{escape(group_heading(index, group))}</b>")
             for index, group in enumerate(summary.groups, start=1))
     elif summary.groups:
         for index, group in enumerate(summary.groups, start=1):
-            heading = f"<b>{escape(group_heading(index, group).upper())}</b>"
+            heading = f"<b>{escape(group_heading(index, group))}</b>"
             first, *rest = [row_block(report, row) for row in group.rows]
             blocks.append(heading + "\n\n" + first)  # a heading never ends a message
             blocks.extend(rest)

@@ -25,9 +25,10 @@ from reports.summary_common import (
     SummaryReport,
     agency_title_names,
     agency_title_totals,
-    group_heading,
+    group_name,
     own_kind,
     registration_lines,
+    roman,
     subtotal_label,
     title_name,
     warning_text,
@@ -166,8 +167,8 @@ def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
     body: list[tuple[list[Any], bool]] = []  # values, bold
     if groups:  # several blocs: "I. Khối …", its rows, its subtotal
         for index, group in enumerate(groups, start=1):
-            heading = group_heading(index, group).split(". ", 1)
-            body.append(([heading[0], heading[1].upper()] + [None] * (2 + len(figures)), True))
+            heading = [roman(index), group_name(group).upper()]
+            body.append((heading + [None] * (2 + len(figures)), True))
             body.extend((row_values(row), False) for row in group.rows)
             if len(group.rows) > 1:
                 body.append((totals_values(subtotal_label(group), group.totals), True))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from domain.roster import parse_roster
 from storage.audit import AuditContext
 from storage.db import Database
@@ -54,13 +56,11 @@ async def test_a_rolled_back_change_leaves_no_stale_tree(tmp_path: Path):
     db = await _open(tmp_path / "t.sqlite3")
     orgs = OrgRepository(db)
     before = await orgs.tree()
-    try:
+    with pytest.raises(RuntimeError, match="abandon"):
         async with db.transaction() as conn:
             await conn.execute("UPDATE org_units SET name = 'Tạm' WHERE name = ?", (UNIT,))
             assert "Tạm" in {u.name for u in (await orgs.tree()).walk()}  # inside: its own view
             raise RuntimeError("abandon")
-    except RuntimeError:
-        pass
     after = await orgs.tree()
     assert UNIT in {u.name for u in after.walk()} and "Tạm" not in {u.name for u in after.walk()}
     assert len(after) == len(before)

@@ -47,13 +47,18 @@ UNIT_HEAD = "0939363303"  # Hồ Kim Thảo, Phòng Công tác Quốc hội
 STAFF = "0935722539"  # Trịnh Minh Khánh, Phòng Công tác Quốc hội (registered CSTĐ tỉnh)
 
 
-async def import_sample_registrations(db: Database) -> None:
-    """bot/demo/sample-registrations-2024.csv through the production importer."""
-    content = await asyncio.to_thread(SAMPLE_REGISTRATIONS.read_bytes)
-    file = parse_registration_file(content, SAMPLE_REGISTRATIONS.name)
+async def import_registrations(db: Database, content: bytes, filename: str) -> None:
+    """A registrations file through the production importer; it must apply cleanly."""
+    file = parse_registration_file(content, filename)
     assert file.ok, file.problems
     plan = await apply_import(db, file, AuditContext.cli())
     assert plan.ok and plan.has_changes
+
+
+async def import_sample_registrations(db: Database) -> None:
+    """bot/demo/sample-registrations-2024.csv through the production importer."""
+    content = await asyncio.to_thread(SAMPLE_REGISTRATIONS.read_bytes)
+    await import_registrations(db, content, SAMPLE_REGISTRATIONS.name)
 
 
 TTLDXS_LINE = re.compile(r"(\d{2}) tập thể Lao động xuất sắc")

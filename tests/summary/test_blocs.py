@@ -3,13 +3,11 @@ from 1, with its subtotal), then the grand total, in the chat and in both files.
 
 from __future__ import annotations
 
-from domain.registration_import import parse_registration_file
 from domain.roster import parse_roster
 from storage.audit import AuditContext
-from storage.registration_import import apply_import
 from storage.roster import apply_roster
 from tests.harness import BLOC, BotHarness
-from tests.summary.helpers import read_docx, read_xlsx, receive_summary
+from tests.summary.helpers import import_registrations, read_docx, read_xlsx, receive_summary
 
 OTHER_BLOC = "Khối Văn hóa – Xã hội"
 OTHER_ROSTER = """agency,unit,full_name,position,is_leader,role,phone
@@ -28,10 +26,7 @@ OTHER_REGISTRATIONS = """year,agency,unit,full_name,phone,title
 async def _second_bloc(bot: BotHarness) -> None:
     roster = parse_roster(OTHER_ROSTER.encode(), "van-hoa-xa-hoi.csv", OTHER_BLOC)
     await apply_roster(bot.db, roster, AuditContext.cli())
-    file = parse_registration_file(OTHER_REGISTRATIONS.encode(), "dk.csv")
-    assert file.ok, file.problems
-    plan = await apply_import(bot.db, file, AuditContext.cli())
-    assert plan.ok and plan.has_changes
+    await import_registrations(bot.db, OTHER_REGISTRATIONS.encode(), "dk.csv")
 
 
 async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarness):
