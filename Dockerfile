@@ -1,4 +1,4 @@
-# thidua: the emulation-and-commendation Telegram bot.
+# thidua: the emulation-and-commendation bot (Telegram and Zalo).
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -9,7 +9,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY bot ./bot
-COPY handlers ./handlers
+COPY app ./app
+COPY channels ./channels
 COPY domain ./domain
 COPY storage ./storage
 COPY locales ./locales

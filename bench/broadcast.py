@@ -29,9 +29,9 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.settings import Settings
 from bench.common import BotProcess, machine, quiet_emulator, run, wait_for
 from bench.province import Province, ProvinceSpec, generate
-from bot.settings import Settings
 from emulator import BotApiEmulator
 
 TOKEN = "123456:BENCH-TOKEN"

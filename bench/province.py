@@ -193,9 +193,10 @@ async def generate(path: Path, spec: ProvinceSpec, today: date | None = None) ->
               "secretariat": [province.secretariat]}
     linked = [pid for name in spec.linked.split(",") for pid in groups[name]]
     conn.executemany(
-        "INSERT INTO telegram_links (person_id, telegram_user_id, chat_id, method, linked_at)"
-        " VALUES (?, ?, ?, 'contact', ?)",
-        [(pid, Province.telegram_id(pid), Province.telegram_id(pid), now) for pid in linked])
+        "INSERT INTO links (channel, person_id, user_id, chat_id, method, linked_at)"
+        " VALUES ('telegram', ?, ?, ?, 'contact', ?)",
+        [(pid, str(Province.telegram_id(pid)), str(Province.telegram_id(pid)), now)
+         for pid in linked])
     conn.commit()
     conn.execute("ANALYZE")
     conn.close()

@@ -89,15 +89,15 @@ async def one_summary(chat: EmuUser) -> dict[str, float]:
 
 async def breakdown(path: Path, repeat: int) -> dict[str, float]:
     """Each step of /summary and of its files, timed here (best of `repeat`)."""
-    from bot.services import Services
-    from bot.settings import Settings
-    from domain.summary_request import SummaryRequest
-    from handlers.summary.service import (
+    from app.services import Services
+    from app.settings import Settings
+    from channels.telegram.summary.service import (
         load_details,
         official_header,
         report_for,
         resolve,
     )
+    from domain.summary_request import SummaryRequest
     from locales import use_locale
     from reports.summary_chart import summary_chart
     from reports.summary_docx import summary_docx

@@ -12,14 +12,14 @@ from telegram.ext import (
     Defaults,
 )
 
+from app.services import Services
 from bot.errors import on_error
 from bot.http import AiohttpRequest
 from bot.inbox import InboxQueue, InboxRequest, ThiduaApplication
 from bot.requests import ResilientLimiter
-from bot.services import Services
 from bot.updates import PerChatUpdateProcessor
-from handlers.context import SERVICES_KEY, BotContext
-from handlers.features import register_all
+from channels.telegram.context import SERVICES_KEY, BotContext
+from channels.telegram.features import register_all
 from storage.inbox import UpdateInbox
 from storage.persistence import SQLitePersistence
 

@@ -26,9 +26,9 @@ from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
 from bot.logs import redact
+from channels.telegram.context import BotContext
+from channels.telegram.identity import resolve_actor
 from domain.access import Actor
-from handlers.context import BotContext
-from handlers.identity import resolve_actor
 from locales import _, use_locale
 
 log = logging.getLogger("thidua.errors")

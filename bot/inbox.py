@@ -30,7 +30,7 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.http import AiohttpRequest
 from bot.updates import PerChatUpdateProcessor, order_key
-from handlers.context import REPLAYED_KEY
+from channels.telegram.context import REPLAYED_KEY
 from storage.db import tokens_once
 from storage.inbox import UpdateInbox
 from storage.persistence import SQLitePersistence

@@ -246,14 +246,14 @@ class OutboxSender:
         deadline = loop.time() + limit_seconds
         while loop.time() < deadline:
             if await self.drain_once() == 0:
-                if await self.repo.pending_count() == 0:
+                if await self.repo.pending_count(channel="telegram") == 0:
                     return True
                 due = await self.repo.next_due()
                 wait = (due - utcnow()).total_seconds() if due else 0.2
                 if self._deferred_wait is not None:
                     wait = min(wait, self._deferred_wait)
                 await asyncio.sleep(min(max(wait, 0.05), 1.0, max(0.0, deadline - loop.time())))
-        return await self.repo.pending_count() == 0
+        return await self.repo.pending_count(channel="telegram") == 0
 
     async def _send(self, message: OutboxMessage) -> float:
         """Send one message; returns seconds to pause all sending (after a 429), else 0."""

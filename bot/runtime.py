@@ -16,18 +16,18 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from app.services import Services
+from app.settings import Settings
 from bot.app import build_application
 from bot.inbox import replay_pending
 from bot.logs import register_secret
 from bot.outbox import OutboxSender, outbox_bot
 from bot.runlock import RunLock
 from bot.schedule import Scheduler
-from bot.services import Services
-from bot.settings import Settings
 from bot.webhook import ALLOWED_UPDATES, start_webhook, stop_webhook
-from handlers.chat_migration import secretariat_chat_moved
-from handlers.features import all_commands, periodic_jobs, start_features, stop_features
-from handlers.publish import publish_default_commands
+from channels.telegram.chat_migration import secretariat_chat_moved
+from channels.telegram.features import all_commands, periodic_jobs, start_features, stop_features
+from channels.telegram.publish import publish_default_commands
 from storage.audit import AuditContext
 from storage.db import Database
 
@@ -54,6 +54,7 @@ class BotRuntime:
         self.app: Application | None = None
         self._outbox_bot: Bot | None = None
         self.replayed = 0  # updates of a previous process processed at this start
+        self.sender: OutboxSender | None = None
 
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
         """mode: "polling", "webhook", or "none" (process updates fed by the caller).
@@ -93,17 +94,24 @@ class BotRuntime:
                                       self.settings.telegram_api_base_url,
                                       self.settings.telegram_api_file_url)
         await self._outbox_bot.initialize()
-        self.services.sender = OutboxSender(self._outbox_bot, self.db,
+        sender = OutboxSender(self._outbox_bot, self.db,
                                             per_second=self.settings.send_rate,
                                             alerts=self.app.bot,
                                             operators_chat_id=self.services.settings
                                             .operators_chat_id,
                                             on_chat_migrated=self._chat_migrated)
-        self.services.sender.start()
+        self.services.senders.append(sender)
+        self.services.chat_moved_hooks.append(self._operators_moved)
+        self.sender = sender
+        sender.start()
         self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
         if self.scheduler_ticks:
             self.services.scheduler.start()
         await start_features(self.app)
+
+    def _operators_moved(self, old: int, new: int) -> None:
+        if self.sender is not None and self.sender.operators_chat_id == old:
+            self.sender.operators_chat_id = new
 
     async def _chat_migrated(self, old: int, new: int) -> None:
         """The outbox met a group that became a supergroup."""
@@ -119,9 +127,10 @@ class BotRuntime:
     async def stop(self) -> None:
         if self.app is not None:
             await stop_features(self.app)
-            if self.services is not None and self.services.sender is not None:
-                await self.services.sender.stop()
-                self.services.sender = None
+            if self.services is not None and self.sender is not None:
+                await self.sender.stop()
+                self.services.senders.remove(self.sender)
+                self.sender = None
             if self._outbox_bot is not None:
                 await self._outbox_bot.shutdown()
                 self._outbox_bot = None

@@ -18,8 +18,8 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from app.settings import Settings, SettingsError
 from bot.logs import register_secret
-from bot.settings import Settings, SettingsError
 from storage.db import Database
 from storage.inbox import UpdateInbox
 

@@ -15,18 +15,14 @@ from domain.org import OrgTree
 
 @dataclass(frozen=True)
 class Actor:
-    telegram_user_id: int | None
-    chat_id: int | None
-    chat_type: str | None  # "private", "group", "supergroup", "channel"
+    account: str | None  # who is acting: "telegram:123", "zalo:6ede9a…"; None for jobs
+    chat_id: str | None  # where, in the channel's own ids
+    chat_type: str | None  # "private" or "group"
     locale: str
     person: Person | None = None
     headed_org_ids: tuple[int, ...] = field(default_factory=tuple)
     in_secretariat_chat: bool = False
     secretariat_scope_id: int | None = None  # None = the whole database
-
-    @property
-    def is_linked(self) -> bool:
-        return self.person is not None
 
     @property
     def is_private(self) -> bool:
@@ -72,12 +68,6 @@ def scope_roots(actor: Actor, tree: OrgTree) -> list[int | None]:
 
 def can_see_org(actor: Actor, tree: OrgTree, org_id: int) -> bool:
     return any(tree.is_within(org_id, root) for root in scope_roots(actor, tree))
-
-
-def can_see_person(actor: Actor, tree: OrgTree, person: Person) -> bool:
-    if actor.person is not None and actor.person.id == person.id:
-        return True
-    return can_see_org(actor, tree, person.org_id)
 
 
 def collective_subjects(actor: Actor, tree: OrgTree) -> list[int]:

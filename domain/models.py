@@ -45,12 +45,19 @@ class Person(BaseModel):
     active: bool = True
 
 
-class TelegramLink(BaseModel):
+class Link(BaseModel):
+    """A person's account on one chat channel (Telegram, Zalo); ids are the channel's own."""
+
     model_config = ConfigDict(frozen=True)
 
+    channel: str  # "telegram" or "zalo"
     person_id: int
-    telegram_user_id: int
-    chat_id: int
+    user_id: str
+    chat_id: str  # the private chat with the person
     linked_at: datetime
     method: str  # "contact" or "invite"
     unreachable_at: datetime | None = None
+
+    @property
+    def account(self) -> str:
+        return f"{self.channel}:{self.user_id}"

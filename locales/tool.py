@@ -26,7 +26,7 @@ from babel.messages.pofile import read_po, write_po
 from locales import LOCALES_DIR, SUPPORTED_LOCALES
 
 ROOT = LOCALES_DIR.parent
-SOURCE_DIRS = ("bot", "handlers", "domain", "storage", "reports")
+SOURCE_DIRS = ("app", "bot", "channels", "domain", "storage", "reports")
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 

@@ -13,10 +13,10 @@ from storage.db import Connection, Database, from_db_time, to_db_time, utcnow
 class AuditContext:
     """Who is acting. Passed down from a handler or the CLI into every writing repository call."""
 
-    channel: str  # "telegram", "cli" or "system"
+    channel: str  # "telegram", "zalo", "cli" or "system"
     person_id: int | None = None
-    telegram_user_id: int | None = None
-    chat_id: int | None = None
+    account: str | None = None  # "telegram:123", "zalo:6ede9a…" (app.events.Source.account)
+    chat_id: str | int | None = None  # the channel's chat id
 
     @classmethod
     def cli(cls) -> AuditContext:
@@ -32,9 +32,9 @@ class AuditEntry:
     id: int
     at: Any
     actor_person_id: int | None
-    actor_telegram_id: int | None
+    actor_account: str | None
     channel: str
-    chat_id: int | None
+    chat_id: int | str | None
     action: str
     entity: str
     entity_id: str | None
@@ -51,12 +51,12 @@ async def record(
 ) -> None:
     """Append an entry; call it inside the transaction that makes the change."""
     await conn.execute(
-        "INSERT INTO audit_log (at, actor_person_id, actor_telegram_id, channel, chat_id,"
+        "INSERT INTO audit_log (at, actor_person_id, actor_account, channel, chat_id,"
         " action, entity, entity_id, details) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             to_db_time(utcnow()),
             who.person_id,
-            who.telegram_user_id,
+            who.account,
             who.channel,
             who.chat_id,
             action,
@@ -91,7 +91,7 @@ async def entries(
             id=r["id"],
             at=from_db_time(r["at"]),
             actor_person_id=r["actor_person_id"],
-            actor_telegram_id=r["actor_telegram_id"],
+            actor_account=r["actor_account"],
             channel=r["channel"],
             chat_id=r["chat_id"],
             action=r["action"],

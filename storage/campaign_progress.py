@@ -46,7 +46,7 @@ async def campaign_progress(db: Database, campaign_id: int, *,
         " EXISTS (SELECT 1 FROM registrations r WHERE r.subject_kind = 'person'"
         "   AND r.person_id = p.id AND r.year = ? AND r.status = 'confirmed') AS registered"
         " FROM people p"
-        " LEFT JOIN telegram_links l ON l.person_id = p.id"
+        " LEFT JOIN (SELECT DISTINCT person_id FROM links) l ON l.person_id = p.id"
         " LEFT JOIN acknowledgements a ON a.campaign_id = ? AND a.person_id = p.id"
         " WHERE p.active = 1 AND p.org_id IN (SELECT value FROM json_each(?))",
         (campaign.document.year, campaign.id, ids),

@@ -57,7 +57,7 @@ class InviteRepository:
                                {"expires_at": to_db_time(now + ttl)})
         return code
 
-    async def redeem(self, code: str, telegram_user_id: int, who: AuditContext) -> RedeemResult:
+    async def redeem(self, code: str, account: str, who: AuditContext) -> RedeemResult:
         """Mark the code used (atomically, so two redeemers cannot both win)."""
         now = to_db_time(utcnow())
         async with self.db.transaction() as conn:
@@ -80,8 +80,8 @@ class InviteRepository:
             if person_row is None or not person_row["active"]:
                 return RedeemResult(None, InviteProblem.INACTIVE)
             await conn.execute(
-                "UPDATE invite_codes SET used_at = ?, used_by = ? WHERE code_hash = ?",
-                (now, telegram_user_id, invite["code_hash"]),
+                "UPDATE invite_codes SET used_at = ?, used_by_account = ? WHERE code_hash = ?",
+                (now, account, invite["code_hash"]),
             )
             await audit.record(conn, who, "invite_redeem", "person", invite["person_id"], {})
             return RedeemResult(person_from_row(person_row), None)

@@ -33,11 +33,12 @@ class Button:
 class NewMessage:
     batch: str
     kind: str
-    chat_id: int
-    text: str  # HTML, already in the recipient's language
+    chat_id: int | str
+    text: str  # HTML subset (app.ui), already in the recipient's language
     person_id: int | None = None
     buttons: Sequence[Sequence[Button]] = field(default_factory=tuple)
     dedupe_key: str | None = None
+    channel: str = "telegram"
 
     def payload(self) -> str:
         rows = [[{k: v for k, v in vars(b).items() if v is not None} for b in row]
@@ -51,10 +52,11 @@ class OutboxMessage:
     batch: str
     kind: str
     person_id: int | None
-    chat_id: int
+    chat_id: int | str
     text: str
     buttons: list[list[dict[str, str]]]
     attempts: int
+    channel: str = "telegram"
 
 
 @dataclass(frozen=True)
@@ -74,9 +76,9 @@ async def enqueue_in(conn: Connection, messages: Iterable[NewMessage]) -> int:
     now = to_db_time(utcnow())
     before = conn.total_changes
     await conn.executemany(
-        "INSERT INTO outbox (batch, kind, person_id, chat_id, payload, dedupe_key, created_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
-        [(m.batch, m.kind, m.person_id, m.chat_id, m.payload(), m.dedupe_key, now)
+        "INSERT INTO outbox (batch, kind, person_id, channel, chat_id, payload, dedupe_key,"
+        " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING",
+        [(m.batch, m.kind, m.person_id, m.channel, m.chat_id, m.payload(), m.dedupe_key, now)
          for m in messages],
     )
     return conn.total_changes - before
@@ -90,22 +92,23 @@ class OutboxRepository:
         async with self.db.transaction() as conn:
             return await enqueue_in(conn, messages)
 
-    async def claim(self, limit: int, owner: str = "",
-                    now: datetime | None = None) -> list[OutboxMessage]:
-        """Lease up to `limit` due messages for `owner`, oldest first, one per chat at most."""
+    async def claim(self, limit: int, owner: str = "", now: datetime | None = None,
+                    channel: str = "telegram") -> list[OutboxMessage]:
+        """Lease up to `limit` due messages of a channel for `owner`, oldest first, one per
+        chat at most."""
         now = now or utcnow()
         stamp = to_db_time(now)
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "UPDATE outbox SET claimed_until = ?, claimed_by = ? WHERE id IN ("
-                " SELECT o.id FROM outbox o WHERE o.status = 'pending'"
+                " SELECT o.id FROM outbox o WHERE o.status = 'pending' AND o.channel = ?"
                 " AND (o.not_before IS NULL OR o.not_before <= ?)"
                 " AND (o.claimed_until IS NULL OR o.claimed_until <= ?)"
-                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id"
-                "  AND e.status = 'pending' AND e.id < o.id)"
+                " AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.channel = o.channel"
+                "  AND e.chat_id = o.chat_id AND e.status = 'pending' AND e.id < o.id)"
                 " ORDER BY o.id LIMIT ?)"
-                " RETURNING id, batch, kind, person_id, chat_id, payload, attempts",
-                (to_db_time(now + LEASE), owner, stamp, stamp, limit),
+                " RETURNING id, batch, kind, person_id, channel, chat_id, payload, attempts",
+                (to_db_time(now + LEASE), owner, channel, stamp, stamp, limit),
             )
             rows = await cursor.fetchall()
         messages = []
@@ -114,7 +117,7 @@ class OutboxRepository:
             messages.append(OutboxMessage(
                 id=r["id"], batch=r["batch"], kind=r["kind"], person_id=r["person_id"],
                 chat_id=r["chat_id"], text=payload["text"], buttons=payload.get("buttons", []),
-                attempts=r["attempts"],
+                attempts=r["attempts"], channel=r["channel"],
             ))
         return messages
 
@@ -171,19 +174,21 @@ class OutboxRepository:
         return BatchStatus(**{k: counts.get(k, 0) for k in
                               ("pending", "sent", "failed", "unreachable")})
 
-    async def pending_count(self, batch: str | None = None) -> int:
+    async def pending_count(self, batch: str | None = None, channel: str | None = None) -> int:
         sql = "SELECT count(*) FROM outbox WHERE status = 'pending'"
         params: tuple[str, ...] = ()
         if batch is not None:
-            sql, params = sql + " AND batch = ?", (batch,)
+            sql, params = sql + " AND batch = ?", (*params, batch)
+        if channel is not None:
+            sql, params = sql + " AND channel = ?", (*params, channel)
         row = await self.db.fetchone(sql, params)
         return int(row[0]) if row else 0
 
-    async def next_due(self) -> datetime | None:
-        """When the earliest pending message may go (None: nothing pending)."""
+    async def next_due(self, channel: str = "telegram") -> datetime | None:
+        """When the earliest pending message of a channel may go (None: nothing pending)."""
         row = await self.db.fetchone(
             "SELECT min(max(coalesce(not_before, ''), coalesce(claimed_until, ''))) AS due"
-            " FROM outbox WHERE status = 'pending'"
+            " FROM outbox WHERE status = 'pending' AND channel = ?", (channel,)
         )
         if row is None or row["due"] is None:
             return None

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from domain.models import Role
 from domain.org import OrgTree
@@ -23,6 +24,7 @@ from domain.progress import (
     registration_items,
 )
 from storage.db import Connection, Database, to_db_time, utcnow
+from storage.links import LINK_COLUMNS, link_from_row, native_chat_id, preferred
 from storage.people import PeopleRepository, person_from_row
 
 
@@ -31,8 +33,9 @@ class Contact:
     """Where a person's messages go, and in which language."""
 
     person_id: int
-    chat_id: int
-    telegram_user_id: int
+    channel: str
+    chat_id: int | str  # as the channel's API takes it
+    account: str
     locale: str | None
     blocked: bool
 
@@ -109,13 +112,29 @@ async def acknowledged_people(db: Database, campaign_ids: Iterable[int]) -> dict
 
 
 async def contacts(db: Database) -> dict[int, Contact]:
+    """Where each linked person's messages go: the channel they used last if it reaches them
+    (storage.links.preferred), in the language chosen on that account."""
     rows = await db.fetchall_large(
-        "SELECT l.person_id, l.chat_id, l.telegram_user_id, l.unreachable_at, s.locale"
-        " FROM telegram_links l LEFT JOIN user_settings s"
-        " ON s.telegram_user_id = l.telegram_user_id"
+        f"SELECT {LINK_COLUMNS}, s.locale, c.channel AS last_channel"
+        " FROM links l LEFT JOIN account_settings s"
+        " ON s.account = l.channel || ':' || l.user_id"
+        " LEFT JOIN person_channel c ON c.person_id = l.person_id"
     )
-    return {r["person_id"]: Contact(r["person_id"], r["chat_id"], r["telegram_user_id"],
-                                    r["locale"], r["unreachable_at"] is not None) for r in rows}
+    grouped: dict[int, list[Any]] = {}
+    for r in rows:
+        grouped.setdefault(r["person_id"], []).append(r)
+    found = {}
+    for person_id, person_rows in grouped.items():
+        by_link = {(r["channel"]): r for r in person_rows}
+        link = preferred([link_from_row(r) for r in person_rows],
+                         person_rows[0]["last_channel"])
+        if link is None:
+            continue
+        row = by_link[link.channel]
+        found[person_id] = Contact(person_id, link.channel,
+                                   native_chat_id(link.channel, link.chat_id), link.account,
+                                   row["locale"], link.unreachable_at is not None)
+    return found
 
 
 async def load_board(db: Database, tree: OrgTree, today: date) -> tuple[Board, dict[int, Contact]]:

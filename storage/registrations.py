@@ -20,10 +20,13 @@ from domain.registration import expand_implied, explicit_choice, prune_answers
 from domain.rules import RuleSet, SubjectKind, ruleset_for
 from domain.subjects import Subject
 from domain.windows import MAX_YEAR, MIN_YEAR, RegistrationWindow
-from storage import audit
+from storage import audit, sessions
 from storage.audit import AuditContext
 from storage.db import Connection, Database, from_db_time, to_db_time, utcnow
 from storage.orgs import OrgRepository
+from storage.sessions import SessionRepository
+
+SESSION_FLOW = "rg"  # chat_sessions.flow of a registration question
 
 REFERENCE_DIGITS = 6
 
@@ -95,9 +98,9 @@ class Registration:
 
 @dataclass(frozen=True)
 class Session:
-    """The draft a Telegram user is working on and the version they last saw."""
+    """The draft an account is working on and the version it last saw."""
 
-    telegram_user_id: int
+    account: str
     draft_id: int
     version: int
 
@@ -524,16 +527,15 @@ class RegistrationRepository:
         if new.step != old.step:
             changes["step"] = new.step
         now = to_db_time(utcnow())
-        remembered = who.telegram_user_id if who.channel == "telegram" else None
         try:
             await self.db.execute(
                 "INSERT INTO draft_change (draft_id, expected_version, titles, answers, step,"
-                " actor_person_id, at, audit_person_id, audit_telegram_id, audit_channel,"
-                " audit_chat_id, audit_details, session_user_id)"
+                " actor_person_id, at, audit_person_id, audit_account, audit_channel,"
+                " audit_chat_id, audit_details, session_account)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (draft_id, expected_version, _dumps(sorted(new.titles)), _dumps(new.answers),
-                 new.step, new.actor_person_id, now, who.person_id, who.telegram_user_id,
-                 who.channel, who.chat_id, audit.details_json(changes), remembered),
+                 new.step, new.actor_person_id, now, who.person_id, who.account,
+                 who.channel, who.chat_id, audit.details_json(changes), who.account),
             )
         except sqlite3.IntegrityError as exc:
             if "stale draft" in str(exc):  # changed since it was read: nothing written
@@ -546,43 +548,40 @@ class RegistrationRepository:
             row = await _one(conn, "SELECT * FROM registration_drafts WHERE id = ?", (draft_id,))
             if row is None:
                 return False
-            await conn.execute("DELETE FROM registration_sessions WHERE draft_id = ?",
-                               (draft_id,))
+            await sessions.forget_refs_in(conn, SESSION_FLOW, f"{draft_id}:")
             await conn.execute("DELETE FROM registration_drafts WHERE id = ?", (draft_id,))
             draft = _draft(row)
             await audit.record(conn, who, "discard", "registration_draft", draft_id,
                                {"titles": sorted(draft.titles), "answers": draft.answers})
         return True
 
-    async def session(self, telegram_user_id: int) -> Session | None:
-        row = await self.db.fetchone(
-            "SELECT * FROM registration_sessions WHERE telegram_user_id = ?", (telegram_user_id,)
-        )
-        if row is None:
+    async def session(self, account: str) -> Session | None:
+        """The draft (and version) the account last saw, if it is working on one."""
+        found = await SessionRepository(self.db).get(account)
+        if found is None or found.flow != SESSION_FLOW:
             return None
-        return Session(row["telegram_user_id"], row["draft_id"], row["version"])
+        draft_id, _, version = found.ref.partition(":")
+        return Session(account, int(draft_id), int(version))
 
     async def remember(self, who: AuditContext, draft: Draft) -> None:
-        """Note that the user now sees `draft` at its current version."""
+        """Note that the account now sees `draft` at its current version."""
         async with self.db.transaction() as conn:
             await self._remember(conn, who, draft)
 
-    async def forget(self, telegram_user_id: int) -> None:
-        await self.db.execute(
-            "DELETE FROM registration_sessions WHERE telegram_user_id = ?", (telegram_user_id,)
-        )
+    async def forget(self, account: str) -> None:
+        await SessionRepository(self.db).forget(account)
+
+    async def forget_draft_session(self, who: AuditContext, draft: Draft) -> None:
+        """The account stops answering `draft` (paused): typed text is no answer any more."""
+        if who.account is not None:
+            await sessions.forget_refs_in_account(self.db, who.account, SESSION_FLOW,
+                                                  f"{draft.id}:")
 
     @staticmethod
     async def _remember(conn: Connection, who: AuditContext, draft: Draft) -> None:
-        if who.channel != "telegram" or who.telegram_user_id is None:
+        if who.account is None:
             return
-        await conn.execute(
-            "INSERT INTO registration_sessions (telegram_user_id, draft_id, version, updated_at)"
-            " VALUES (?, ?, ?, ?) ON CONFLICT (telegram_user_id) DO UPDATE SET"
-            " draft_id = excluded.draft_id, version = excluded.version,"
-            " updated_at = excluded.updated_at",
-            (who.telegram_user_id, draft.id, draft.version, to_db_time(utcnow())),
-        )
+        await sessions.set_in(conn, who.account, SESSION_FLOW, f"{draft.id}:{draft.version}")
 
     # Confirmed registrations
 
@@ -613,8 +612,7 @@ class RegistrationRepository:
                 implied=everything - ticked, answers=answers, source=source,
                 actor_person_id=actor_person_id or draft.actor_person_id, who=who,
             )
-            await conn.execute("DELETE FROM registration_sessions WHERE draft_id = ?",
-                               (draft_id,))
+            await sessions.forget_refs_in(conn, SESSION_FLOW, f"{draft_id}:")
             await conn.execute("DELETE FROM registration_drafts WHERE id = ?", (draft_id,))
             return await _registration_in(conn, stored.registration_id)
 

@@ -10,9 +10,9 @@ import asyncio
 from pathlib import Path
 from typing import Any
 
+from app.services import Services
+from app.settings import Settings
 from bot.runtime import BotRuntime
-from bot.services import Services
-from bot.settings import Settings
 from domain.roster import parse_roster
 from emulator import BotApiEmulator, EmuGroup, EmuUser
 from storage.audit import AuditContext

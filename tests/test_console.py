@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from app.settings import Settings
 from bot.cli.console import run_console
-from bot.settings import Settings
 
 
 async def test_console_session_links_a_person_and_taps_buttons(tmp_path, monkeypatch):

@@ -31,7 +31,7 @@ async def test_staff_member_links_by_sharing_own_contact(bot: BotHarness):
 
     person = await bot.services.people.by_phone(STAFF)
     link = await bot.services.links.for_person(person.id)
-    assert link is not None and link.telegram_user_id == 7001 and link.method == "contact"
+    assert link is not None and link.user_id == "7001" and link.method == "contact"
     logged = await audit.entries(bot.db, entity="person", entity_id=person.id)
     assert any(e.action == "link" and e.chat_id == 7001 for e in logged)
 
@@ -59,7 +59,7 @@ async def test_someone_elses_contact_is_refused_and_links_nothing(bot: BotHarnes
     await mallory.share_contact(phone=AGENCY_HEAD, user_id=7999)
     await mallory.expect("số điện thoại của chính bạn")
 
-    assert await bot.services.links.by_telegram_user(7003) is None
+    assert await bot.services.links.by_account("telegram", 7003) is None
     await mallory.send("/help")
     refused = await mallory.expect("chưa được liên kết")
     assert "/summary" not in refused.plain
@@ -73,7 +73,7 @@ async def test_unknown_phone_gets_a_polite_refusal_and_nothing_else(bot: BotHarn
     refusal = await stranger.expect("không có trong danh sách cán bộ")
     assert refusal.remove_keyboard
     await stranger.expect_silence(0.3)
-    assert await bot.services.links.by_telegram_user(7004) is None
+    assert await bot.services.links.by_account("telegram", 7004) is None
 
     await stranger.send("/register")
     await stranger.expect("chưa được liên kết")
@@ -87,20 +87,20 @@ async def test_invite_code_links_once_and_only_before_it_expires(bot: BotHarness
     await long.send(f"/start {code}")
     hello = await long.expect("Hầu Tiến Long")
     assert "Thủ trưởng cơ quan" in hello.plain
-    link = await bot.services.links.by_telegram_user(7005)
+    link = await bot.services.links.by_account("telegram", 7005)
     assert link is not None and link[1].method == "invite"
 
     thief = bot.user(7006, "Thief")
     await thief.send(f"/start {code}")
     await thief.expect("đã được sử dụng")
-    assert await bot.services.links.by_telegram_user(7006) is None
+    assert await bot.services.links.by_account("telegram", 7006) is None
 
     staff = await bot.services.people.by_phone(STAFF)
     expired = await bot.services.invites.create(staff, timedelta(seconds=-1), AuditContext.cli())
     late = bot.user(7007, "Late")
     await late.send(expired)  # typing the code also works
     await late.expect("đã hết hạn")
-    assert await bot.services.links.by_telegram_user(7007) is None
+    assert await bot.services.links.by_account("telegram", 7007) is None
 
     guess = bot.user(7008, "Guess")
     await guess.send("/start AAAAAAAAAAAAAAAA")

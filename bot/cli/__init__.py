@@ -11,6 +11,7 @@ from types import ModuleType
 
 from telegram.error import InvalidToken
 
+from app.settings import Settings, SettingsError, load_settings
 from bot.cli import (
     backup,
     campaigns,
@@ -23,7 +24,6 @@ from bot.cli import (
     summary,
 )
 from bot.logs import configure_logging
-from bot.settings import Settings, SettingsError, load_settings
 from locales import set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets

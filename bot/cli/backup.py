@@ -12,9 +12,9 @@ import asyncio
 from datetime import datetime
 from pathlib import Path
 
+from app.settings import Settings
 from bot.cli.common import fail
 from bot.runlock import AlreadyRunning, RunLock, running_pid
-from bot.settings import Settings
 from locales import _, format_size
 from storage import backup as copies
 from storage.backup import InvalidDatabase, Problem

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 
+from app.services import Services
+from app.settings import Settings
 from bot.cli.common import fail, open_services, read_input
-from bot.services import Services
-from bot.settings import Settings
+from channels.telegram.campaigns import service
 from domain.campaigns import Campaign, CampaignStatus
-from handlers.campaigns import service
 from locales import _, ngettext
 from reports.campaigns import (
     campaign_list_text,

@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot.services import Services
-from bot.settings import Settings
+from app.services import Services
+from app.settings import Settings
 from storage.db import Database
 
 

@@ -14,14 +14,14 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from app.services import Services
+from app.settings import Settings
+from app.texts import role_label
 from bot.runtime import BotRuntime
-from bot.services import Services
-from bot.settings import Settings
 from domain.registration_import import parse_registration_file
 from domain.roster import parse_roster
 from domain.text import fold_key
 from emulator import BotApiEmulator, BotMessage, EmuGroup, EmuUser
-from handlers.texts import role_label
 from locales import _, format_date, format_size
 from storage.audit import AuditContext
 from storage.registration_import import apply_import

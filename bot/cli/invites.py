@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 
+from app.settings import Settings
 from bot.cli.common import fail, open_services
-from bot.settings import Settings
 from domain.phone import InvalidPhone, normalize_phone
 from locales import _, format_datetime
 from storage.audit import AuditContext

@@ -9,21 +9,21 @@ from __future__ import annotations
 
 import argparse
 
+from app.services import Services
+from app.settings import Settings
 from bot.cli.common import fail, open_services
 from bot.outbox import OutboxSender, outbox_bot
-from bot.services import Services
-from bot.settings import Settings
-from domain.models import OrgUnit
-from domain.org import OrgTree
-from domain.progress import ItemKind, week_period
-from domain.text import fold_key
-from handlers.progress.service import (
+from channels.telegram.progress.service import (
     Trigger,
     plan,
     queue_digests,
     queue_reminders,
     secretariat_root,
 )
+from domain.models import OrgUnit
+from domain.org import OrgTree
+from domain.progress import ItemKind, week_period
+from domain.text import fold_key
 from locales import _
 from reports.progress import as_plain, nothing_open_text, plan_preview, plan_result, root_label
 from storage import progress as store

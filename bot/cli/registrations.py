@@ -11,9 +11,9 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from app.services import Services
+from app.settings import Settings
 from bot.cli.common import fail, open_services, read_input
-from bot.services import Services
-from bot.settings import Settings
 from domain.registration_import import parse_registration_file
 from domain.rules import load_ruleset
 from domain.subjects import Subject

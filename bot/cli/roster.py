@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from app.settings import Settings
 from bot.cli.common import fail, open_services, read_input
-from bot.settings import Settings
 from domain.roster import parse_roster
 from locales import _
 from reports.imports import describe_problems, describe_roster_plan

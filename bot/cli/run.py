@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from app.settings import Settings
 from bot.cli.common import fail
 from bot.runlock import AlreadyRunning
 from bot.runtime import BotRuntime, serve_forever
-from bot.settings import Settings
 from locales import _
 
 

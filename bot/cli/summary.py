@@ -12,18 +12,18 @@ import asyncio
 import sys
 from pathlib import Path
 
+from app.settings import Settings
 from bot.cli.common import fail, open_services
-from bot.settings import Settings
-from domain.summary_request import SummaryRequest
-from handlers.summary.command import refusal_text
-from handlers.summary.delivery import file_name
-from handlers.summary.service import (
+from channels.telegram.summary.command import refusal_text
+from channels.telegram.summary.delivery import file_name
+from channels.telegram.summary.service import (
     Refusal,
     load_details,
     official_header,
     report_for,
     resolve,
 )
+from domain.summary_request import SummaryRequest
 from locales import _
 from reports.summary_text import summary_plain
 

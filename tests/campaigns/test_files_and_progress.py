@@ -6,8 +6,8 @@ import asyncio
 from datetime import date
 
 from bot.cli import main
+from channels.telegram.campaigns import service
 from domain.campaigns import Measure
-from handlers.campaigns import service
 from storage.audit import AuditContext
 from storage.campaign_progress import campaign_progress, pending_acknowledgements
 from storage.campaigns import CampaignRepository

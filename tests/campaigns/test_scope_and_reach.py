@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from channels.telegram.campaigns import service
 from domain.campaigns import CampaignStatus
-from handlers.campaigns import service
 from storage import audit
 from storage.audit import AuditContext
 from storage.campaigns import CampaignRepository, launch_batch

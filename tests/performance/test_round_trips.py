@@ -75,16 +75,16 @@ async def test_a_draft_changes_in_one_statement_or_not_at_all(bot: BotHarness):
 async def test_who_an_account_is_follows_a_change_by_another_process(bot: BotHarness):
     khanh = await bot.person_user(STAFF)
     links = bot.services.links
-    before = await links.identity(khanh.id)
+    before = await links.identity(f"telegram:{khanh.id}")
     assert before.person is not None and before.locale is None
-    assert await links.identity(khanh.id) is before  # kept
+    assert await links.identity(f"telegram:{khanh.id}") is before  # kept
 
     other = sqlite3.connect(bot.db.path)  # `thidua` CLI, or plain SQL
-    other.execute("INSERT INTO user_settings (telegram_user_id, locale) VALUES (?, 'en')",
+    other.execute("INSERT INTO account_settings (account, locale) VALUES ('telegram:' || ?, 'en')",
                   (khanh.id,))
     other.commit()
-    assert (await links.identity(khanh.id)).locale == "en"
+    assert (await links.identity(f"telegram:{khanh.id}")).locale == "en"
     other.execute("UPDATE people SET active = 0 WHERE id = ?", (before.person.id,))
     other.commit()
     other.close()
-    assert (await links.identity(khanh.id)).person is None
+    assert (await links.identity(f"telegram:{khanh.id}")).person is None

@@ -14,9 +14,9 @@ from datetime import date, datetime
 from textwrap import dedent
 from zoneinfo import ZoneInfo
 
+from channels.telegram.campaigns.service import launch, load_file
 from domain.registration_import import parse_registration_file
 from emulator import BotMessage, EmuUser
-from handlers.campaigns.service import launch, load_file
 from storage.audit import AuditContext
 from storage.campaigns import AckResult, CampaignRepository
 from storage.db import Database
@@ -70,7 +70,8 @@ async def link(bot: BotHarness, phone: str) -> EmuUser:
     user = await bot.person_user(phone, link=False)
     person = await bot.services.people.by_phone(phone)
     assert person is not None
-    await bot.services.links.link(person, user.id, user.id, "contact", AuditContext.cli())
+    await bot.services.links.link(person, "telegram", user.id, user.id, "contact",
+                                  AuditContext.cli())
     return user
 
 
@@ -193,7 +194,7 @@ async def reachable(bot: BotHarness, phone: str) -> bool:
 
 async def settle(bot: BotHarness, seconds: float = 30.0) -> None:
     """Wait until the bot's sender has sent everything queued."""
-    assert bot.services.sender is not None
+    assert bot.services.senders
     repo = OutboxRepository(bot.db)
     loop = asyncio.get_running_loop()
     deadline = loop.time() + seconds

@@ -20,7 +20,7 @@ from tests.harness import BLOC, SAMPLE_ROSTER
 
 STAFF = "0935722539"  # Trịnh Minh Khánh, Phòng Công tác Quốc hội
 RS = load_ruleset("nd98-2023")
-WHO = AuditContext(channel="telegram", person_id=1, telegram_user_id=4242, chat_id=4242)
+WHO = AuditContext(channel="telegram", person_id=1, account="telegram:4242", chat_id=4242)
 
 
 async def test_windows_open_once_per_scope_and_extend(db):
@@ -67,7 +67,7 @@ async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_referenc
     draft = await repo.start_draft(2024, subject, person.id, WHO, titles={"CSTDCS"})
     assert draft.version == 1 and draft.step == "titles"
     assert await repo.start_draft(2024, subject, person.id, WHO) == draft  # never overwritten
-    session = await repo.session(4242)
+    session = await repo.session("telegram:4242")
     assert (session.draft_id, session.version) == (draft.id, 1)
 
     answered = await repo.update_draft(
@@ -76,7 +76,7 @@ async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_referenc
     assert answered is not None and answered.version == 2
     assert await repo.update_draft(draft.id, 1, WHO, answers={}) is None  # stale
     assert (await repo.draft_by_id(draft.id)).answers == {"cstdcs_ground": "initiative"}
-    assert (await repo.session(4242)).version == 2
+    assert (await repo.session("telegram:4242")).version == 2
 
     answers = {
         "cstdcs_ground": "initiative",
@@ -91,7 +91,7 @@ async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_referenc
     assert registration.reference == "2024-000001" and registration.revision == 1
     assert registration.titles == {"CSTDCS"} and registration.implied == {"LDTT"}
     assert "research_title" not in registration.answers  # not asked by the chosen ground
-    assert await repo.draft(2024, subject) is None and await repo.session(4242) is None
+    assert await repo.draft(2024, subject) is None and await repo.session("telegram:4242") is None
 
     # Editing works on a new draft; the confirmed registration stays as it was meanwhile.
     edit = await repo.start_draft(2024, subject, person.id, WHO, titles=registration.titles,

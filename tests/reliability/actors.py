@@ -99,7 +99,7 @@ async def seed_features(bot: BotHarness) -> None:
     periodic jobs, which read the real clock and would end the campaign)."""
     from datetime import datetime
 
-    from handlers.campaigns import service
+    from channels.telegram.campaigns import service
     from storage.campaigns import CampaignRepository
     from tests.harness import DEMO
 
@@ -124,7 +124,7 @@ async def play(bot: BotHarness, kind: ActorKind, scopes: Scopes) -> Played:
     user = bot.user(uid, person.full_name.split()[-1] if person else "Khách",
                     phone=kind.phone or f"0599{uid % 1_000_000:06d}")
     if person is not None:
-        await services.links.link(person, uid, uid, "contact", AuditContext.cli())
+        await services.links.link(person, "telegram", uid, uid, "contact", AuditContext.cli())
     active = person if person is not None and person.active else None
     headed: tuple[int, ...] = ()
     if active is not None and active.role in (Role.UNIT_HEAD, Role.AGENCY_HEAD):
@@ -140,7 +140,8 @@ async def play(bot: BotHarness, kind: ActorKind, scopes: Scopes) -> Played:
             "supergroup"
     in_secretariat_chat = kind.chat == "secretariat"
     actor = Actor(
-        telegram_user_id=uid, chat_id=chat_id, chat_type=chat_type, locale="vi", person=active,
+        account=f"telegram:{uid}", chat_id=str(chat_id),
+        chat_type="private" if chat_type == "private" else "group", locale="vi", person=active,
         headed_org_ids=headed, in_secretariat_chat=in_secretariat_chat,
         secretariat_scope_id=scope_id if (in_secretariat_chat or (
             active is not None and active.role == Role.SECRETARIAT)) else None,
@@ -169,6 +170,7 @@ def forbidden_for(kind: ActorKind, actor: Actor, scopes: Scopes) -> list[str]:
 # msgid here.
 REFUSALS = [
     "You are not linked yet. Send /start to link your Telegram account.",
+    "You are not linked yet. Send /start to link your account.",
     "This is for the emulation and commendation secretariat only.",
     "Please use this command in a private chat with me.",
     "You do not have permission to use this.",
@@ -209,9 +211,12 @@ def _walk(handlers: Iterable[BaseHandler[Any, Any, Any]]) -> Iterable[BaseHandle
 
 
 def callback_patterns(app: Any) -> list[str]:
-    """The callback-data patterns of every CallbackQueryHandler the application registered
-    (inside conversations too); a catch-all handler (the fallback) has none."""
-    patterns: list[str] = []
+    """The choice prefixes the core routes (app.features.Registry), and the callback-data
+    patterns of every CallbackQueryHandler the application registered (inside conversations
+    too); a catch-all handler (the fallback) has none."""
+    core = app.bot_data.get("core")
+    patterns: list[str] = ["^" + re.escape(p) for p in core.registry.pick_prefixes] \
+        if core is not None else []
     for group in app.handlers.values():
         for handler in _walk(group):
             if isinstance(handler, CallbackQueryHandler) and handler.pattern is not None:

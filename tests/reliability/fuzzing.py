@@ -18,10 +18,10 @@ from typing import Any
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from channels.telegram.features import all_commands
 from emulator import EmuGroup, EmuUser
 from emulator.markup import command_entities
 from emulator.world import ChatState, now
-from handlers.features import all_commands
 from tests.harness import BotHarness
 
 VIETNAMESE = ["đăng ký thi đua", "Chiến sĩ thi đua cơ sở", "Nguyễn Thị Hoà", "Sở Nội vụ",

@@ -96,7 +96,7 @@ class Probe:
     async def _locale(self, update: Update) -> str:
         services = self.harness.services
         user = update.effective_user
-        chosen = await services.user_settings.locale(user.id) if user else None
+        chosen = await services.account_settings.locale(f"telegram:{user.id}") if user else None
         return chosen or services.settings.locale
 
     @property
@@ -407,9 +407,9 @@ def leaked(text: str, names: Iterable[str]) -> list[str]:
 # scheduler runs, the update inbox, and whether a person can be reached (they block and
 # unblock the bot), with the cache tokens those changes renew (data_versions). Audit entries
 # of those legitimate changes are ignored too.
-VOLATILE_TABLES = {"conversations", "user_settings", "job_runs", "update_inbox",
-                   "schema_migrations", "data_versions"}
-VOLATILE_COLUMNS = {"telegram_links": {"unreachable_at"}}
+VOLATILE_TABLES = {"conversations", "account_settings", "person_channel", "job_runs",
+                   "update_inbox", "schema_migrations", "data_versions"}
+VOLATILE_COLUMNS = {"links": {"unreachable_at"}}
 VOLATILE_AUDIT = {"set_locale", "reachable", "unreachable"}
 
 

@@ -69,8 +69,8 @@ async def test_users_are_answered_while_another_process_holds_the_lock(
     assert "database is locked by another process; waiting" in caplog.text  # it had to wait
     FIGURES["busy_writes"] += 3
 
-    assert await bot.services.user_settings.locale(khanh.id) == "en"
-    assert await bot.services.links.by_telegram_user(thao.id) is not None
+    assert await bot.services.account_settings.locale(f"telegram:{khanh.id}") == "en"
+    assert await bot.services.links.by_account("telegram", thao.id) is not None
     assert watch.errors == []
     assert not any(a in m.plain for u in (khanh, thao, chat) for m in u.messages
                    for a in APOLOGIES)

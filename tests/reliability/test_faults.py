@@ -72,7 +72,7 @@ async def test_replies_survive_429_and_5xx(fault_bot: BotHarness, watch: ErrorWa
     answer = await khanh.tap("English")
     assert not answer.show_alert
     await khanh.expect("Language set to English.")
-    assert await bot.services.user_settings.locale(khanh.id) == "en"
+    assert await bot.services.account_settings.locale(f"telegram:{khanh.id}") == "en"
 
     failed = [c for c in bot.emu.calls if c.status and c.status >= 429]
     assert len(failed) >= 5  # every injected fault was hit, and each call then succeeded
@@ -106,7 +106,7 @@ async def test_a_reply_lost_to_a_long_outage_loses_no_data(fault_bot: BotHarness
     # The greeting, then the apology: four attempts each, all refused.
     await _until(lambda: sum(1 for c in bot.emu.calls[mark:] if c.method == "sendMessage"
                              and c.status == 503) >= 8)
-    link = await bot.services.links.by_telegram_user(thao.id)
+    link = await bot.services.links.by_account("telegram", thao.id)
     assert link is not None  # linked, though the greeting could not be delivered
     await thao.expect_silence(0.3)
     bot.emu.faults.clear()

@@ -63,7 +63,7 @@ def database_state(path: Path) -> dict[str, object]:
             "phones": conn.execute("SELECT count(DISTINCT phone) FROM people").fetchone()[0],
             "orgs": conn.execute("SELECT count(*) FROM org_units WHERE active = 1").fetchone()[0],
             "links": dict(conn.execute(
-                "SELECT p.phone, l.telegram_user_id FROM telegram_links l"
+                "SELECT p.phone, l.user_id AS telegram_user_id FROM links l"
                 " JOIN people p ON p.id = l.person_id").fetchall()),
             "imports": conn.execute(
                 "SELECT count(*) FROM audit_log WHERE action = 'import' AND entity = 'roster'"
@@ -125,7 +125,7 @@ async def test_killed_anywhere_nothing_is_lost(tmp_path: Path):
     state = database_state(tmp_path / "thidua.sqlite3")
     lost = (300 - state["people"]) + sum(
         1 for (phone, _n), user in zip(people, users, strict=True)
-        if state["links"].get(phone) != user.id
+        if state["links"].get(phone) != str(user.id)
     )
     FIGURES["records_lost"] += lost
     FIGURES["replayed"] += bot.replayed()
@@ -203,8 +203,8 @@ async def test_killed_while_people_register_no_answer_is_lost(tmp_path: Path):
         for index, (phone, _name) in enumerate(people):
             person = await services.by_phone(phone)
             person_ids[phone] = person.id
-            await LinkRepository(db).link(person, 520_000_000 + index, 520_000_000 + index,
-                                          "contact", AuditContext.cli())
+            await LinkRepository(db).link(person, "telegram", 520_000_000 + index,
+                                          520_000_000 + index, "contact", AuditContext.cli())
         year = date.today().year
         await RegistrationRepository(db).open_window(
             year, None, date.today() - timedelta(days=10), date.today() + timedelta(days=20),

@@ -13,10 +13,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from app.settings import Settings
 from bot.cli import main
 from bot.runlock import AlreadyRunning, running_pid
 from bot.runtime import BotRuntime
-from bot.settings import Settings
 from domain.roster import parse_roster
 from emulator import BotApiEmulator
 from storage.audit import AuditContext

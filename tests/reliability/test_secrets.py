@@ -48,7 +48,7 @@ async def test_a_code_links_one_account_even_when_two_race_for_it(bot: BotHarnes
     await second.send(f"/start {other}")
     await first.expect("Hồ Kim Thảo")
     await second.expect("đã được sử dụng")
-    assert await bot.services.links.by_telegram_user(9102) is None
+    assert await bot.services.links.by_account("telegram", 9102) is None
 
 
 async def test_codes_expire_and_guesses_find_nothing(bot: BotHarness):

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import Services
-from bot.settings import Settings
+from app.services import Services
+from app.settings import Settings
+from channels.telegram.summary.service import load_details, report_for, resolve
 from domain.roster import parse_roster
 from domain.summary_request import SummaryRequest
-from handlers.summary.service import load_details, report_for, resolve
 from storage.audit import AuditContext
 from storage.db import Database
 from storage.roster import apply_roster

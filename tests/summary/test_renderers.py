@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from PIL import Image
 
+from channels.telegram.summary.service import outermost
 from domain.models import OrgKind, OrgUnit, Person, Role
 from domain.org import OrgTree
 from domain.records import RegistrationRecord, RegistrationStatus
@@ -17,7 +18,6 @@ from domain.rules import SubjectKind, load_ruleset
 from domain.summary import build_summary
 from domain.summary_digest import compare, take_snapshot
 from domain.summary_request import SummaryRequest, find_orgs, parse_summary_args
-from handlers.summary.service import outermost
 from locales import use_locale
 from reports.messages import MESSAGE_LIMIT, caption, split_blocks
 from reports.summary_chart import summary_chart

@@ -1,0 +1,115 @@
+"""The contract every feature fulfils, and the registry the core routes events through.
+
+A feature declares what it answers: commands, the prefixes of the choices it offers (`rg:` for
+registration), the typed-text flows it owns (a registration question), the files it imports,
+its periodic jobs and what it owes someone who just linked. The core checks each route's
+`Access` before calling it, so a use case only rechecks what depends on the data (the draft's
+owner, the campaign's scope).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from app.access import Access
+from app.commands import CommandSpec, CommandTable
+from app.services import Services
+from domain.models import Link, Person
+from storage.audit import AuditContext
+
+if TYPE_CHECKING:
+    from app.context import Ctx
+    from app.events import Contact, FileIn
+
+
+@dataclass(frozen=True)
+class PickRoute:
+    """Choices whose data starts with `prefix` ("rg:"), handled by `run(ctx, data)`."""
+
+    prefix: str
+    run: Callable[[Ctx, str], Awaitable[None]] = field(compare=False)
+    access: Access = field(default_factory=Access)
+
+
+@dataclass(frozen=True)
+class TextFlow:
+    """Typed text while the account's session names `flow`: `run(ctx, ref, text)`."""
+
+    flow: str
+    run: Callable[[Ctx, str, str], Awaitable[None]] = field(compare=False)
+    access: Access = field(default_factory=Access)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """Periodic work whose due times come from the database (bot.schedule runs it)."""
+
+    name: str
+    due_period: Callable[[Services, datetime], Awaitable[str | None]] = field(compare=False)
+    run: Callable[[Services, str, datetime], Awaitable[None]] = field(compare=False)
+
+
+LinkHook = Callable[[Services, Person, Link, AuditContext], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class Feature:
+    name: str
+    commands: Sequence[CommandSpec] = ()
+    picks: Sequence[PickRoute] = ()
+    texts: Sequence[TextFlow] = ()
+    jobs: Sequence[PeriodicJob] = ()
+    on_linked: LinkHook | None = None  # someone just linked (a campaign launched before, …)
+    # Onboarding only: a shared contact, and text from someone not linked yet.
+    on_contact: Callable[[Ctx, Contact], Awaitable[None]] | None = None
+    on_unlinked_text: Callable[[Ctx, str], Awaitable[bool]] | None = None
+    # Imports only: a file sent to the bot.
+    on_file: Callable[[Ctx, FileIn], Awaitable[None]] | None = None
+    on_stop: Callable[[], None] | None = None
+
+
+class Registry:
+    """Every feature, in order; lookups for the core."""
+
+    def __init__(self, features: Sequence[Feature], *, complete: bool = True) -> None:
+        """`complete`: these are all the features, so an unknown command or choice is the
+        core's to answer (False while some are still served elsewhere)."""
+        self.features = list(features)
+        self.complete = complete
+        self.commands = CommandTable(c for f in self.features for c in f.commands)
+        self._picks = sorted((p for f in self.features for p in f.picks),
+                             key=lambda p: -len(p.prefix))
+        self._texts = {t.flow: t for f in self.features for t in f.texts}
+
+    def listed_commands(self) -> list[CommandSpec]:
+        """Every command in the features' order (for /trogiup and the command menus)."""
+        return self.commands.specs
+
+    def pick_route(self, data: str) -> PickRoute | None:
+        return next((p for p in self._picks if data.startswith(p.prefix)), None)
+
+    def text_flow(self, flow: str) -> TextFlow | None:
+        return self._texts.get(flow)
+
+    @property
+    def pick_prefixes(self) -> list[str]:
+        return [p.prefix for p in self._picks]
+
+    def jobs(self) -> list[PeriodicJob]:
+        return [job for f in self.features for job in f.jobs]
+
+    def link_hooks(self) -> list[LinkHook]:
+        return [f.on_linked for f in self.features if f.on_linked is not None]
+
+    def first(self, attribute: str) -> Callable | None:
+        """The one feature hook of a kind (onboarding's contact handler, the imports')."""
+        return next((getattr(f, attribute) for f in self.features
+                     if getattr(f, attribute) is not None), None)
+
+    def stop(self) -> None:
+        for feature in reversed(self.features):
+            if feature.on_stop is not None:
+                feature.on_stop()

@@ -1,0 +1,31 @@
+"""Annual title registration: /dangky (individual), /tapthe (collective), /cuatoi (status),
+/huy (pause)."""
+
+from __future__ import annotations
+
+from app.access import HEADS, PERSON, Access
+from app.commands import CommandSpec
+from app.features import Feature, PickRoute, TextFlow
+from app.registration import buttons, flow, status, typed
+from locales import N_
+from storage.registrations import SESSION_FLOW
+
+COMMANDS = [
+    CommandSpec("register", N_("Register your emulation titles for the year"),
+                flow.start_individual, PERSON, aliases=("dangky",)),
+    CommandSpec("collective", N_("Register the collective titles of your unit or agency"),
+                flow.start_collective, PERSON, aliases=("tapthe",), roles=HEADS),
+    CommandSpec("status", N_("See your registration and its status"), status.show_status,
+                PERSON, aliases=("cuatoi",)),
+    CommandSpec("cancel", N_("Pause what you are doing (your answers are kept)"), flow.pause,
+                Access(), aliases=("huy",), listed=False),
+]
+
+FEATURE = Feature(
+    name="registration",
+    commands=COMMANDS,
+    picks=[PickRoute("rg:", buttons.on_pick, PERSON),
+           PickRoute("open:register", flow.open_choice, PERSON),
+           PickRoute("open:collective", flow.open_choice, PERSON)],
+    texts=[TextFlow(SESSION_FLOW, typed.on_text, PERSON)],
+)

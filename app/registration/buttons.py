@@ -1,0 +1,294 @@
+"""Every choice of the registration screens (`rg:…` data), re-checked against the database:
+the draft and its version, who may act on the subject, the window's dates."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from html import escape
+
+from app.context import Ctx
+from app.registration import screens
+from app.registration.scene import Scene, repo, scene_for, window_problem
+from app.registration.steps import (
+    begin,
+    current_question,
+    next_step,
+    paused_text,
+    save_answer,
+    show,
+)
+from app.ui import Choice
+from domain.access import collective_subjects
+from domain.registrants import may_register, registrable_titles
+from domain.registration import needed_questions, review, toggle_title
+from domain.rules import ChoiceQuestion, YesNoQuestion
+from domain.subjects import Subject
+from locales import _, format_date, get_locale
+from storage.registrations import Draft
+
+
+def _ints(parts: list[str], count: int) -> list[int] | None:
+    values = parts[2:2 + count]
+    if len(values) != count or not all(v.isdigit() for v in values):
+        return None
+    return [int(v) for v in values]
+
+
+def _no_permission(ctx: Ctx) -> None:
+    ctx.alert(_("You do not have permission to use this."))
+
+
+async def on_pick(ctx: Ctx, data: str) -> None:
+    parts = data.split(":")
+    action = parts[1] if len(parts) > 1 else ""
+    if action == "s":
+        await _pick_collective(ctx, parts)
+        return
+    if action in ("ed", "w", "wy", "wn"):
+        await _registration_action(ctx, action, parts)
+        return
+    numbers = _ints(parts, 2)
+    if numbers is None or action not in DRAFT_ACTIONS:
+        ctx.expired()
+        return
+    draft = await repo(ctx).draft_by_id(numbers[0])
+    if draft is None or (draft.version != numbers[1] and not ctx.is_replay):
+        ctx.expired()
+        return
+    scene = await scene_for(ctx, draft.subject, year=draft.year)
+    if not may_register(ctx.actor, scene.tree, draft.subject):
+        _no_permission(ctx)
+        return
+    if draft.version != numbers[1]:
+        # Replayed after a crash that followed this very tap: it is saved, show its result.
+        await repo(ctx).remember(ctx.who(), draft)
+        await show(ctx, scene, draft)
+        return
+    problem = window_problem(scene, ctx.today())
+    if problem is not None:
+        ctx.alert(problem)
+        return
+    await DRAFT_ACTIONS[action](ctx, scene, draft, parts[4:])
+
+
+async def _toggle(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    ruleset = scene.ruleset
+    codes = {t.code for t in registrable_titles(ruleset, ctx.actor, scene.tree, draft.subject)}
+    if len(args) != 1 or not args[0].isdigit() or int(args[0]) >= len(ruleset.titles) \
+            or ruleset.titles[int(args[0])].code not in codes:
+        ctx.expired()
+        return
+    title = ruleset.titles[int(args[0])]
+    ticked = toggle_title(ruleset, draft.titles, title.code)
+    if ticked == draft.titles:
+        ctx.alert(_("{title} comes with a title you ticked; untick that one first.").format(
+            title=title.name.get(get_locale())))
+        return
+    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                           titles=ticked, step="titles", current=draft)
+    if updated is None:
+        ctx.expired()
+        return
+    await show(ctx, scene, updated, edit=True)
+
+
+async def _continue(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    if not draft.titles:
+        ctx.alert(_("Tick at least one title first."))
+        return
+    step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
+    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                           step=step, current=draft)
+    if updated is None:
+        ctx.expired()
+        return
+    chosen = screens.chosen_titles_line(scene.ruleset, updated.titles)
+    ctx.settle("<b>" + escape(_("Titles chosen:")) + "</b> " + chosen)
+    await show(ctx, scene, updated)
+
+
+async def _answer_choice(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    question = current_question(scene, draft)
+    value: object = None
+    if question is not None and len(args) == 1:
+        if isinstance(question, ChoiceQuestion) and args[0].isdigit() \
+                and int(args[0]) < len(question.options):
+            value = question.options[int(args[0])].code
+        elif isinstance(question, YesNoQuestion) and args[0] in ("y", "n"):
+            value = args[0] == "y"
+    if question is None or value is None:
+        ctx.expired()
+        return
+    shown = screens.format_value(question, value)
+    ctx.settle(f"{escape(question.prompt.get(get_locale()))}\n→ <b>{shown}</b>")
+    await save_answer(ctx, scene, draft, question, value)
+
+
+async def _keep(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    question = current_question(scene, draft)
+    if question is None or question.key not in draft.answers:
+        ctx.expired()
+        return
+    step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
+    await _move(ctx, scene, draft, step)
+
+
+async def _edit_answer(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    ruleset = scene.ruleset
+    needed = {q.key for q in needed_questions(ruleset, draft.titles, draft.answers,
+                                              subject=draft.subject.kind)}
+    if len(args) != 1 or not args[0].isdigit() or int(args[0]) >= len(ruleset.questions) \
+            or ruleset.questions[int(args[0])].key not in needed or draft.step != "review":
+        ctx.expired()
+        return
+    key = ruleset.questions[int(args[0])].key
+    await _move(ctx, scene, draft, f"q:{key}")
+
+
+async def _edit_titles(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    await _move(ctx, scene, draft, "titles")
+
+
+async def _move(ctx: Ctx, scene: Scene, draft: Draft, step: str) -> None:
+    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                           step=step, current=draft)
+    if updated is None:
+        ctx.expired()
+        return
+    ctx.settle()
+    await show(ctx, scene, updated)
+
+
+async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    ruleset = scene.ruleset
+    if not draft.titles or draft.step != "review":
+        ctx.expired()
+        return
+    rv = review(ruleset, draft.titles, draft.answers, subject=draft.subject.kind)
+    if not rv.complete:  # rules asking more than when the review was shown: ask it now
+        step = next_step(ruleset, draft.titles, draft.answers, draft.subject.kind)
+        await _move(ctx, scene, draft, step)
+        return
+    allowed = registrable_titles(ruleset, ctx.actor, scene.tree, draft.subject)
+    if not draft.titles <= {t.code for t in allowed}:
+        _no_permission(ctx)
+        return
+    previous = await repo(ctx).current(draft.year, draft.subject)
+    person = ctx.actor.person
+    registration = await repo(ctx).confirm(
+        draft.id, draft.version, ruleset, ctx.who(),
+        actor_person_id=person.id if person else None, source=ctx.source.channel.value,
+    )
+    if registration is None:
+        ctx.expired()
+        return
+    ctx.toast(_("Saved."), quiet=True)
+    ctx.settle()
+    ctx.say(screens.confirmation_text(scene, registration, ctx.tz,
+                                      updated=previous is not None))
+
+
+async def _later(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    await repo(ctx).forget_draft_session(ctx.who(), draft)
+    ctx.settle()
+    ctx.say(escape(paused_text(draft.subject)))
+
+
+async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    current = await repo(ctx).current(draft.year, draft.subject)
+    if not await repo(ctx).discard_draft(draft.id, ctx.who()):
+        ctx.expired()
+        return
+    ctx.settle()
+    text = _("The draft was discarded.")
+    if current is not None and current.is_confirmed:
+        text += " " + _("Your confirmed registration {reference} is unchanged.").format(
+            reference=current.reference)
+    ctx.say(escape(text))
+
+
+async def _resume(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+    await repo(ctx).remember(ctx.who(), draft)
+    ctx.settle()
+    await show(ctx, scene, draft)
+
+
+DRAFT_ACTIONS: dict[str, Callable[[Ctx, Scene, Draft, list[str]], Awaitable[None]]] = {
+    "t": _toggle,
+    "n": _continue,
+    "a": _answer_choice,
+    "k": _keep,
+    "e": _edit_answer,
+    "et": _edit_titles,
+    "ok": _confirm,
+    "x": _later,
+    "d": _discard,
+    "r": _resume,
+}
+
+
+async def _pick_collective(ctx: Ctx, parts: list[str]) -> None:
+    numbers = _ints(parts, 1)
+    tree = await ctx.services.orgs.tree()
+    if numbers is None or numbers[0] not in collective_subjects(ctx.actor, tree):
+        ctx.expired()
+        return
+    ctx.settle("<b>" + escape(tree.get(numbers[0]).name) + "</b>")
+    await begin(ctx, Subject.of_org(tree.get(numbers[0])))
+
+
+async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
+    numbers = _ints(parts, 2)
+    registration = await repo(ctx).get(numbers[0]) if numbers else None
+    if numbers is None or registration is None or registration.revision != numbers[1] \
+            or not registration.is_confirmed:
+        ctx.expired()
+        return
+    scene = await scene_for(ctx, registration.subject, year=registration.year)
+    if not may_register(ctx.actor, scene.tree, registration.subject):
+        _no_permission(ctx)
+        return
+    if action == "wn":
+        ctx.settle(escape(_("Nothing was withdrawn.")))
+        return
+    problem = window_problem(scene, ctx.today())
+    if problem is not None:
+        ctx.alert(problem)
+        return
+    if action == "ed":
+        assert ctx.actor.person is not None
+        draft = await repo(ctx).start_draft(
+            registration.year, registration.subject, ctx.actor.person.id, ctx.who(),
+            titles=registration.titles, answers=registration.answers,
+            # An imported registration has no answers yet: its questions come first.
+            step=next_step(scene.ruleset, registration.titles, registration.answers,
+                           registration.subject.kind),
+        )
+        ctx.settle()
+        await show(ctx, scene, draft)
+        return
+    if action == "w":
+        text = _("Withdraw the emulation registration {year} ({reference}) of {name}? Its "
+                 "titles will no longer be counted. You can register again until {deadline}."
+                 ).format(year=registration.year, reference=registration.reference,
+                          name=scene.name, deadline=_deadline(scene))
+        ctx.say(escape(text), [[
+            Choice(_("↩️ Yes, withdraw"), screens.cb("wy", registration.id,
+                                                     registration.revision)),
+            Choice(_("No"), screens.cb("wn", registration.id, registration.revision)),
+        ]])
+        return
+    withdrawn = await repo(ctx).withdraw(registration.id, registration.revision, ctx.who())
+    if withdrawn is None:
+        ctx.expired()
+        return
+    ctx.settle(escape(_(
+        "Withdrawn at {time}: the emulation registration {year} ({reference}) of {name}. "
+        "Send {command} to register again before the deadline.").format(
+        time=screens.local(withdrawn.withdrawn_at, ctx.tz), year=withdrawn.year,
+        reference=withdrawn.reference, name=scene.name,
+        command="/dangky" if withdrawn.subject.is_person else "/tapthe")))
+
+
+def _deadline(scene: Scene) -> str:
+    return format_date(scene.window.deadline) if scene.window else ""

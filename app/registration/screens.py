@@ -1,0 +1,298 @@
+"""The messages and buttons of the registration conversations (HTML, short, phone-sized).
+
+Callback data: `rg:<action>:<draft id>:<version>[:<index>]` for anything that changes a
+draft, so a button of an older screen is recognised as expired; indexes point into the rule
+set's titles, questions and options (the rule set of a window never changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+from html import escape
+from typing import Any
+
+from app.registration.scene import Scene
+from app.ui import Choice, Role, Rows
+from domain.registration import RegistrationReview, expand_implied, explicit_choice
+from domain.rules import (
+    ChoiceQuestion,
+    IntegerQuestion,
+    LegalRef,
+    Question,
+    RuleSet,
+    RuleWarning,
+    TextQuestion,
+    Title,
+    YearsQuestion,
+    YesNoQuestion,
+)
+from locales import _, format_date, format_datetime, format_number, get_locale
+from storage.registrations import Draft, Registration
+
+TICKED, UNTICKED = "☑", "☐"
+MAX_MESSAGE = 4000
+CLIP = 300
+
+
+def cb(action: str, *parts: object) -> str:
+    return ":".join(["rg", action, *(str(p) for p in parts)])
+
+
+def _button(text: str, data: str, role: Role | None = None) -> Choice:
+    return Choice(text, data, role)
+
+
+def _name(title: Title) -> str:
+    return title.name.get(get_locale())
+
+
+def _legal(ref: LegalRef | None) -> str:
+    if ref is None:
+        return ""
+    return f"{ref.article}, {ref.doc}" if ref.article else ref.doc
+
+
+# --- Titles -------------------------------------------------------------------------------
+
+
+def titles_screen(scene: Scene, draft: Draft, titles: Sequence[Title]
+                  ) -> tuple[str, Rows]:
+    ruleset = scene.ruleset
+    assert scene.window is not None
+    implied = expand_implied(ruleset, draft.titles) - draft.titles
+    text = "\n".join([
+        "<b>" + escape(_("Emulation registration {year}").format(year=draft.year)) + "</b>",
+        scene.heading(),
+        escape(_("Deadline: {date}").format(date=format_date(scene.window.deadline))),
+        "",
+        escape(_("Tick the titles and forms of commendation to register (tap again to untick), "
+                 "then tap “Continue”.")),
+    ])
+    rows = []
+    index = {t.code: i for i, t in enumerate(ruleset.titles)}
+    for title in titles:
+        if title.code in draft.titles:
+            label = f"{TICKED} {_name(title)}"
+        elif title.code in implied:
+            label = f"{TICKED} {_name(title)} " + _("(comes with another)")
+        else:
+            label = f"{UNTICKED} {_name(title)}"
+        rows.append([_button(label, cb("t", draft.id, draft.version, index[title.code]))])
+    rows.append([
+        _button(_("Continue ➡️"), cb("n", draft.id, draft.version)),
+        _button(_("⏸ Later"), cb("x", draft.id, draft.version), Role.CANCEL),
+    ])
+    return text, tuple(tuple(r) for r in rows)
+
+
+def chosen_titles_line(ruleset: RuleSet, codes: Iterable[str]) -> str:
+    """HTML: the ticked titles, then those that come with them, marked."""
+    codes = frozenset(codes)
+    everything = expand_implied(ruleset, codes)
+    explicit = explicit_choice(ruleset, everything)
+    names = [escape(_name(ruleset.title(c))) for c in ruleset.sort_codes(explicit)]
+    names += [
+        escape(_name(ruleset.title(c))) + " <i>" + escape(_("(comes with another)")) + "</i>"
+        for c in ruleset.sort_codes(everything - explicit)
+    ]
+    return ", ".join(names)
+
+
+# --- Questions ----------------------------------------------------------------------------
+
+
+def _hint(question: Question) -> str:
+    if isinstance(question, IntegerQuestion):
+        if question.min is not None and question.max is not None:
+            return _("Type a number from {min} to {max}.").format(
+                min=question.min, max=question.max)
+        return _("Type a number.")
+    if isinstance(question, YearsQuestion):
+        return _("Type the years.")
+    if isinstance(question, TextQuestion):
+        return _("Type your answer (at least {min} characters).").format(
+            min=question.min_length)
+    return _("Tap an answer.")
+
+
+def question_screen(
+    draft: Draft, question: Question, position: int, total: int, asked_by: Sequence[Title]
+) -> tuple[str, Rows]:
+    locale = get_locale()
+    header = _("Question {n} of {total}").format(n=position, total=total)
+    if asked_by:
+        header += " · " + ", ".join(_name(t) for t in asked_by)
+    lines = ["<b>" + escape(header) + "</b>", escape(question.prompt.get(locale))]
+    current = draft.answers.get(question.key)
+    if current is not None:
+        lines.append(_("Current answer: {value}").format(value=format_value(question, current)))
+    lines.append("<i>" + escape(_hint(question)) + "</i>")
+    rows: list[list[Choice]] = []
+    if isinstance(question, ChoiceQuestion):
+        rows = [[_button(o.label.get(locale), cb("a", draft.id, draft.version, i))]
+                for i, o in enumerate(question.options)]
+    elif isinstance(question, YesNoQuestion):
+        rows = [[_button(_("Yes"), cb("a", draft.id, draft.version, "y")),
+                 _button(_("No"), cb("a", draft.id, draft.version, "n"))]]
+    if current is not None:
+        rows.append([_button(_("↩️ Keep the current answer"), cb("k", draft.id, draft.version))])
+    return "\n".join(lines), tuple(tuple(r) for r in rows)
+
+
+def format_value(question: Question | None, value: Any) -> str:
+    """HTML of a stored answer as people read it."""
+    if isinstance(question, ChoiceQuestion):
+        option = question.option(value)
+        return escape(option.label.get(get_locale())) if option else escape(str(value))
+    if isinstance(value, bool):
+        return escape(_("Yes") if value else _("No"))
+    if isinstance(value, list):
+        return escape(", ".join(str(v) for v in value))
+    if isinstance(value, int):
+        return escape(format_number(value))
+    return escape(str(value))
+
+
+# --- Review -------------------------------------------------------------------------------
+
+
+def warning_line(warning: RuleWarning, ruleset: RuleSet) -> str:
+    """HTML: one warning with its legal basis."""
+    if warning.message is not None:
+        text = warning.message.get(get_locale())
+    elif warning.code == "bloc_title_limit":
+        holders = list(warning.params["holders"])
+        shown = ", ".join(holders[:5]) + (", …" if len(holders) > 5 else "")
+        text = _("{title}: at most {max} collective(s) per bloc; {bloc} would have {count} "
+                 "({holders}).").format(
+            title=_name(ruleset.title(warning.params["title"])), max=warning.params["max"],
+            bloc=warning.params["org_name"], count=warning.params["count"], holders=shown)
+    else:
+        text = warning.code
+    legal = _legal(warning.legal_ref)
+    suffix = f" <i>({escape(legal)})</i>" if legal else ""
+    return "⚠️ " + escape(text) + suffix
+
+
+def _answer_lines(ruleset: RuleSet, review: RegistrationReview, clip: int | None) -> list[str]:
+    lines = []
+    for n, answer in enumerate(review.answers, start=1):
+        value = format_value(ruleset.question(answer.key), answer.value)
+        if clip is not None and len(value) > clip:
+            raw = str(answer.value)
+            value = escape(raw[:clip]) + "…"
+        lines.append(f"{n}. <i>{escape(answer.prompt.get(get_locale()))}</i>\n   → {value}")
+    return lines
+
+
+def review_screen(
+    scene: Scene,
+    draft: Draft,
+    review: RegistrationReview,
+    warnings: Sequence[RuleWarning],
+    editing: Registration | None,
+) -> tuple[str, Rows]:
+    ruleset = scene.ruleset
+    for clip in (None, CLIP, 80):
+        text = _review_text(scene, draft, review, warnings, editing, clip)
+        if len(text) <= MAX_MESSAGE:
+            break
+    q_index = {q.key: i for i, q in enumerate(ruleset.questions)}
+    edits = [
+        _button(_("✏️ Answer {n}").format(n=n), cb("e", draft.id, draft.version,
+                                                   q_index[a.key]))
+        for n, a in enumerate(review.answers, start=1)
+    ]
+    rows = [[_button(_("✅ Confirm"), cb("ok", draft.id, draft.version))]]
+    rows += [edits[i:i + 3] for i in range(0, len(edits), 3)]
+    rows.append([_button(_("✏️ Titles"), cb("et", draft.id, draft.version))])
+    rows.append([
+        _button(_("⏸ Later"), cb("x", draft.id, draft.version)),
+        _button(_("🗑 Discard changes") if editing else _("🗑 Discard draft"),
+                cb("d", draft.id, draft.version)),
+    ])
+    return text, tuple(tuple(r) for r in rows)
+
+
+def _review_text(
+    scene: Scene,
+    draft: Draft,
+    review: RegistrationReview,
+    warnings: Sequence[RuleWarning],
+    editing: Registration | None,
+    clip: int | None,
+) -> str:
+    ruleset = scene.ruleset
+    lines = [
+        "<b>" + escape(_("Review: emulation registration {year}").format(year=draft.year))
+        + "</b>",
+        scene.heading(),
+    ]
+    if editing is not None and editing.is_confirmed:
+        lines.append("<i>" + escape(_(
+            "You are editing registration {reference}; it stays as confirmed until you "
+            "confirm the new version.").format(reference=editing.reference)) + "</i>")
+    lines += ["", "<b>" + escape(_("Titles and forms of commendation")) + "</b>"]
+    for title in review.titles:
+        mark = " <i>" + escape(_("(comes with another)")) + "</i>" if title.implied else ""
+        lines.append("• " + escape(title.name.get(get_locale())) + mark)
+    if review.answers:
+        lines += ["", "<b>" + escape(_("Answers")) + "</b>"]
+        lines += _answer_lines(ruleset, review, clip)
+    if warnings:
+        lines += ["", "<b>" + escape(_("Please note (this does not prevent registering)"))
+                  + "</b>"]
+        lines += [warning_line(w, ruleset) for w in warnings]
+    lines += ["", escape(_("Check, then tap “✅ Confirm” to save. You can change any answer "
+                           "with the buttons below."))]
+    return "\n".join(lines)
+
+
+# --- After confirming, and /status ----------------------------------------------------------
+
+
+def local(value: datetime | None, tz: Any) -> str:
+    return format_datetime(value.astimezone(tz)) if value else ""
+
+
+def confirmation_text(scene: Scene, registration: Registration, tz: Any, updated: bool) -> str:
+    assert scene.window is not None
+    ruleset = scene.ruleset
+    saved = (_("Saved the changes to the emulation registration {year} at {time}.") if updated
+             else _("Saved the emulation registration {year} at {time}.")).format(
+        year=registration.year, time=local(registration.confirmed_at, tz))
+    return "\n".join([
+        "✅ <b>" + escape(saved) + "</b>",
+        escape(_("Reference number: {reference}.").format(reference=registration.reference)),
+        scene.heading(),
+        escape(_("Titles:")) + " " + chosen_titles_line(ruleset, registration.all_titles),
+        "",
+        escape(_("See it again with /cuatoi. You can edit or withdraw it until {deadline} "
+                 "inclusive.").format(deadline=format_date(scene.window.deadline))),
+    ])
+
+
+def registration_block(ruleset: RuleSet, registration: Registration, tz: Any) -> list[str]:
+    """HTML lines of a stored registration: status, reference, titles, answers."""
+    if registration.is_confirmed:
+        status = _("✅ Confirmed at {time} · reference {reference}").format(
+            time=local(registration.confirmed_at, tz), reference=registration.reference)
+    else:
+        status = _("↩️ Withdrawn at {time} · reference {reference}").format(
+            time=local(registration.withdrawn_at, tz), reference=registration.reference)
+    if registration.source == "import":
+        status += " · " + _("entered by the emulation and commendation office")
+    lines = [escape(status),
+             escape(_("Titles:")) + " " + chosen_titles_line(ruleset, registration.all_titles)]
+    keys = [q for q in ruleset.questions if q.key in registration.answers]
+    for question in keys:
+        lines.append(f"• <i>{escape(question.prompt.get(get_locale()))}</i> → "
+                     f"{format_value(question, registration.answers[question.key])}")
+    return lines
+
+
+def draft_line(ruleset: RuleSet, draft: Draft, tz: Any) -> str:
+    titles = chosen_titles_line(ruleset, draft.titles) if draft.titles else "—"
+    return escape(_("📝 Not confirmed yet (last change {time}):").format(
+        time=local(draft.updated_at, tz))) + " " + titles

@@ -1,0 +1,147 @@
+"""Where a draft stands and how it is shown: the screen of each step, and opening a subject's
+registration (refusal, resume, show or start)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from app.context import Ctx
+from app.registration import screens
+from app.registration.scene import Scene, repo, scene_for, window_problem
+from app.ui import Choice, Rows
+from domain.quotas import subject_warnings
+from domain.records import RegistrationRecord, RegistrationStatus
+from domain.registrants import registrable_titles
+from domain.registration import expand_implied, needed_questions, next_question, review
+from domain.rules import (
+    ChoiceQuestion,
+    Question,
+    RuleSet,
+    SubjectKind,
+    YesNoQuestion,
+)
+from domain.subjects import Subject
+from locales import _
+from storage.registrations import Draft, Registration
+
+
+def next_step(ruleset: RuleSet, draft_titles: frozenset[str], answers: dict,
+              kind: SubjectKind) -> str:
+    question = next_question(ruleset, draft_titles, answers, subject=kind)
+    return f"q:{question.key}" if question is not None else "review"
+
+
+async def show(ctx: Ctx, scene: Scene, draft: Draft, *, edit: bool = False,
+               note: str | None = None) -> None:
+    """The screen of the draft's step: a new message, or (a tick) the tapped one edited."""
+    text, choices, question = await _screen(ctx, scene, draft)
+    if note:
+        text = f"<i>{escape(note)}</i>\n{text}"
+    typed = question is not None and not isinstance(question, ChoiceQuestion | YesNoQuestion)
+    ctx.say(text, choices, replace=edit, multi=draft.step == "titles", expects_text=typed)
+
+
+async def _screen(ctx: Ctx, scene: Scene, draft: Draft
+                  ) -> tuple[str, Rows, Question | None]:
+    ruleset = scene.ruleset
+    kind = draft.subject.kind
+    if draft.step == "titles":
+        titles = registrable_titles(ruleset, ctx.actor, scene.tree, draft.subject)
+        return (*screens.titles_screen(scene, draft, titles), None)
+    if draft.step.startswith("q:"):
+        key = draft.step[2:]
+        needed = needed_questions(ruleset, draft.titles, draft.answers, subject=kind)
+        keys = [q.key for q in needed]
+        if key in keys:
+            question = needed[keys.index(key)]
+            everything = expand_implied(ruleset, draft.titles)
+            asked_by = [t for t in ruleset.titles
+                        if t.code in everything and t.applies_to(kind)
+                        and any(ref.key == key for ref in t.questions)]
+            return (*screens.question_screen(draft, question, keys.index(key) + 1, len(keys),
+                                             asked_by), question)
+    rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year)
+    warnings = list(rv.warnings)
+    if kind != SubjectKind.PERSON:
+        bloc = scene.tree.bloc_of(draft.subject.org_id)
+        records = await repo(ctx).records(draft.year, bloc.id if bloc else None)
+        candidate = RegistrationRecord(
+            year=draft.year, subject_kind=kind, org_id=draft.subject.org_id,
+            titles=draft.titles, status=RegistrationStatus.CONFIRMED,
+        )
+        warnings += subject_warnings(ruleset, scene.tree, records, candidate)
+    editing = await repo(ctx).current(draft.year, draft.subject)
+    return (*screens.review_screen(scene, draft, rv, warnings, editing), None)
+
+
+def current_question(scene: Scene, draft: Draft) -> Question | None:
+    if not draft.step.startswith("q:"):
+        return None
+    key = draft.step[2:]
+    needed = needed_questions(scene.ruleset, draft.titles, draft.answers,
+                              subject=draft.subject.kind)
+    return next((q for q in needed if q.key == key), None)
+
+
+async def save_answer(ctx: Ctx, scene: Scene, draft: Draft, question: Question,
+                      value: object) -> None:
+    answers = {**draft.answers, question.key: value}
+    step = next_step(scene.ruleset, draft.titles, answers, draft.subject.kind)
+    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                           answers=answers, step=step, current=draft)
+    if updated is None:  # changed meanwhile (another device, a co-head): show where it is now
+        fresh = await repo(ctx).draft_by_id(draft.id)
+        if fresh is None:
+            ctx.say(escape(_("This registration form is closed.")))
+            return
+        await show(ctx, scene, fresh, note=changed_elsewhere())
+        return
+    await show(ctx, scene, updated, note=_("✔ Saved."))
+
+
+def changed_elsewhere() -> str:
+    return _("This registration was changed elsewhere meanwhile; here is where it stands now.")
+
+
+async def begin(ctx: Ctx, subject: Subject) -> None:
+    """Open the subject's registration: refusal with dates, resume, show, or start."""
+    scene = await scene_for(ctx, subject)
+    problem = window_problem(scene, ctx.today())
+    if problem is not None:
+        ctx.say(escape(problem))
+        return
+    assert scene.window is not None and ctx.actor.person is not None
+    year = scene.window.year
+    draft = await repo(ctx).draft(year, subject)
+    if draft is not None:
+        await repo(ctx).remember(ctx.who(), draft)
+        await show(ctx, scene, draft, note=_("You have an unfinished registration; carrying on "
+                                              "from where you stopped."))
+        return
+    current = await repo(ctx).current(year, subject)
+    if current is not None and current.is_confirmed:
+        show_confirmed(ctx, scene, current)
+        return
+    draft = await repo(ctx).start_draft(year, subject, ctx.actor.person.id, ctx.who())
+    await show(ctx, scene, draft)
+
+
+def show_confirmed(ctx: Ctx, scene: Scene, registration: Registration) -> None:
+    lines = ["<b>" + escape(_("Emulation registration {year}").format(year=registration.year))
+             + "</b>", scene.heading(), *screens.registration_block(scene.ruleset,
+                                                                    registration, ctx.tz), "",
+             escape(_("This registration is confirmed. Do you want to change or withdraw it?"))]
+    ctx.say("\n".join(lines), registration_choices(registration))
+
+
+def registration_choices(registration: Registration) -> Rows:
+    return ((
+        Choice(_("✏️ Edit"), screens.cb("ed", registration.id, registration.revision)),
+        Choice(_("↩️ Withdraw"), screens.cb("w", registration.id, registration.revision)),
+    ),)
+
+
+def paused_text(subject: Subject) -> str:
+    command = "/dangky" if subject.is_person else "/tapthe"
+    return _("Paused. Everything you have answered is saved; send {command} to carry on."
+             ).format(command=command)

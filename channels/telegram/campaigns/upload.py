@@ -1,0 +1,42 @@
+"""A campaign file sent to the bot by the secretariat (same rules as `thidua campaign load`)."""
+
+from __future__ import annotations
+
+from html import escape
+
+from channels.telegram.campaigns import service
+from channels.telegram.context import BotContext
+from channels.telegram.uploads import Preview, UploadKind
+from domain.campaign_file import is_campaign_filename
+from locales import _
+from reports.campaigns import describe_problems, load_preview
+from storage.audit import AuditContext
+from storage.uploads import PendingUpload
+
+
+def _detect(filename: str, content: bytes) -> bool:
+    return is_campaign_filename(filename)
+
+
+async def _preview(context: BotContext, filename: str, content: bytes) -> Preview:
+    check = await service.check_file(context.services, content, filename,
+                                     context.actor.secretariat_scope_id)
+    document = check.file.document
+    if not check.ok or document is None:
+        return Preview(False, escape(describe_problems(check.problems)))
+    return Preview(True, load_preview(document, check.scope_name, check.in_scope, check.linked,
+                                      check.replaces))
+
+
+async def _apply(context: BotContext, upload: PendingUpload, who: AuditContext) -> str:
+    check, campaign_id = await service.load_file(context.services, upload.content,
+                                                 upload.filename, who,
+                                                 context.actor.secretariat_scope_id)
+    if campaign_id is None or check.file.document is None:
+        return escape(describe_problems(check.problems))
+    return "<b>" + escape(_("The campaign “{code}” is loaded.").format(
+        code=check.file.document.code)) + "</b>\n" + escape(
+        _("Send /campaigns to preview it and launch it."))
+
+
+CAMPAIGN_UPLOAD = UploadKind("campaign", _detect, _preview, _apply)

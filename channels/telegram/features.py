@@ -1,0 +1,85 @@
+"""Every feature of the bot: those served by the core (app/), and the Telegram handlers not
+moved to it yet, registered in order; the fallback always comes last."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from telegram.ext import Application
+
+from app import help as help_feature
+from app import onboarding
+from app import registration as registration_feature
+from app.features import Feature, Registry
+from bot.schedule import PeriodicJob
+from channels.telegram import (
+    campaigns,
+    chat_migration,
+    fallback,
+    identity,
+    progress,
+    registration,
+    roster_upload,
+    summary,
+    uploads,
+)
+from channels.telegram.context import COMMANDS_KEY
+
+# Telegram handlers not moved to the core yet. Order matters within handler group 0.
+LEGACY: list[ModuleType] = [
+    uploads,
+    roster_upload,
+    registration,
+    campaigns,
+    summary,
+    progress,
+]
+
+
+def _legacy(module: ModuleType) -> Feature:
+    return Feature(name=module.__name__, commands=getattr(module, "COMMANDS", []),
+                   on_linked=getattr(module, "on_person_linked", None))
+
+
+def registry() -> Registry:
+    features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
+                *(_legacy(m) for m in LEGACY)]
+    return Registry(features, complete=False)
+
+
+def all_commands() -> list:
+    return registry().listed_commands()
+
+
+def periodic_jobs() -> list[PeriodicJob]:
+    """Jobs declared by features as `PERIODIC_JOBS` (see bot.schedule)."""
+    return [job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", [])]
+
+
+def register_all(app: Application, features: Registry | None = None) -> None:
+    features = features or registry()
+    app.bot_data[COMMANDS_KEY] = features.listed_commands()
+    identity.register(app)
+    chat_migration.register(app)
+    from app.core import Core
+    from channels.telegram import adapter
+
+    adapter.register(app, Core(app.bot_data["services"], features))
+    for feature in LEGACY:
+        feature.register(app)
+    fallback.register(app)
+
+
+async def start_features(app: Application) -> None:
+    """Start each feature's background work (jobs, senders) once the bot is running."""
+    for feature in LEGACY:
+        starter = getattr(feature, "on_start", None)
+        if starter is not None:
+            await starter(app)
+
+
+async def stop_features(app: Application) -> None:
+    for feature in reversed(LEGACY):
+        stopper = getattr(feature, "on_stop", None)
+        if stopper is not None:
+            await stopper(app)

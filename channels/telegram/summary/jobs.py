@@ -1,0 +1,196 @@
+"""The summary posts itself to the secretariat's chat: a daily digest while a registration
+window is open, and the final summary once its deadline has passed.
+
+Both are `PeriodicJob`s (bot.schedule): due periods come from the database, `job_runs` makes
+each happen once. Nothing is triggered by a registration itself, so a rush of registrations
+never causes a rush of messages.
+
+* Daily digest (`summary-daily-digest`, period = the day, from THIDUA_DAILY_DIGEST_TIME):
+  per open window, the changes since the window's last digest (people registered, counts per
+  title, flags, warnings that came or went). Its snapshot and its messages are written in one
+  transaction (the messages go through the outbox, deduplicated per window and day), so a
+  digest is either fully recorded and queued or not at all, and the next one compares with
+  exactly what was last posted. A day without changes records its snapshot and posts nothing.
+* Final summary (`summary-final`, period = day and window, from THIDUA_DIGEST_TIME the day
+  after the deadline): the full summary text, chart, XLSX and DOCX, sent directly in that
+  order (files cannot go through the text outbox), then the window is closed
+  (`closed_at`) with the final snapshot. A failure before the closing is retried at the next
+  tick; a window whose deadline is extended is reopened and summarised again when it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from telegram.ext import Application
+
+from app.services import NO_ORG, Services
+from bot.schedule import PeriodicJob
+from channels.telegram.summary.delivery import render_files_in_worker, send_files, send_texts
+from channels.telegram.summary.service import report_for, resolve
+from domain.org import OrgTree
+from domain.rules import RuleSet, load_ruleset
+from domain.summary_digest import compare, take_snapshot
+from domain.summary_request import SummaryRequest
+from domain.windows import RegistrationWindow
+from locales import use_locale
+from reports.messages import split_blocks
+from reports.summary_digest import digest_messages, final_intro
+from reports.summary_text import CHAT_ROWS, summary_blocks
+from storage.audit import AuditContext
+from storage.outbox import NewMessage
+from storage.registrations import RegistrationRepository
+from storage.summary import SummaryStore
+
+log = logging.getLogger(__name__)
+DAILY_JOB = "summary-daily-digest"
+FINAL_JOB = "summary-final"
+
+
+def _services(app: Application) -> Services:
+    return app.bot_data["services"]
+
+
+def effective_target(tree: OrgTree, window: RegistrationWindow, secretariat: int | None
+                     ) -> tuple[bool, int | None]:
+    """(concerns the secretariat, scope to summarise): the narrower of the window's scope and
+    the secretariat's, or (False, None) when they do not overlap."""
+    scope = window.scope_org_id
+    if secretariat == NO_ORG or (scope is not None and scope not in tree):
+        return False, None
+    if secretariat is None:
+        return True, scope
+    if scope is None or tree.is_within(secretariat, scope):
+        return True, secretariat
+    if tree.is_within(scope, secretariat):
+        return True, scope
+    return False, None
+
+
+async def _windows(services: Services, tree: OrgTree
+                   ) -> list[tuple[RegistrationWindow, int | None]]:
+    secretariat = await services.secretariat_scope_id(tree)
+    found = []
+    for window in await RegistrationRepository(services.db).windows():
+        concerns, target = effective_target(tree, window, secretariat)
+        if concerns:
+            found.append((window, target))
+    return sorted(found, key=lambda pair: pair[0].id)
+
+
+async def _open_windows(services: Services, now: datetime
+                        ) -> list[tuple[RegistrationWindow, int | None]]:
+    tree = await services.orgs.tree()
+    return [(w, t) for w, t in await _windows(services, tree) if w.is_open(now.date())]
+
+
+async def _closing_windows(services: Services, now: datetime
+                           ) -> list[tuple[RegistrationWindow, int | None]]:
+    tree = await services.orgs.tree()
+    return [(w, t) for w, t in await _windows(services, tree)
+            if w.closed_at is None and now.date() > w.deadline]
+
+
+# --- Daily digest -------------------------------------------------------------------------
+
+
+async def daily_due(app: Application, now: datetime) -> str | None:
+    services = _services(app)
+    settings = services.settings
+    if settings.secretariat_chat_id is None or now.time() < settings.daily_digest_time:
+        return None
+    return now.date().isoformat() if await _open_windows(services, now) else None
+
+
+async def daily_run(app: Application, period: str, now: datetime) -> None:
+    services = _services(app)
+    for window, target in await _open_windows(services, now):
+        await post_digest(services, window, target, period, now)
+    services.wake_sender()
+
+
+async def post_digest(services: Services, window: RegistrationWindow, target: int | None,
+                      period: str, now: datetime) -> bool:
+    """Compare with the window's last digest, queue what changed; False if already done."""
+    settings = services.settings
+    assert settings.secretariat_chat_id is not None
+    store = SummaryStore(services.db)
+    tree = await services.orgs.tree()
+    inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
+                           ruleset=_ruleset(window), now=now)
+    last = await store.last_digest(window.id)
+    with use_locale(settings.locale):
+        report = report_for(inputs, target)
+        snapshot = take_snapshot(report.summary)
+        changes = compare(last.snapshot if last else None, snapshot)
+        since = last.covered_until.astimezone(settings.tz) if last else None
+        texts = [] if changes.empty else digest_messages(
+            report, changes, day=now.date(), since=since, deadline=window.deadline)
+    batch = f"summary-digest:{window.id}:{period}"
+    messages = [
+        NewMessage(batch=batch, kind="digest", chat_id=settings.secretariat_chat_id, text=text,
+                   dedupe_key=f"{batch}:{i}")
+        for i, text in enumerate(texts)
+    ]
+    return await store.save_digest(
+        window_id=window.id, kind="daily", period=period, covered_until=now,
+        snapshot=snapshot, messages=messages, who=AuditContext.system(),
+    )
+
+
+def _ruleset(window: RegistrationWindow) -> RuleSet | None:
+    """The window's own rule set (None if no longer packaged: the service falls back)."""
+    try:
+        return load_ruleset(window.ruleset_id)
+    except KeyError:
+        return None
+
+
+# --- Final summary ------------------------------------------------------------------------
+
+
+async def final_due(app: Application, now: datetime) -> str | None:
+    services = _services(app)
+    settings = services.settings
+    if settings.secretariat_chat_id is None or now.time() < settings.digest_time:
+        return None
+    closing = await _closing_windows(services, now)
+    return f"{now.date().isoformat()}:{closing[0][0].id}" if closing else None
+
+
+async def final_run(app: Application, period: str, now: datetime) -> None:
+    services = _services(app)
+    window_id = int(period.rsplit(":", 1)[1])
+    for window, target in await _closing_windows(services, now):
+        if window.id == window_id:
+            await post_final(app, services, window, target, period, now)
+
+
+async def post_final(app: Application, services: Services, window: RegistrationWindow,
+                     target: int | None, period: str, now: datetime) -> None:
+    settings = services.settings
+    chat_id = settings.secretariat_chat_id
+    assert chat_id is not None
+    tree = await services.orgs.tree()
+    inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
+                           ruleset=_ruleset(window), now=now)
+    with use_locale(settings.locale):
+        report = report_for(inputs, target)
+        texts = split_blocks([final_intro(report, window.deadline),
+                              *summary_blocks(report, rows_up_to=CHAT_ROWS)])
+        files = await render_files_in_worker(services, inputs, target)
+        await send_texts(app.bot, chat_id, texts)
+        await send_files(app.bot, chat_id, files)
+    await SummaryStore(services.db).save_digest(
+        window_id=window.id, kind="final", period=period, covered_until=now,
+        snapshot=take_snapshot(report.summary), messages=[], posted=len(texts) + 3,
+        who=AuditContext.system(),
+    )
+    log.info("final summary of window %s posted", window.id)
+
+
+PERIODIC_JOBS = [
+    PeriodicJob(DAILY_JOB, daily_due, daily_run),
+    PeriodicJob(FINAL_JOB, final_due, final_run),
+]

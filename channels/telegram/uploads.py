@@ -1,0 +1,186 @@
+"""Files the secretariat sends to the bot: recognise, preview, and apply on a button.
+
+Each kind of file (roster, registrations, campaign, …) registers an `UploadKind`. The file is
+kept in SQLite while its preview waits, so a restart does not lose it; only the person who
+sent it can apply or cancel it, once.
+
+```mermaid
+stateDiagram-v2
+    [*] --> Previewed: secretariat sends a file (recognised, valid)
+    [*] --> [*]: unknown, too large or invalid file (problems listed, nothing stored)
+    Previewed --> Applied: "Apply" by the sender
+    Previewed --> Cancelled: "Cancel" by the sender
+```
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, CallbackQueryHandler, MessageHandler, filters
+
+from channels.telegram.context import BotContext, audit_context
+from channels.telegram.guards import guard, refuse
+from channels.telegram.replies import edit_or_reply
+from locales import _, format_size
+from storage.audit import AuditContext
+from storage.uploads import PendingUpload, UploadRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Preview:
+    ok: bool
+    text: str  # HTML
+
+
+@dataclass(frozen=True)
+class UploadKind:
+    """`apply` runs inside the transaction that marks the upload applied (its own
+    `db.transaction()` calls join it): it must not wait for another task that writes."""
+
+    name: str
+    detect: Callable[[str, bytes], bool]
+    preview: Callable[[BotContext, str, bytes], Awaitable[Preview]]
+    apply: Callable[[BotContext, PendingUpload, AuditContext], Awaitable[str]]
+
+
+UPLOAD_KINDS: list[UploadKind] = []
+
+
+def register_upload_kind(kind: UploadKind) -> None:
+    if all(existing.name != kind.name for existing in UPLOAD_KINDS):
+        UPLOAD_KINDS.append(kind)
+
+
+def _kind(name: str) -> UploadKind | None:
+    return next((k for k in UPLOAD_KINDS if k.name == name), None)
+
+
+@guard(private=False, secretariat=True)
+async def receive_file(update: Update, context: BotContext) -> None:
+    message = update.effective_message
+    user = update.effective_user
+    if message is None or message.document is None or user is None:
+        return
+    document = message.document
+    limit = context.services.settings.max_upload_bytes
+    if document.file_size is not None and document.file_size > limit:
+        await message.reply_text(
+            _("The file is too large ({size}); the limit is {limit}.").format(
+                size=format_size(document.file_size), limit=format_size(limit))
+        )
+        return
+    try:
+        telegram_file = await document.get_file()
+        content = bytes(await telegram_file.download_as_bytearray())
+    except TelegramError:
+        await message.reply_text(_("I could not download the file. Please send it again."))
+        return
+    if len(content) > limit:
+        await message.reply_text(
+            _("The file is too large ({size}); the limit is {limit}.").format(
+                size=format_size(len(content)), limit=format_size(limit))
+        )
+        return
+    filename = document.file_name or "file"
+    kind = next((k for k in UPLOAD_KINDS if k.detect(filename, content)), None)
+    if kind is None:
+        await message.reply_text(
+            _("I do not recognise this file. I accept: a staff roster (CSV or XLSX), a "
+              "registrations file (CSV or XLSX) and a campaign file (YAML or Markdown).")
+        )
+        return
+    preview = await kind.preview(context, filename, content)
+    if not preview.ok:
+        await message.reply_text(preview.text, parse_mode=ParseMode.HTML)
+        return
+    upload_id = await UploadRepository(context.services.db).add(
+        kind.name, message.chat_id, user.id, filename, content
+    )
+    buttons = InlineKeyboardMarkup([[
+        InlineKeyboardButton(_("✅ Apply"), callback_data=f"up:apply:{upload_id}"),
+        InlineKeyboardButton(_("✖ Cancel"), callback_data=f"up:cancel:{upload_id}"),
+    ]])
+    await message.reply_text(
+        preview.text + "\n\n" + _("Apply these changes?"),
+        parse_mode=ParseMode.HTML, reply_markup=buttons,
+    )
+
+
+@guard(private=False, secretariat=True)
+async def decide(update: Update, context: BotContext) -> None:
+    query = update.callback_query
+    user = update.effective_user
+    if query is None or user is None or query.message is None:
+        return
+    parts = (query.data or "").split(":")
+    repo = UploadRepository(context.services.db)
+    upload = None
+    if len(parts) == 3 and parts[1] in ("apply", "cancel") and parts[2].isdigit():
+        upload = await repo.get(int(parts[2]))
+    if upload is None or upload.chat_id != query.message.chat.id or upload.status == "cancelled":
+        await query.answer(_("This button has expired."), show_alert=True)
+        return
+    if upload.telegram_user_id != user.id:
+        await refuse(update, _("Only the person who sent the file can confirm it."))
+        return
+    if upload.status == "applied":
+        # Tapped twice, or the tap replayed after a restart: say what happened.
+        await query.answer(_("This file has already been applied."), show_alert=True)
+        return
+    kind = _kind(upload.kind)
+    if kind is None:
+        await query.answer(_("This button has expired."), show_alert=True)
+        return
+    if parts[1] == "cancel":
+        if not await repo.close(upload.id, "cancelled"):
+            await query.answer(_("This button has expired."), show_alert=True)
+            return
+        await query.answer()
+        await edit_or_reply(update, context, _("Cancelled: nothing was changed."))
+        return
+    who = audit_context(update, context.actor.person.id if context.actor.person else None)
+    # Marking the upload applied and applying it are one transaction: a crash in between
+    # leaves both undone (the button still works), never an upload marked applied for nothing.
+    async with context.services.db.transaction():
+        if not await repo.close(upload.id, "applied"):
+            await query.answer(_("This button has expired."), show_alert=True)
+            return
+        result = await kind.apply(context, upload, who)
+    await query.answer()
+    await edit_or_reply(update, context, result, parse_mode=ParseMode.HTML)
+
+
+class _SecretariatChat(filters.MessageFilter):
+    """The secretariat's group, read from the settings at each message: the group may become
+    a supergroup, with a new id, while the bot runs (handlers.chat_migration)."""
+
+    def __init__(self, app: Application) -> None:
+        super().__init__(name="SecretariatChat")
+        self._app = app
+
+    def filter(self, message: Message) -> bool:
+        chat_id = self._app.bot_data["services"].settings.secretariat_chat_id
+        return chat_id is not None and message.chat_id == chat_id
+
+
+def secretariat_or_private(app: Application) -> filters.BaseFilter:
+    """Private chats, plus the secretariat's group: other groups' files are none of our business."""
+    return filters.ChatType.PRIVATE | _SecretariatChat(app)
+
+
+def register(app: Application) -> None:
+    app.add_handler(
+        MessageHandler(
+            filters.Document.ALL & filters.UpdateType.MESSAGE & secretariat_or_private(app),
+            receive_file,
+        )
+    )
+    app.add_handler(CallbackQueryHandler(decide, pattern=r"^up:"))
