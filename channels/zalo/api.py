@@ -99,7 +99,9 @@ def _sent(result: object) -> SentMessage:
 class ZaloBotApi:
     """One bot's calls. `timeout`: seconds a call may take (getUpdates: its poll + 10 s);
     `rate_limit_retries`: 429s waited out before ZaloRateLimited is raised (0: at once, for
-    a sender that paces itself); `max_retry_wait`: a longer wait asked is not waited."""
+    a sender that paces itself); `max_retry_wait`: a longer wait asked is not waited;
+    `rate_limit_backoff`: the first wait when the platform does not say (then doubled);
+    `quick_retries`: the pauses before retrying a 5xx or a connection not opened."""
 
     def __init__(
         self,
@@ -109,6 +111,7 @@ class ZaloBotApi:
         timeout: float = 15.0,
         rate_limit_retries: int = 3,
         max_retry_wait: float = 30.0,
+        rate_limit_backoff: float = 1.0,
         quick_retries: tuple[float, ...] = QUICK_RETRIES,
         session: aiohttp.ClientSession | None = None,
     ) -> None:
@@ -119,6 +122,7 @@ class ZaloBotApi:
         self.timeout = timeout
         self.rate_limit_retries = rate_limit_retries
         self.max_retry_wait = max_retry_wait
+        self.rate_limit_backoff = rate_limit_backoff
         self.quick_retries = quick_retries
         self._session = session
         self._own_session = session is None
@@ -156,7 +160,8 @@ class ZaloBotApi:
             try:
                 return await self._post(method, payload or {}, http_timeout or self.timeout)
             except ZaloRateLimited as exc:
-                wait = exc.retry_after if exc.retry_after is not None else 2.0 ** limited
+                wait = (exc.retry_after if exc.retry_after is not None
+                        else self.rate_limit_backoff * 2.0 ** limited)
                 if not retries or limited >= self.rate_limit_retries \
                         or wait > self.max_retry_wait:
                     raise
