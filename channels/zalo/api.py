@@ -222,11 +222,12 @@ class ZaloBotApi:
                            str(info.get("account_type", "")),
                            bool(info.get("can_join_groups", False)), info)
 
-    async def get_updates(self, timeout: int = 30) -> list[dict[str, Any]]:  # noqa: ASYNC109
+    async def get_updates(self, timeout: float = 30) -> list[dict[str, Any]]:  # noqa: ASYNC109
         """The updates of one long poll (the platform hands out one at a time; a list is
         accepted too), raw; [] when nothing came within `timeout` seconds."""
         try:
-            result = await self.call("getUpdates", {"timeout": str(timeout)},
+            seconds = int(timeout) if float(timeout).is_integer() else timeout
+            result = await self.call("getUpdates", {"timeout": str(seconds)},
                                      http_timeout=timeout + POLL_MARGIN, retries=False)
         except ZaloApiError as exc:
             if exc.code == EMPTY_POLL:

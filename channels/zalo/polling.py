@@ -2,8 +2,9 @@
 before it is processed, the next poll sent at once.
 
 getUpdates has no offset: the platform forgets an update once it answered with it. So the
-loop never gives up on an answer (the HTTP timeout exceeds the poll's), and a stop cancels a
-poll only while it waits, never while what it brought is being stored.
+loop never gives up on an answer (the HTTP timeout exceeds the poll's), and a stop lets the
+poll in flight end (within its timeout: an update arriving meanwhile would otherwise be
+handed to a connection being closed, and lost) and stores what it brought before returning.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import contextlib
 import logging
 from typing import Any
 
-from .api import ZaloBotApi
+from .api import POLL_MARGIN, ZaloBotApi
 from .errors import ZaloApiError, ZaloUnauthorized
 from .receiver import ZaloReceiver
 from .updates import parse_update
@@ -23,10 +24,11 @@ BACKOFF = (1.0, 2.0, 5.0, 10.0, 30.0)  # seconds after consecutive failures
 
 
 class ZaloPoller:
-    def __init__(self, api: ZaloBotApi, receiver: ZaloReceiver, *, timeout: int = 30,
+    def __init__(self, api: ZaloBotApi, receiver: ZaloReceiver, *, timeout: float = 10,
                  delete_webhook: bool = True, backoff: tuple[float, ...] = BACKOFF) -> None:
-        """`timeout`: seconds each poll waits for an update; `delete_webhook`: remove a
-        webhook left set (getUpdates is refused while one is)."""
+        """`timeout`: seconds each poll waits for an update (a stop waits that long at
+        most); `delete_webhook`: remove a webhook left set (getUpdates is refused while one
+        is)."""
         self.api = api
         self.receiver = receiver
         self.timeout = timeout
@@ -52,13 +54,17 @@ class ZaloPoller:
         self._stopping = False
         self._task = asyncio.create_task(self.run(), name="zalo-polling")
 
-    async def stop(self) -> None:
-        """Stop polling; an update already received is stored first."""
+    async def stop(self, grace: float | None = None) -> None:
+        """Stop polling once the poll in flight has ended and what it brought is stored;
+        after `grace` seconds (default: the poll's timeout and the HTTP margin) the poll is
+        cancelled anyway."""
         self._stopping = True
         task, self._task = self._task, None
         if task is None:
             return
-        if not self._storing:
+        wait = self.timeout + POLL_MARGIN if grace is None else grace
+        done, _ = await asyncio.wait([task], timeout=wait)
+        if not done and not self._storing:
             task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -148,8 +148,6 @@ class ZaloEmulator:
         app = web.Application(client_max_size=MAX_BODY)
         app.router.add_route("*", "/bot{token}/{method}", self._handle_call)
         app.router.add_get("/media/{name}", self._handle_media)
-        # A long poll whose client went away stops waiting, so it never takes an update
-        # nobody will read.
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0,
                                      handler_cancellation=True)
         await self._runner.setup()
@@ -286,38 +284,49 @@ class ZaloEmulator:
         if request.match_info["token"] != self.token:
             return self._answer(unauthorized())
         name = request.match_info["method"]
-        handler = METHODS.get(name)
-        error: ZaloError | None = None
         try:
             params = await _read_params(request)
         except ValueError:
-            params, error = {}, bad_request("can't parse the request body")
+            return self._finish(ApiCall(name, {}, time.monotonic()), None, {},
+                                bad_request("can't parse the request body"))
         call = ApiCall(name, params, time.monotonic())
         if self.record_calls:
             self.world.calls.append(call)
-        status = 200
+        work = self._process(call, params)
+        if name == "getUpdates":
+            # A long poll whose client went away is cancelled while it waits (the server
+            # runs with handler_cancellation), so it never takes an update nobody reads.
+            return await work
+        # A call the platform received is carried out even if the client stops waiting.
+        return await asyncio.shield(work)
+
+    async def _process(self, call: ApiCall, params: dict[str, Any]) -> web.Response:
+        handler = METHODS.get(call.method)
         try:
-            if error is not None:
-                raise error
             if handler is None:
-                if name in TELEGRAM_ONLY:
-                    call.error = f"{name} is a Telegram method: Zalo has no such method"
+                if call.method in TELEGRAM_ONLY:
+                    call.error = f"{call.method} is a Telegram method: Zalo has no such method"
                 raise not_found()
-            result = await self._run(name, handler, params)
+            result = await self._run(call.method, handler, params)
         except ZaloError as exc:
-            call.status = exc.code
-            call.error = call.error or exc.description
-            self.world.stats.count(name, exc.code)
-            return self._answer(exc)
+            return self._finish(call, None, params, exc)
         except Exception as exc:  # an emulator bug: a 500 like the platform's, cause kept
-            _LOGGER.exception("Zalo emulator failed on %s", name)
-            call.status, call.error = 500, repr(exc)
-            self.world.stats.count(name, 500)
-            return self._answer(server_error(500))
-        call.status = status
-        self.world.stats.count(name, status)
+            _LOGGER.exception("Zalo emulator failed on %s", call.method)
+            call.error = repr(exc)
+            return self._finish(call, None, params, server_error(500))
+        return self._finish(call, result, params, None)
+
+    def _finish(self, call: ApiCall, result: Any, params: dict[str, Any],
+                error: ZaloError | None) -> web.Response:
+        if error is not None:
+            call.status = error.code
+            call.error = call.error or error.description
+            self.world.stats.count(call.method, error.code)
+            return self._answer(error)
+        call.status = 200
+        self.world.stats.count(call.method, 200)
         body = {"ok": True} if result is NO_RESULT else {"ok": True, "result": result}
-        return _json(body, status)
+        return _json(body, 200)
 
     async def _run(self, name: str, handler: Any, params: dict[str, Any]) -> Any:
         """Faults first, then the quota, then the method itself."""
