@@ -16,10 +16,12 @@ HANG = "treo"  # a text whose handling never ends (a process killed meanwhile)
 class EchoBot:
     """Answers `echo: <text>`; records each update and what the inbox said of it then."""
 
-    def __init__(self, emu: ZaloEmulator, database: Path, *, poll_timeout: float = 0.3) -> None:
-        self.emu = emu
+    def __init__(self, emu: ZaloEmulator | tuple[str, str], database: Path, *,
+                 poll_timeout: float = 0.3) -> None:
+        """`emu`: the emulator, or (its base URL, the token) when it runs elsewhere."""
+        base_url, token = (emu.base_url, emu.token) if isinstance(emu, ZaloEmulator) else emu
         self.db = Database(database)
-        self.api = ZaloBotApi(emu.token, emu.base_url, quick_retries=(0.01, 0.01),
+        self.api = ZaloBotApi(token, base_url, quick_retries=(0.01, 0.01),
                               rate_limit_backoff=0.01)
         self.inbox = ZaloInbox(self.db)
         self.receiver = ZaloReceiver(self.inbox, self.handle)
