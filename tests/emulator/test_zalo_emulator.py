@@ -334,6 +334,8 @@ async def test_numbered_menus_are_answered_with_the_number(emu, http):
     assert [o.number for o in menu_options(menu)] == ["1", "2", "3", "0"]
     assert [o.label for o in menu_options("[1] ✅ Xác nhận   [2] ⏸ Để sau")] == [
         "✅ Xác nhận", "⏸ Để sau"]
+    assert menu_options("1️⃣ Đăng ký\n2: Tập thể\nGhi chú: 3 ngày")[1].label == "Tập thể"
+    assert len(menu_options("1️⃣ Đăng ký\n2: Tập thể\nGhi chú: 3 ngày")) == 2
     await call(http, emu, "sendMessage", chat_id=lan.id, text=menu)
     await lan.tap("Chiến sĩ thi đua cơ sở")
     _, body = await call(http, emu, "getUpdates", timeout=1)
