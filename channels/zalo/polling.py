@@ -75,13 +75,17 @@ class ZaloPoller:
             try:
                 self.polls += 1
                 raws = await self.api.get_updates(self.timeout)
-            except ZaloApiError as exc:
+            except Exception as exc:  # the loop must outlive any failure
                 self.errors += 1
                 wait = self.backoff[min(failures, len(self.backoff) - 1)]
                 failures += 1
-                level = logging.ERROR if isinstance(exc, ZaloUnauthorized) else logging.WARNING
-                log.log(level, "fetching Zalo updates failed (%s); retrying in %.0f s",
-                        exc, wait)
+                if isinstance(exc, ZaloApiError):
+                    level = (logging.ERROR if isinstance(exc, ZaloUnauthorized)
+                             else logging.WARNING)
+                    log.log(level, "fetching Zalo updates failed (%s); retrying in %.0f s",
+                            exc, wait)
+                else:
+                    log.exception("fetching Zalo updates failed; retrying in %.0f s", wait)
                 await asyncio.sleep(wait)
                 continue
             failures = 0
