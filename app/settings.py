@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
+ZALO_API = "https://bot-api.zaloplatforms.com/bot"
+_PATH_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-/.")
 
 
 class SettingsError(Exception):
@@ -25,11 +27,16 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = Field(default=None, alias="TELEGRAM_BOT_TOKEN")
     telegram_api_base_url: str = Field(default=TELEGRAM_API, alias="TELEGRAM_API_BASE_URL")
     telegram_api_file_url: str = Field(default=TELEGRAM_FILES, alias="TELEGRAM_API_FILE_URL")
-    database: Path = Field(default=Path("./thidua.sqlite3"), alias="THIDUA_DATABASE")
-    secretariat_chat_id: int | None = Field(default=None, alias="THIDUA_SECRETARIAT_CHAT_ID")
-    # The secretariat's group on Zalo (its chat id, as the platform gives it).
+    # Zalo Bot Platform (channels/zalo): a bot runs with Telegram, Zalo or both.
+    zalo_bot_token: SecretStr | None = Field(default=None, alias="ZALO_BOT_TOKEN")
+    zalo_api_base_url: str = Field(default=ZALO_API, alias="ZALO_API_BASE_URL")
     zalo_secretariat_chat_id: str | None = Field(default=None,
                                                  alias="THIDUA_ZALO_SECRETARIAT_CHAT_ID")
+    zalo_webhook_path: str = Field(default="zalo", alias="THIDUA_ZALO_WEBHOOK_PATH")
+    zalo_webhook_secret: SecretStr | None = Field(default=None,
+                                                  alias="THIDUA_ZALO_WEBHOOK_SECRET")
+    database: Path = Field(default=Path("./thidua.sqlite3"), alias="THIDUA_DATABASE")
+    secretariat_chat_id: int | None = Field(default=None, alias="THIDUA_SECRETARIAT_CHAT_ID")
     secretariat_scope: str | None = Field(default=None, alias="THIDUA_SECRETARIAT_SCOPE")
     operators_chat_id: int | None = Field(default=None, alias="THIDUA_OPERATORS_CHAT_ID")
     timezone: str = Field(default="Asia/Ho_Chi_Minh", alias="THIDUA_TIMEZONE")
@@ -89,6 +96,60 @@ class Settings(BaseSettings):
             if not raw or len(raw) > 256 or not all(c.isalnum() or c in "_-" for c in raw):
                 raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @field_validator("zalo_webhook_secret")
+    @classmethod
+    def _zalo_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # Zalo takes 8-256 characters; it comes back in an HTTP header: visible ASCII only.
+        if value is not None:
+            raw = value.get_secret_value()
+            if not 8 <= len(raw) <= 256 or not all(33 <= ord(c) <= 126 for c in raw):
+                raise ValueError("8-256 visible ASCII characters, no spaces")
+        return value
+
+    @field_validator("zalo_secretariat_chat_id")
+    @classmethod
+    def _zalo_chat_id(cls, value: str | None) -> str | None:
+        # Zalo ids are strings (hex): kept as given, never read as a number.
+        if value is not None:
+            value = value.strip()
+            if not value or any(c.isspace() for c in value):
+                raise ValueError("a Zalo group id, without spaces")
+        return value
+
+    @field_validator("zalo_webhook_path")
+    @classmethod
+    def _zalo_path(cls, value: str) -> str:
+        path = value.strip().strip("/")
+        if not path or not set(path) <= _PATH_CHARACTERS:
+            raise ValueError("a URL path such as zalo or hooks/zalo")
+        return path
+
+    @property
+    def has_telegram(self) -> bool:
+        return self.telegram_bot_token is not None
+
+    @property
+    def has_zalo(self) -> bool:
+        return self.zalo_bot_token is not None
+
+    @property
+    def channels(self) -> tuple[str, ...]:
+        """The messengers this bot serves: those whose token is set."""
+        return tuple(name for name, on in (("telegram", self.has_telegram),
+                                           ("zalo", self.has_zalo)) if on)
+
+    def require_channel(self) -> None:
+        """`thidua run` needs a token of at least one messenger."""
+        if not self.channels:
+            raise SettingsError(
+                "TELEGRAM_BOT_TOKEN or ZALO_BOT_TOKEN: missing (set one of them, or both)")
+
+    @property
+    def zalo_token(self) -> str:
+        if self.zalo_bot_token is None:
+            raise SettingsError("ZALO_BOT_TOKEN: missing (needed to reach Zalo)")
+        return self.zalo_bot_token.get_secret_value()
 
     @property
     def tz(self) -> ZoneInfo:

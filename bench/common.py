@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from emulator import BotApiEmulator
+from emulator.zalo import ZaloEmulator
 
 ROOT = Path(__file__).resolve().parent.parent
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
@@ -92,6 +93,12 @@ class BotProcess:
     def echo(cls, emu: BotApiEmulator, cwd: Path, transport: str = "httpx") -> BotProcess:
         return cls([sys.executable, "-m", "bench.echo_bot", emu.base_url, emu.base_file_url,
                     emu.token, transport], {}, cwd)
+
+    @classmethod
+    def zalo_echo(cls, emu: ZaloEmulator, cwd: Path, poll_timeout: float = 10) -> BotProcess:
+        """The bare Zalo echo bot (bench/zalo_echo_bot.py) on the Zalo emulator."""
+        return cls([sys.executable, "-m", "bench.zalo_echo_bot", emu.base_url, emu.token,
+                    str(poll_timeout)], {}, cwd)
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items()

@@ -1,0 +1,1 @@
+"""Messaging channels other than Telegram's (python-telegram-bot covers that one)."""

@@ -57,6 +57,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging(settings.log_level, (
         settings.telegram_bot_token.get_secret_value() if settings.telegram_bot_token else None,
         settings.webhook_secret.get_secret_value() if settings.webhook_secret else None,
+        settings.zalo_bot_token.get_secret_value() if settings.zalo_bot_token else None,
+        settings.zalo_webhook_secret.get_secret_value() if settings.zalo_webhook_secret
+        else None,
     ))
     set_locale(settings.locale)
     try:

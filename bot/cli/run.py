@@ -18,7 +18,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 
 async def run(args: argparse.Namespace, settings: Settings) -> int:
-    settings.token  # noqa: B018 - fail early, with one clear line, when the token is missing
+    settings.require_channel()  # fail early, with one clear line, when no token is set
     mode = args.mode
     if mode == "auto":
         mode = "webhook" if settings.webhook_url else "polling"
