@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bot.cli import main
-from bot.settings import ZALO_API, SettingsError, load_settings
+from app.settings import ZALO_API, SettingsError, load_settings
 
 ALL = ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "ZALO_API_BASE_URL",
        "THIDUA_ZALO_SECRETARIAT_CHAT_ID", "THIDUA_ZALO_WEBHOOK_PATH", "THIDUA_ZALO_WEBHOOK_SECRET")
