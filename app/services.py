@@ -9,12 +9,13 @@ only know them through `wake_sender()`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
 from app.settings import Settings
+from app.ui import Out
 from domain.org import OrgTree
 from domain.text import fold_key
 from storage.audit import AuditContext
@@ -30,6 +31,11 @@ class Sender(Protocol):
     """A channel's outbox sender (bot.outbox, channels.zalo)."""
 
     def wake(self) -> None: ...
+
+
+# Direct delivery of outputs to a chat of a channel (chat id, outputs), for jobs that post
+# files the text outbox cannot carry (the final summary); set by the runtime per channel.
+Deliverer = Callable[[str, "list[Out]"], Awaitable[None]]
 
 
 class Ticker(Protocol):
@@ -56,6 +62,7 @@ class Services:
     # per channel, and the periodic jobs' scheduler.
     senders: list[Sender] = field(default_factory=list)
     scheduler: Ticker | None = field(default=None)
+    deliverers: dict[str, Deliverer] = field(default_factory=dict)
     # Called when a configured chat moved (old id, new id): the runtime follows it.
     chat_moved_hooks: list[Callable[[int, int], None]] = field(default_factory=list)
     # Tests set a fixed clock; production reads the wall clock.
@@ -107,6 +114,14 @@ class Services:
         for hook in self.chat_moved_hooks:
             hook(old, new)
         return frozenset(moved)
+
+    async def deliver(self, channel: str, chat_id: str, outs: list[Out]) -> bool:
+        """Say `outs` in a chat now (not through the outbox); False if the channel is off."""
+        deliverer = self.deliverers.get(channel)
+        if deliverer is None:
+            return False
+        await deliverer(chat_id, outs)
+        return True
 
     def is_secretariat_chat(self, channel: str, chat_id: str | None) -> bool:
         """Whether a chat is the secretariat's group on that channel."""

@@ -18,6 +18,7 @@ from telegram.ext import Application
 
 from app.services import Services
 from app.settings import Settings
+from app.ui import Out
 from bot.app import build_application
 from bot.inbox import replay_pending
 from bot.logs import register_secret
@@ -28,6 +29,7 @@ from bot.webhook import ALLOWED_UPDATES, start_webhook, stop_webhook
 from channels.telegram.chat_migration import secretariat_chat_moved
 from channels.telegram.features import all_commands, periodic_jobs, start_features, stop_features
 from channels.telegram.publish import publish_default_commands
+from channels.telegram.render import Renderer
 from storage.audit import AuditContext
 from storage.db import Database
 
@@ -77,6 +79,7 @@ class BotRuntime:
         self.app = build_application(self.services, token=self.token,
                                      rate_limiter=self.rate_limiter)
         await self.app.initialize()
+        self.services.deliverers["telegram"] = self._deliver_telegram
         await publish_default_commands(self.app.bot, all_commands(),
                                        self.services.settings.secretariat_chat_id,
                                        self.settings.locale)
@@ -108,6 +111,10 @@ class BotRuntime:
         if self.scheduler_ticks:
             self.services.scheduler.start()
         await start_features(self.app)
+
+    async def _deliver_telegram(self, chat_id: str, outs: list[Out]) -> None:
+        assert self.app is not None
+        await Renderer(self.app, None, int(chat_id)).render(outs)
 
     def _operators_moved(self, old: int, new: int) -> None:
         if self.sender is not None and self.sender.operators_chat_id == old:
