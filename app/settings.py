@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=2_000_000, gt=0, alias="THIDUA_MAX_UPLOAD_BYTES")
     invite_ttl_days: int = Field(default=14, gt=0, le=365, alias="THIDUA_INVITE_TTL_DAYS")
     webhook_url: str | None = Field(default=None, alias="THIDUA_WEBHOOK_URL")
+    # The public HTTPS base of the bot's web server (files handed out as links on Zalo).
+    public_url: str | None = Field(default=None, alias="THIDUA_PUBLIC_URL")
+    file_link_hours: int = Field(default=24, gt=0, le=24 * 30, alias="THIDUA_FILE_LINK_HOURS")
     webhook_listen: str = Field(default="0.0.0.0", alias="THIDUA_WEBHOOK_LISTEN")
     webhook_port: int = Field(default=8443, ge=1, le=65535, alias="THIDUA_WEBHOOK_PORT")
     webhook_secret: SecretStr | None = Field(default=None, alias="THIDUA_WEBHOOK_SECRET")

@@ -23,7 +23,9 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
+from typing import Protocol
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -76,23 +78,30 @@ def outbox_bot(token: str, base_url: str, base_file_url: str) -> Bot:
     return Bot(token, base_url=base_url, base_file_url=base_file_url, request=request)
 
 
-class Pacer:
-    """Client-side limits, so that a broadcast does not depend on Telegram's 429s."""
+def telegram_group(chat_id: object) -> bool:
+    """Telegram's groups have negative ids."""
+    return isinstance(chat_id, int) and chat_id < 0
 
-    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic) -> None:
+
+class Pacer:
+    """Client-side limits, so that a broadcast does not depend on the platform's 429s."""
+
+    def __init__(self, per_second: float, clock: Callable[[], float] = time.monotonic,
+                 is_group: Callable[[object], bool] = telegram_group) -> None:
         self.interval = 1.0 / per_second
         self.clock = clock
+        self.is_group = is_group
         self._next_global = 0.0
         self._paused_until = 0.0
-        self._next_private: dict[int, float] = {}
-        self._group_sends: dict[int, deque[float]] = {}
+        self._next_private: dict[object, float] = {}
+        self._group_sends: dict[object, deque[float]] = {}
 
     def global_wait(self) -> float:
         return max(0.0, max(self._next_global, self._paused_until) - self.clock())
 
-    def chat_wait(self, chat_id: int) -> float:
+    def chat_wait(self, chat_id: object) -> float:
         now = self.clock()
-        if chat_id >= 0:
+        if not self.is_group(chat_id):
             return max(0.0, self._next_private.get(chat_id, 0.0) - now)
         sends = self._group_sends.get(chat_id)
         while sends and sends[0] <= now - GROUP_PERIOD:
@@ -101,10 +110,10 @@ class Pacer:
             return 0.0
         return sends[0] + GROUP_PERIOD - now
 
-    def sent(self, chat_id: int) -> None:
+    def sent(self, chat_id: object) -> None:
         now = self.clock()
         self._next_global = max(now, self._next_global) + self.interval
-        if chat_id < 0:
+        if self.is_group(chat_id):
             self._group_sends.setdefault(chat_id, deque()).append(now)
             return
         self._next_private[chat_id] = now + PRIVATE_CHAT_INTERVAL
@@ -116,8 +125,63 @@ class Pacer:
         self._paused_until = max(self._paused_until, self.clock() + seconds)
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one send, as the sender must record it."""
+
+    kind: str  # sent, retry_after, unreachable, failed, retry, migrated
+    detail: str = ""
+    delay: float = 0.0  # retry_after: seconds the platform asked to wait
+    message_id: object = None  # sent: the platform's id
+    new_chat_id: int | None = None  # migrated
+
+
+class Transport(Protocol):
+    """How one channel sends an outbox message (bot.outbox for Telegram, channels.zalo)."""
+
+    channel: str
+
+    def is_group(self, chat_id: object) -> bool: ...
+
+    async def send(self, message: OutboxMessage) -> Outcome: ...
+
+
+class TelegramTransport:
+    channel = "telegram"
+
+    def __init__(self, bot: Bot) -> None:
+        self.bot = bot
+
+    def is_group(self, chat_id: object) -> bool:
+        return telegram_group(chat_id)
+
+    async def send(self, message: OutboxMessage) -> Outcome:
+        try:
+            sent = await self.bot.send_message(
+                message.chat_id,
+                message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=_markup(message.buttons),
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as exc:
+            return Outcome("retry_after", f"429 retry after {_seconds(exc.retry_after):g}s",
+                           delay=_seconds(exc.retry_after))
+        except Forbidden as exc:
+            return Outcome("unreachable", str(exc))
+        except ChatMigrated as exc:
+            return Outcome("migrated", f"chat migrated to {exc.new_chat_id}",
+                           new_chat_id=int(exc.new_chat_id))
+        except BadRequest as exc:
+            unreachable = "chat not found" in str(exc).lower()
+            return Outcome("unreachable" if unreachable else "failed", str(exc))
+        except (NetworkError, TelegramError) as exc:  # 5xx, timeouts: try again later
+            return Outcome("retry", str(exc))
+        return Outcome("sent", message_id=sent.message_id)
+
+
 class OutboxSender:
-    def __init__(self, bot: Bot, db: Database, *, batch_size: int = 20,
+    def __init__(self, bot: Bot | Transport, db: Database, *, batch_size: int = 20,
                  idle_poll: float = 2.0, per_second: float = 28.0,
                  concurrency: int = CONCURRENCY, alerts: Bot | None = None,
                  operators_chat_id: int | None = None,
@@ -125,15 +189,16 @@ class OutboxSender:
         """`alerts` (the application's bot) posts failures to `operators_chat_id`;
         `on_chat_migrated(old, new)` records a group that became a supergroup, and moves the
         messages waiting for it (storage.chats), this one included."""
-        self.bot = bot
-        self.alerts = alerts or bot
+        self.transport: Transport = TelegramTransport(bot) if isinstance(bot, Bot) else bot
+        self.channel = self.transport.channel
+        self.alerts = alerts if alerts is not None else bot if isinstance(bot, Bot) else None
         self.operators_chat_id = operators_chat_id
         self.on_chat_migrated = on_chat_migrated
         self.repo = OutboxRepository(db)
         self.links = LinkRepository(db)
         self.batch_size = batch_size
         self.idle_poll = idle_poll
-        self.pacer = Pacer(per_second)
+        self.pacer = Pacer(per_second, is_group=self.transport.is_group)
         self.owner = f"sender-{uuid.uuid4().hex[:12]}"
         self._wake = asyncio.Event()
         self._stop = asyncio.Event()
@@ -163,6 +228,10 @@ class OutboxSender:
                 await self._task
             self._task = None
 
+    async def _alert(self, where: str, error: BaseException) -> None:
+        if self.alerts is not None:
+            await alert_operators(self.alerts, self.operators_chat_id, where, error)
+
     async def _sleep(self, seconds: float) -> bool:
         """Sleep unless stopping; False when the sender is stopping."""
         if seconds > 0:
@@ -176,7 +245,7 @@ class OutboxSender:
                 sent = await self.drain_once()
             except Exception as exc:  # keep the sender alive whatever one batch did
                 log.exception("outbox batch failed")
-                await alert_operators(self.alerts, self.operators_chat_id, "outbox", exc)
+                await self._alert("outbox", exc)
                 sent = 0
             if sent == 0 and not self._stopping:
                 self._wake.clear()
@@ -197,7 +266,7 @@ class OutboxSender:
         self._throttled = False
         if not await self._sleep(self.pacer.global_wait()):  # after a 429, before leasing
             return 0
-        batch = await self.repo.claim(self.batch_size, self.owner)
+        batch = await self.repo.claim(self.batch_size, self.owner, channel=self.channel)
         leased_at = time.monotonic()
         unsent = {m.id for m in batch}
         sending: list[asyncio.Task[None]] = []
@@ -235,8 +304,7 @@ class OutboxSender:
                 self._throttled = True
         except Exception as exc:
             log.exception("outbox message %s: unexpected error", message.id)
-            await alert_operators(self.alerts, self.operators_chat_id,
-                                  f"outbox message {message.id}", exc)
+            await self._alert(f"outbox message {message.id}", exc)
         finally:
             self._slots.release()
 
@@ -246,59 +314,44 @@ class OutboxSender:
         deadline = loop.time() + limit_seconds
         while loop.time() < deadline:
             if await self.drain_once() == 0:
-                if await self.repo.pending_count(channel="telegram") == 0:
+                if await self.repo.pending_count(channel=self.channel) == 0:
                     return True
-                due = await self.repo.next_due()
+                due = await self.repo.next_due(self.channel)
                 wait = (due - utcnow()).total_seconds() if due else 0.2
                 if self._deferred_wait is not None:
                     wait = min(wait, self._deferred_wait)
                 await asyncio.sleep(min(max(wait, 0.05), 1.0, max(0.0, deadline - loop.time())))
-        return await self.repo.pending_count(channel="telegram") == 0
+        return await self.repo.pending_count(channel=self.channel) == 0
 
     async def _send(self, message: OutboxMessage) -> float:
         """Send one message; returns seconds to pause all sending (after a 429), else 0."""
-        try:
-            sent = await self.bot.send_message(
-                message.chat_id,
-                message.text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=_markup(message.buttons),
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-            )
-        except RetryAfter as exc:
-            delay = _seconds(exc.retry_after)
-            await self.repo.retry_later(message.id, utcnow() + timedelta(seconds=delay),
-                                        f"429 retry after {delay:g}s", failed_attempt=False)
-            log.info("outbox: Telegram asked to wait %gs", delay)
-            return delay
-        except Forbidden as exc:
-            await self.repo.finish(message.id, "unreachable", str(exc))
+        outcome = await self.transport.send(message)
+        if outcome.kind == "sent":
+            await self.repo.mark_sent(message.id, outcome.message_id)
+        elif outcome.kind == "retry_after":
+            await self.repo.retry_later(message.id, utcnow() + timedelta(seconds=outcome.delay),
+                                        outcome.detail, failed_attempt=False)
+            log.info("outbox: %s asked to wait %gs", self.channel, outcome.delay)
+            return outcome.delay
+        elif outcome.kind == "unreachable":
+            await self.repo.finish(message.id, "unreachable", outcome.detail)
             if message.person_id is not None:
-                await self.links.mark_unreachable(message.person_id, chat_id=message.chat_id)
-            return 0.0
-        except ChatMigrated as exc:
-            log.warning("chat %s migrated to %s", message.chat_id, exc.new_chat_id)
-            if self.on_chat_migrated is None:
-                await self.repo.finish(message.id, "failed", f"chat migrated to {exc.new_chat_id}")
+                await self.links.mark_unreachable(message.person_id, channel=self.channel,
+                                                  chat_id=message.chat_id)
+        elif outcome.kind == "migrated" and outcome.new_chat_id is not None:
+            log.warning("chat %s migrated to %s", message.chat_id, outcome.new_chat_id)
+            if self.on_chat_migrated is None or not isinstance(message.chat_id, int):
+                await self.repo.finish(message.id, "failed", outcome.detail)
                 return 0.0
-            await self.on_chat_migrated(message.chat_id, int(exc.new_chat_id))
-            await self.repo.retry_later(message.id, utcnow(),
-                                        f"chat migrated to {exc.new_chat_id}",
+            await self.on_chat_migrated(message.chat_id, outcome.new_chat_id)
+            await self.repo.retry_later(message.id, utcnow(), outcome.detail,
                                         failed_attempt=False)
-            return 0.0
-        except BadRequest as exc:
-            status = "unreachable" if "chat not found" in str(exc).lower() else "failed"
-            await self.repo.finish(message.id, status, str(exc))
-            if status == "unreachable" and message.person_id is not None:
-                await self.links.mark_unreachable(message.person_id, chat_id=message.chat_id)
-            log.warning("outbox message %s refused: %s", message.id, exc)
-            return 0.0
-        except (NetworkError, TelegramError) as exc:  # 5xx, timeouts: try again later
-            if message.attempts + 1 >= MAX_ATTEMPTS:
-                await self.repo.finish(message.id, "failed", str(exc))
-            else:
-                await self.repo.retry_later(message.id, utcnow() + _backoff(message.attempts),
-                                            str(exc))
-            return 0.0
-        await self.repo.mark_sent(message.id, sent.message_id)
+        elif outcome.kind == "failed":
+            await self.repo.finish(message.id, "failed", outcome.detail)
+            log.warning("outbox message %s refused: %s", message.id, outcome.detail)
+        elif message.attempts + 1 >= MAX_ATTEMPTS:
+            await self.repo.finish(message.id, "failed", outcome.detail)
+        else:
+            await self.repo.retry_later(message.id, utcnow() + _backoff(message.attempts),
+                                        outcome.detail)
         return 0.0
