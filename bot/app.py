@@ -12,6 +12,7 @@ from telegram.ext import (
     Defaults,
 )
 
+from app.core import Core
 from app.services import Services
 from bot.errors import on_error
 from bot.http import AiohttpRequest
@@ -41,6 +42,7 @@ def reply_rate_limiter() -> AIORateLimiter:
 
 def build_application(
     services: Services,
+    core: Core,
     *,
     token: str | None = None,
     rate_limiter: bool = True,
@@ -70,6 +72,6 @@ def build_application(
     builder = builder.rate_limiter(ResilientLimiter(pacing))
     app = builder.build()
     app.bot_data[SERVICES_KEY] = services
-    register_all(app)
+    register_all(app, core)
     app.add_error_handler(on_error)
     return app

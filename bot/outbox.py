@@ -23,9 +23,7 @@ import time
 import uuid
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from datetime import timedelta
-from typing import Protocol
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
@@ -38,6 +36,7 @@ from telegram.error import (
     TelegramError,
 )
 
+from app.delivery import Outcome, Transport
 from bot.errors import alert_operators
 from bot.http import AiohttpRequest
 from storage.db import Database, utcnow
@@ -123,27 +122,6 @@ class Pacer:
     def pause(self, seconds: float) -> None:
         """Telegram said 429: nothing leaves before `seconds` have passed."""
         self._paused_until = max(self._paused_until, self.clock() + seconds)
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """What became of one send, as the sender must record it."""
-
-    kind: str  # sent, retry_after, unreachable, failed, retry, migrated
-    detail: str = ""
-    delay: float = 0.0  # retry_after: seconds the platform asked to wait
-    message_id: object = None  # sent: the platform's id
-    new_chat_id: int | None = None  # migrated
-
-
-class Transport(Protocol):
-    """How one channel sends an outbox message (bot.outbox for Telegram, channels.zalo)."""
-
-    channel: str
-
-    def is_group(self, chat_id: object) -> bool: ...
-
-    async def send(self, message: OutboxMessage) -> Outcome: ...
 
 
 class TelegramTransport:

@@ -1,4 +1,5 @@
-"""Start and stop the whole bot: database, application, updates (polling or webhook), jobs.
+"""Start and stop the whole bot: database, the core, every channel whose token is set
+(Telegram, Zalo; polling or webhook), the web server, the outbox senders, the jobs.
 
 The same runtime serves `thidua run`, `thidua console` and the tests, so what the tests
 drive is exactly what production runs.
@@ -16,6 +17,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+from app.core import Core
 from app.services import Services
 from app.settings import Settings
 from app.ui import Out
@@ -25,9 +27,16 @@ from bot.logs import register_secret
 from bot.outbox import OutboxSender, outbox_bot
 from bot.runlock import RunLock
 from bot.schedule import Scheduler
-from bot.webhook import ALLOWED_UPDATES, start_webhook, stop_webhook
+from bot.web import WebServer
+from bot.webhook import (
+    ALLOWED_UPDATES,
+    add_telegram_webhook,
+    set_telegram_webhook,
+    webhook_secret,
+)
+from bot.zalo import ZaloRuntime
 from channels.telegram.chat_migration import secretariat_chat_moved
-from channels.telegram.features import all_commands, periodic_jobs, start_features, stop_features
+from channels.telegram.features import periodic_jobs, registry, start_features, stop_features
 from channels.telegram.publish import publish_default_commands
 from channels.telegram.render import Renderer
 from storage.audit import AuditContext
@@ -45,7 +54,7 @@ class BotRuntime:
     def __init__(self, settings: Settings, *, token: str | None = None,
                  rate_limiter: bool = True, scheduler_ticks: bool = True) -> None:
         """`scheduler_ticks=False` leaves periodic jobs to explicit `scheduler.tick(now)`
-        calls (tests drive the clock themselves)."""
+        calls (tests drive the clock themselves). Every channel whose token is set runs."""
         self.settings = settings
         self.token = token
         self.rate_limiter = rate_limiter
@@ -53,10 +62,17 @@ class BotRuntime:
         self.db = Database(settings.database, lock_wait=settings.db_lock_wait)
         self.lock = RunLock(settings.database)
         self.services: Services | None = None
+        self.core: Core | None = None
         self.app: Application | None = None
+        self.zalo: ZaloRuntime | None = None
+        self.web: WebServer | None = None
         self._outbox_bot: Bot | None = None
         self.replayed = 0  # updates of a previous process processed at this start
         self.sender: OutboxSender | None = None
+
+    @property
+    def telegram_on(self) -> bool:
+        return self.token is not None or self.settings.has_telegram
 
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
         """mode: "polling", "webhook", or "none" (process updates fed by the caller).
@@ -71,19 +87,43 @@ class BotRuntime:
             raise
 
     async def _start(self, mode: str, webhook_path: str) -> None:
-        register_secret(self.token or (self.settings.telegram_bot_token.get_secret_value()
-                                       if self.settings.telegram_bot_token else None))
+        settings = self.settings
         await self.db.open()
-        self.services = Services.create(self.settings, self.db)
+        self.services = Services.create(settings, self.db)
         await self.services.resolve_configured_chats()
-        self.app = build_application(self.services, token=self.token,
+        features = registry()
+        self.core = Core(self.services, features)
+        if mode == "webhook" or settings.public_url:
+            self.web = WebServer(self.db, settings.webhook_listen, settings.webhook_port)
+            self.web.serve_files()
+        if self.telegram_on:
+            await self._start_telegram(mode, webhook_path)
+        if settings.has_zalo:
+            self.zalo = ZaloRuntime(self.core, self.services)
+            await self.zalo.start(mode, self.web)
+            self.replayed += self.zalo.replayed
+        if self.web is not None:
+            await self.web.start()
+            if mode == "webhook":
+                await self._register_webhooks(webhook_path)
+        self.services.scheduler = Scheduler(self.services, periodic_jobs(), self.app)
+        if self.scheduler_ticks:
+            self.services.scheduler.start()
+        if self.app is not None:
+            await start_features(self.app)
+
+    async def _start_telegram(self, mode: str, webhook_path: str) -> None:
+        assert self.services is not None and self.core is not None
+        settings = self.settings
+        register_secret(self.token or settings.token)
+        self.app = build_application(self.services, self.core, token=self.token,
                                      rate_limiter=self.rate_limiter)
         await self.app.initialize()
         self.services.deliverers["telegram"] = self._deliver_telegram
-        await publish_default_commands(self.app.bot, all_commands(),
+        await publish_default_commands(self.app.bot, self.core.registry.listed_commands(),
                                        self.services.settings.secretariat_chat_id,
-                                       self.settings.locale)
-        self.replayed = await replay_pending(self.app)  # before new updates are fetched
+                                       settings.locale)
+        self.replayed += await replay_pending(self.app)  # before new updates are fetched
         await self.app.start()
         if mode == "polling":
             assert self.app.updater is not None
@@ -92,25 +132,28 @@ class BotRuntime:
                 allowed_updates=ALLOWED_UPDATES, error_callback=_polling_failed,
             )
         elif mode == "webhook":
-            await self._start_webhook(webhook_path)
-        self._outbox_bot = outbox_bot(self.token or self.settings.token,
-                                      self.settings.telegram_api_base_url,
-                                      self.settings.telegram_api_file_url)
+            assert self.web is not None
+            self._telegram_secret = webhook_secret(settings)
+            add_telegram_webhook(self.web, self.app, self._telegram_secret, webhook_path)
+        self._outbox_bot = outbox_bot(self.token or settings.token,
+                                      settings.telegram_api_base_url,
+                                      settings.telegram_api_file_url)
         await self._outbox_bot.initialize()
-        sender = OutboxSender(self._outbox_bot, self.db,
-                                            per_second=self.settings.send_rate,
-                                            alerts=self.app.bot,
-                                            operators_chat_id=self.services.settings
-                                            .operators_chat_id,
-                                            on_chat_migrated=self._chat_migrated)
+        sender = OutboxSender(self._outbox_bot, self.db, per_second=settings.send_rate,
+                              alerts=self.app.bot,
+                              operators_chat_id=self.services.settings.operators_chat_id,
+                              on_chat_migrated=self._chat_migrated)
         self.services.senders.append(sender)
         self.services.chat_moved_hooks.append(self._operators_moved)
         self.sender = sender
         sender.start()
-        self.services.scheduler = Scheduler(self.app, self.db, periodic_jobs())
-        if self.scheduler_ticks:
-            self.services.scheduler.start()
-        await start_features(self.app)
+
+    async def _register_webhooks(self, webhook_path: str) -> None:
+        if self.app is not None:
+            await set_telegram_webhook(self.app, self.settings, webhook_path,
+                                       self._telegram_secret)
+        if self.zalo is not None:
+            await self.zalo.register_webhook()
 
     async def _deliver_telegram(self, chat_id: str, outs: list[Out]) -> None:
         assert self.app is not None
@@ -127,11 +170,13 @@ class BotRuntime:
         if "secretariat_chat_id" in moved:
             await secretariat_chat_moved(self.app, new)
 
-    async def _start_webhook(self, path: str) -> None:
-        assert self.app is not None
-        await start_webhook(self.app, self.settings, path)
-
     async def stop(self) -> None:
+        if self.services is not None and self.services.scheduler is not None:
+            await self.services.scheduler.stop()  # type: ignore[attr-defined]
+            self.services.scheduler = None
+        if self.zalo is not None:
+            await self.zalo.stop()
+            self.zalo = None
         if self.app is not None:
             await stop_features(self.app)
             if self.services is not None and self.sender is not None:
@@ -141,13 +186,15 @@ class BotRuntime:
             if self._outbox_bot is not None:
                 await self._outbox_bot.shutdown()
                 self._outbox_bot = None
-            await stop_webhook(self.app)
             if self.app.updater is not None and self.app.updater.running:
                 await self.app.updater.stop()
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()
             self.app = None
+        if self.web is not None:
+            await self.web.stop()
+            self.web = None
         await self.db.close()
         self.lock.release()
 

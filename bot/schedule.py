@@ -8,16 +8,18 @@ so a run missed while the bot was down happens at the next start, and no run hap
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from telegram.ext import Application, ContextTypes
+from telegram.ext import Application
 
 from app.features import PeriodicJob as CoreJob
+from app.services import Services
 from bot.errors import alert_operators
-from storage.db import Database
 from storage.jobs import JobRuns
 
 log = logging.getLogger(__name__)
@@ -38,27 +40,39 @@ AnyJob = PeriodicJob | CoreJob
 
 
 class Scheduler:
-    def __init__(self, app: Application, db: Database, jobs: Sequence[AnyJob]) -> None:
+    """Ticks every minute on the event loop (whatever channels run). `app`: the Telegram
+    application, for jobs of handlers not moved to the core yet and for operator alerts."""
+
+    def __init__(self, services: Services, jobs: Sequence[AnyJob],
+                 app: Application | None = None) -> None:
+        self.services = services
         self.app = app
-        self.db = db
-        self.jobs = jobs
-        self.runs = JobRuns(db)
+        self.jobs = [j for j in jobs if isinstance(j, CoreJob) or app is not None]
+        self.runs = JobRuns(services.db)
+        self._task: asyncio.Task[None] | None = None
 
     def start(self) -> None:
-        if self.app.job_queue is None:  # pragma: no cover - job-queue extra is a dependency
-            raise RuntimeError("python-telegram-bot[job-queue] is required")
-        self.app.job_queue.run_repeating(self._tick_job, interval=TICK_SECONDS, first=2,
-                                         name="thidua-scheduler")
+        self._task = asyncio.create_task(self._loop(), name="thidua-scheduler")
 
-    async def _tick_job(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        await self.tick()
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
 
-    def _operators_chat_id(self) -> int | None:
-        return self.app.bot_data["services"].settings.operators_chat_id
+    async def _loop(self) -> None:
+        await asyncio.sleep(2)
+        while True:
+            try:
+                await self.tick()
+            except Exception:  # keep ticking whatever one tick did
+                log.exception("scheduler tick failed")
+            await asyncio.sleep(TICK_SECONDS)
 
     async def tick(self, now: datetime | None = None) -> list[tuple[str, str]]:
         """Run every job that is due at `now` (local time); returns (job, period) pairs run."""
-        services = self.app.bot_data["services"]
+        services = self.services
         now = (now or services.now()).astimezone(services.settings.tz)
         ran = []
         for job in self.jobs:
@@ -73,8 +87,9 @@ class Scheduler:
                 ran.append((job.name, period))
             except Exception as exc:
                 log.exception("periodic job %s failed", job.name)
-                await alert_operators(self.app.bot, self._operators_chat_id(),
-                                      f"job {job.name} {period or ''}", exc)
+                if self.app is not None:
+                    await alert_operators(self.app.bot, services.settings.operators_chat_id,
+                                          f"job {job.name} {period or ''}", exc)
                 if period is not None:  # let the next tick try again
                     await self.runs.abandon(job.name, period)
         return ran

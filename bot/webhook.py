@@ -1,7 +1,8 @@
-"""Webhook mode: a small aiohttp server that feeds updates to the application.
+"""Telegram's webhook on the bot's web server (bot/web.py), feeding updates to the application.
 
-PTB's own webhook server cannot serve extra routes; ours adds `GET /health` for the
-operators' monitoring. Requests without the secret token are rejected with 403; when
+PTB's own webhook server cannot serve extra routes; ours also serves `GET /health`, Zalo's
+webhook and file links. Requests without the secret token are rejected with 403 (logged at
+most once a minute, with a count); when
 THIDUA_WEBHOOK_SECRET is not set, a random secret is made for each run, so the endpoint is
 never open to anyone who learns its URL. Updates are stored in the inbox (bot.inbox) before
 the 200 answer, so Telegram never drops an update the bot has not safely received.
@@ -18,9 +19,10 @@ from aiohttp import web
 from telegram import Update
 from telegram.ext import Application
 
+from app.ratelog import RefusalLog
 from app.settings import Settings, SettingsError
 from bot.logs import register_secret
-from storage.db import Database
+from bot.web import WebServer
 from storage.inbox import UpdateInbox
 
 log = logging.getLogger(__name__)
@@ -34,10 +36,13 @@ def secret_matches(given: str, secret: str) -> bool:
     return hmac.compare_digest(given.encode("utf-8", "surrogateescape"), secret.encode("utf-8"))
 
 
-def make_web_app(app: Application, secret: str, path: str, db: Database) -> web.Application:
+def add_telegram_webhook(server: WebServer, app: Application, secret: str, path: str) -> None:
+    """Serve Telegram's webhook at POST /<path> of the bot's web server."""
+    refusals = RefusalLog("Telegram webhook")
+
     async def receive(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(SECRET_HEADER, ""), secret):
-            log.warning("webhook request without the secret token from %s", request.remote)
+            refusals.refused(request.remote)
             return web.Response(status=403, text="forbidden")
         try:
             payload = await request.json()
@@ -50,44 +55,29 @@ def make_web_app(app: Application, secret: str, path: str, db: Database) -> web.
         await app.update_queue.put(update)  # stored in the inbox before we answer
         return web.Response(text="ok")
 
-    async def health(_: web.Request) -> web.Response:
-        try:
-            row = await db.fetchone("SELECT 1")
-            pending, _processed = await UpdateInbox(db).counts()
-            ok = row is not None and app.running
-        except Exception:  # the point of a health check is to report, not to raise
-            ok, pending = False, -1
-        body = {"status": "ok" if ok else "unhealthy", "running": app.running,
-                "updates_pending": pending}
-        return web.json_response(body, status=200 if ok else 503)
+    async def health() -> dict[str, object]:
+        pending, _processed = await UpdateInbox(server.db).counts()
+        return {"ok": app.running, "running": app.running, "updates_pending": pending}
 
-    web_app = web.Application(client_max_size=2 * 1024 * 1024)
-    web_app.router.add_post("/" + path.strip("/"), receive)
-    web_app.router.add_get("/health", health)
-    return web_app
+    server.app.router.add_post("/" + path.strip("/"), receive)
+    server.checks.append(health)
 
 
-async def start_webhook(app: Application, settings: Settings, path: str) -> None:
-    if not settings.webhook_url:
-        raise SettingsError("THIDUA_WEBHOOK_URL: missing (needed for webhook mode)")
+def webhook_secret(settings: Settings) -> str:
+    """THIDUA_WEBHOOK_SECRET, or a random one for this run: never an open endpoint."""
     secret = (settings.webhook_secret.get_secret_value() if settings.webhook_secret
               else secrets.token_urlsafe(32))
     register_secret(secret)
-    services = app.bot_data["services"]
-    runner = web.AppRunner(make_web_app(app, secret, path, services.db), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, settings.webhook_listen, settings.webhook_port)
-    await site.start()
-    app.bot_data[RUNNER_KEY] = runner
+    return secret
+
+
+async def set_telegram_webhook(app: Application, settings: Settings, path: str,
+                               secret: str) -> None:
+    if not settings.webhook_url:
+        raise SettingsError("THIDUA_WEBHOOK_URL: missing (needed for webhook mode)")
     await app.bot.set_webhook(
         url=settings.webhook_url.rstrip("/") + "/" + path.strip("/"),
         secret_token=secret,
         allowed_updates=ALLOWED_UPDATES,
     )
-    log.info("webhook listening on %s:%s", settings.webhook_listen, settings.webhook_port)
-
-
-async def stop_webhook(app: Application) -> None:
-    runner = app.bot_data.pop(RUNNER_KEY, None)
-    if runner is not None:
-        await runner.cleanup()
+    log.info("Telegram webhook set")

@@ -10,9 +10,11 @@ from telegram.ext import Application
 from app import help as help_feature
 from app import onboarding
 from app import registration as registration_feature
+from app.core import Core
 from app.features import Feature, Registry
 from bot.schedule import PeriodicJob
 from channels.telegram import (
+    adapter,
     campaigns,
     chat_migration,
     fallback,
@@ -56,15 +58,11 @@ def periodic_jobs() -> list[PeriodicJob]:
     return [job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", [])]
 
 
-def register_all(app: Application, features: Registry | None = None) -> None:
-    features = features or registry()
-    app.bot_data[COMMANDS_KEY] = features.listed_commands()
+def register_all(app: Application, core: Core) -> None:
+    app.bot_data[COMMANDS_KEY] = core.registry.listed_commands()
     identity.register(app)
     chat_migration.register(app)
-    from app.core import Core
-    from channels.telegram import adapter
-
-    adapter.register(app, Core(app.bot_data["services"], features))
+    adapter.register(app, core)
     for feature in LEGACY:
         feature.register(app)
     fallback.register(app)

@@ -152,16 +152,18 @@ class ZaloRenderer:
         services = self.channel.services
         settings = services.settings
         caption = plain_text(out.caption)
-        if not settings.public_url or self.source.account is None:
+        base = settings.public_url or settings.webhook_url
+        if not base:
             await self._send(caption + "\n" + _(
                 "Files cannot be sent on Zalo without the bot's public address "
                 "(THIDUA_PUBLIC_URL). Get it on Telegram, or from the office with the "
                 "command: thidua summary --format xlsx|docx|png"))
             return
+        owner = self.source.account or f"zalo-chat:{self.chat_id}"
         token = await FileLinkRepository(services.db).create(
-            self.source.account, out.filename, content_type(out.filename), out.content,
+            owner, out.filename, content_type(out.filename), out.content,
             timedelta(hours=settings.file_link_hours))
-        url = f"{settings.public_url.rstrip('/')}/{FILE_PATH}/{token}/{out.filename}"
+        url = f"{base.rstrip('/')}/{FILE_PATH}/{token}/{out.filename}"
         if isinstance(out, Photo):
             try:
                 await self.api.send_photo(self.chat_id, url, caption=caption[:2000])

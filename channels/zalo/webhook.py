@@ -14,9 +14,10 @@ import hmac
 import json
 import logging
 import secrets
-import time
 
 from aiohttp import web
+
+from app.ratelog import RefusalLog
 
 from .api import WebhookInfo, ZaloBotApi
 from .receiver import ZaloReceiver
@@ -40,25 +41,6 @@ def webhook_url(public_url: str, path: str) -> str:
     return public_url.rstrip("/") + "/" + path.strip("/")
 
 
-class RefusalLog:
-    """Logs refused requests at most once per `every` seconds, with how many were refused."""
-
-    def __init__(self, every: float = 60.0) -> None:
-        self.every = every
-        self.total = 0
-        self._unlogged = 0
-        self._last: float | None = None
-
-    def refused(self, remote: str | None) -> None:
-        self.total += 1
-        self._unlogged += 1
-        now = time.monotonic()
-        if self._last is None or now - self._last >= self.every:
-            log.warning("Zalo webhook: %d request(s) without the secret token refused "
-                        "(latest from %s)", self._unlogged, remote or "?")
-            self._last, self._unlogged = now, 0
-
-
 class ZaloWebhook:
     def __init__(self, secret: str, receiver: ZaloReceiver, *,
                  refusals: RefusalLog | None = None) -> None:
@@ -66,7 +48,7 @@ class ZaloWebhook:
             raise ValueError("a webhook secret is needed")
         self._secret = secret
         self.receiver = receiver
-        self.refusals = refusals or RefusalLog()
+        self.refusals = refusals or RefusalLog("Zalo webhook")
         self.accepted = 0
         self.skipped = 0
 
