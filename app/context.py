@@ -27,6 +27,7 @@ from app.ui import (
     Rows,
     Settle,
     Toast,
+    choices_as_buttons,
 )
 from domain.access import Actor
 from domain.models import Link
@@ -121,7 +122,7 @@ class Ctx:
 
         async def run() -> list[Out]:
             child = Ctx(self.services, self.source, self.actor, self.registry, self.link)
-            with use_locale(locale):
+            with use_locale(locale), choices_as_buttons(self.caps.buttons):
                 await work(child)
             return child.out
 

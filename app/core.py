@@ -39,7 +39,7 @@ from app.events import (
 )
 from app.features import Registry
 from app.services import Services
-from app.ui import Out
+from app.ui import Out, choices_as_buttons
 from domain.access import Actor
 from domain.models import Role
 from locales import _, normalize_locale, use_locale
@@ -85,7 +85,7 @@ class Core:
     async def handle(self, source: Source, event: Event) -> list[Out]:
         actor, identity = await resolve_actor(self.services, source)
         ctx = Ctx(self.services, source, actor, self.registry, identity.link)
-        with use_locale(actor.locale):
+        with use_locale(actor.locale), choices_as_buttons(source.capabilities.buttons):
             await self._route(ctx, event, identity)
         return ctx.out
 

@@ -14,13 +14,32 @@ use case and never acts on a newer screen.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.access import Actor
 
 MAX_DATA_BYTES = 64
+# Whether the channel answering the current event shows choices as buttons (Telegram) or as
+# numbered lists people type from (Zalo): hints say "tap" or "type the number" accordingly.
+_BUTTONS: ContextVar[bool] = ContextVar("buttons", default=True)
+
+
+@contextmanager
+def choices_as_buttons(buttons: bool) -> Iterator[None]:
+    token = _BUTTONS.set(buttons)
+    try:
+        yield
+    finally:
+        _BUTTONS.reset(token)
+
+
+def tapped() -> bool:
+    """True when choices are tapped, False when their number is typed."""
+    return _BUTTONS.get()
 
 
 class Role(StrEnum):

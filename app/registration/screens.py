@@ -13,7 +13,7 @@ from html import escape
 from typing import Any
 
 from app.registration.scene import Scene
-from app.ui import Choice, Role, Rows
+from app.ui import Choice, Role, Rows, tapped
 from domain.registration import RegistrationReview, expand_implied, explicit_choice
 from domain.rules import (
     ChoiceQuestion,
@@ -67,7 +67,9 @@ def titles_screen(scene: Scene, draft: Draft, titles: Sequence[Title]
         escape(_("Deadline: {date}").format(date=format_date(scene.window.deadline))),
         "",
         escape(_("Tick the titles and forms of commendation to register (tap again to untick), "
-                 "then tap “Continue”.")),
+                 "then tap “Continue”.") if tapped() else
+               _("Type the numbers of the titles and forms of commendation to register (again "
+                 "to untick), then the number of “Continue”.")),
     ])
     rows = []
     index = {t.code: i for i, t in enumerate(ruleset.titles)}
@@ -113,7 +115,7 @@ def _hint(question: Question) -> str:
     if isinstance(question, TextQuestion):
         return _("Type your answer (at least {min} characters).").format(
             min=question.min_length)
-    return _("Tap an answer.")
+    return _("Tap an answer.") if tapped() else _("Type the number of your answer.")
 
 
 def question_screen(
@@ -244,7 +246,9 @@ def _review_text(
         lines += ["", "<b>" + escape(_("Please note (this does not prevent registering)"))
                   + "</b>"]
         lines += [warning_line(w, ruleset) for w in warnings]
-    lines += ["", escape(_("Check, then tap “✅ Confirm” to save. You can change any answer "
+    lines += ["", escape(_("Check, then type the number of “✅ Confirm” to save. You can "
+                           "change any answer with the other numbers.")) if not tapped() else
+              escape(_("Check, then tap “✅ Confirm” to save. You can change any answer "
                            "with the buttons below."))]
     return "\n".join(lines)
 
