@@ -1,4 +1,4 @@
-"""Build the python-telegram-bot Application: persistence, context, handlers, error handling."""
+"""Build the python-telegram-bot Application: the inbox, context, handlers, error handling."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ from bot.updates import PerChatUpdateProcessor
 from channels.telegram.context import SERVICES_KEY, BotContext
 from channels.telegram.features import register_all
 from storage.inbox import UpdateInbox
-from storage.persistence import SQLitePersistence
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +56,6 @@ def build_application(
         .token(token or settings.token)
         .base_url(settings.telegram_api_base_url)
         .base_file_url(settings.telegram_api_file_url)
-        .persistence(SQLitePersistence(services.db))
         .context_types(ContextTypes(context=BotContext))
         .defaults(Defaults(tzinfo=settings.tz))
         # Different chats concurrently, one chat in order (ConversationHandler needs that).

@@ -20,20 +20,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Callable
 from typing import Any
 
 from telegram import Update
 from telegram.ext import Application
-from telegram.ext._utils.types import ConversationKey
 from telegram.request import BaseRequest, RequestData
 
 from bot.http import AiohttpRequest
-from bot.updates import PerChatUpdateProcessor, order_key
 from channels.telegram.context import REPLAYED_KEY
 from storage.db import tokens_once
-from storage.inbox import UpdateInbox
-from storage.persistence import SQLitePersistence
+from storage.inbox import Finisher, UpdateInbox
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY = 1000  # acknowledged updates between two prunings of old inbox rows
@@ -112,9 +108,14 @@ class InboxRequest(AiohttpRequest):
 
 
 class ThiduaApplication(Application):  # type: ignore[type-arg]
-    """PTB's Application, committing conversation states and the inbox after every update."""
+    """PTB's Application, acknowledging each update in the inbox once it is handled.
+
+    Conversations are not PTB's any more: where a person stands lives in the core's own
+    tables (drafts, `chat_sessions`), written with the answers themselves, so finishing an
+    update is only its acknowledgement (grouped with other updates finishing meanwhile)."""
 
     _acks = 0
+    _finisher: Finisher | None = None
 
     async def process_update(self, update: object) -> None:
         with tokens_once():  # cached data (org tree, windows) checked with one query
@@ -123,32 +124,18 @@ class ThiduaApplication(Application):  # type: ignore[type-arg]
 
     async def commit(self, update: object) -> None:
         update_id = update.update_id if isinstance(update, Update) else None
-        persistence = self.persistence
+        if update_id is None or not isinstance(self.update_queue, InboxQueue):
+            return
         try:
-            await self.update_persistence()  # hands changed states to the persistence
-            if isinstance(persistence, SQLitePersistence):
-                await persistence.commit(update_id, self._states_of(update))
-            if update_id is not None:
-                self._acks += 1
-                if self._acks % PRUNE_EVERY == 0 and isinstance(self.update_queue, InboxQueue):
-                    await self.update_queue.inbox.prune()
+            if self._finisher is None:
+                self._finisher = Finisher(self.update_queue.inbox.db)
+            await self._finisher.finish(update_id, ())
+            self._acks += 1
+            if self._acks % PRUNE_EVERY == 0:
+                await self.update_queue.inbox.prune()
         except Exception:
             # The handlers' own data is already saved; a replay after a restart is harmless.
             log.exception("could not record that update %s was processed", update_id)
-
-    def _states_of(self, update: object) -> Callable[[ConversationKey], bool] | None:
-        """Which conversation states an update's commit writes: its chat's, and those of
-        chats with no update in progress (a state changed by a timer); None: all."""
-        processor = self.update_processor
-        if not isinstance(update, Update) or not isinstance(processor, PerChatUpdateProcessor):
-            return None
-        own = order_key(update)
-
-        def admits(key: ConversationKey) -> bool:
-            chat = ("chat", key[0]) if key else None
-            return chat == own or not processor.in_progress(chat)
-
-        return admits
 
 
 async def replay_pending(app: Application) -> int:
