@@ -3,151 +3,113 @@
 ```mermaid
 stateDiagram-v2
     [*] --> Reading: launch message / "open" from /goals
-    Reading --> Reading: previous / next page (edits the message)
+    Reading --> Reading: previous / next page (replaces the screen)
     Reading --> Committed: "I commit to carry it out" (open, or late after the deadline)
     Reading --> Reading: commit after the campaign ended (refused, with its dates)
-    Committed --> Committed: a second tap (nothing changes, says when)
+    Committed --> Committed: a second pick (nothing changes, says when)
 ```
-No conversation state: each tap is decided from the callback's ids and the database (the
+No conversation state: each pick is decided from the choice's ids and the database (the
 campaign's status and dates, the reader's scope and acknowledgement).
 """
 
 from __future__ import annotations
 
-import logging
-
-from telegram import CallbackQuery, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
-
-from channels.telegram.campaigns import service
-from channels.telegram.campaigns.keyboards import markup, parse
-from channels.telegram.context import BotContext, audit_context
-from channels.telegram.guards import guard
+from app.campaigns import service
+from app.campaigns.choices import READER_ACTIONS, data, parse
+from app.context import Ctx
+from app.ui import Choice
 from domain.campaigns import AckWindow, Campaign, ack_window, is_late
 from domain.models import Person
 from locales import _, format_date, format_datetime
 from reports.campaigns import closed_refusal, goals_text
+from reports.progress import OPEN_GOALS
 from storage.campaigns import AckResult, CampaignRepository
-from storage.outbox import Button
-
-log = logging.getLogger(__name__)
 
 
-async def edit(query: CallbackQuery, text: str, rows: list[list[Button]]) -> None:
-    """Edit a message in place; an identical message (a double tap) is not an error."""
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML,
-                                      reply_markup=markup(rows))
-    except BadRequest as exc:
-        if "not modified" not in str(exc).lower():
-            raise
-
-
-async def _goals_message(context: BotContext, person: Person) -> tuple[str, list[list[Button]]]:
-    services = context.services
+async def _goals_message(ctx: Ctx, person: Person) -> tuple[str, list[list[Choice]]]:
+    services = ctx.services
     campaigns = await service.current_campaigns(services, person)
     acks = await CampaignRepository(services.db).acknowledgements_of(
         person.id, (c.id for c in campaigns))
-    tz = services.settings.tz
+    tz = ctx.tz
     text = goals_text(campaigns, {cid: a.at.astimezone(tz) for cid, a in acks.items()},
-                      services.now().date())
+                      ctx.today())
     rows = []
     for number, campaign in enumerate(campaigns, start=1):
         label = _("📄 {number}. Read again") if campaign.id in acks else \
             _("📄 {number}. Read and commit")
-        rows.append([Button(label.format(number=number), f"cp:open:{campaign.id}")])
+        rows.append([Choice(label.format(number=number), data("open", campaign.id))])
     return text, rows
 
 
-@guard()
-async def goals(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    person = context.actor.person
-    if message is None or person is None:
+async def goals(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
+    """/goals (/camket): the person's current campaigns and whether they committed."""
+    person = ctx.actor.person
+    if person is None:
         return
-    text, rows = await _goals_message(context, person)
-    await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=markup(rows))
+    text, rows = await _goals_message(ctx, person)
+    ctx.say(text, rows)
 
 
-@guard()
-async def goals_button(update: Update, context: BotContext) -> None:
-    """`open:goals`, the button of reminders: the same as /goals, as a new message."""
-    query = update.callback_query
-    person = context.actor.person
-    if query is None or person is None or query.message is None:
+async def open_goals(ctx: Ctx, choice: str) -> None:
+    """`open:goals`, the choice of reminders: the same as /goals, as a new message."""
+    if choice != OPEN_GOALS:
+        ctx.expired()
         return
-    await query.answer()
-    text, rows = await _goals_message(context, person)
-    await context.bot.send_message(query.message.chat.id, text, parse_mode=ParseMode.HTML,
-                                   reply_markup=markup(rows))
+    await goals(ctx)
 
 
-async def _expired(query: CallbackQuery) -> None:
-    await query.answer(_("This button has expired."), show_alert=True)
-
-
-@guard()
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    person = context.actor.person
-    if query is None or person is None or query.message is None:
+async def on_pick(ctx: Ctx, choice: str) -> None:
+    """`cp:pg:…`, `cp:ack:…`, `cp:open:…`: a page, the commitment, a campaign from /goals."""
+    person = ctx.actor.person
+    parsed = parse(choice)
+    if person is None or parsed is None or parsed[0] not in READER_ACTIONS:
+        ctx.expired()
         return
-    data = query.data or ""
-    action = data.split(":")[1] if data.count(":") >= 2 else ""
-    numbers = parse(data, action, 1 if action == "open" else 2)
-    if numbers is None:
-        await _expired(query)
-        return
-    campaign = await service.readable_campaign(context.services, numbers[0], person)
+    action, numbers = parsed
+    campaign = await service.readable_campaign(ctx.services, numbers[0], person)
     if campaign is None:
-        await _expired(query)
+        ctx.expired()
         return
     if action == "open":
-        await query.answer()
-        view = await service.reader_view(context.services, campaign, person, 0)
-        await context.bot.send_message(query.message.chat.id, view.text,
-                                       parse_mode=ParseMode.HTML,
-                                       reply_markup=markup(view.buttons))
+        await _show(ctx, campaign, person, 0)
     elif action == "pg":
-        await query.answer()
-        view = await service.reader_view(context.services, campaign, person, numbers[1])
-        await edit(query, view.text, view.buttons)
-    elif action == "ack":
-        await _acknowledge(update, context, person, campaign, numbers[1])
+        await _show(ctx, campaign, person, numbers[1], replace=True)
     else:
-        await _expired(query)
+        await _acknowledge(ctx, person, campaign, numbers[1])
 
 
-async def _acknowledge(update: Update, context: BotContext, person: Person, campaign: Campaign,
-                       page: int) -> None:
-    query = update.callback_query
-    assert query is not None
-    services = context.services
+async def _show(ctx: Ctx, campaign: Campaign, person: Person, page: int, *,
+                replace: bool = False) -> None:
+    view = await service.reader_view(ctx.services, campaign, person, page,
+                                     ctx.source.channel.value)
+    ctx.say(view.text, view.choices, replace=replace)
+
+
+async def _acknowledge(ctx: Ctx, person: Person, campaign: Campaign, page: int) -> None:
+    services = ctx.services
     repo = CampaignRepository(services.db)
-    now = services.now()
+    now = ctx.now()
     window = ack_window(campaign, now.date())
     result = AckResult.CLOSED
     if await repo.acknowledgement(campaign.id, person.id) is not None:
         result = AckResult.ALREADY  # even after the end: their commitment stands
     elif window in (AckWindow.OPEN, AckWindow.LATE):
-        result = await repo.acknowledge(campaign.id, person.id, "telegram",
-                                        audit_context(update, person.id), now,
-                                        late=is_late(campaign, now.date()))
+        result = await repo.acknowledge(campaign.id, person.id, ctx.source.channel.value,
+                                        ctx.who(), now, late=is_late(campaign, now.date()))
+    # What the person must read is an alert (a message where a channel has no alerts); the
+    # plain thanks is a toast, sent as a message too where toasts do not exist.
     if result == AckResult.CLOSED:
         # Ended while the message was open (or raced with the end): say so, with the dates.
-        await query.answer(closed_refusal(campaign), show_alert=True)
+        ctx.alert(closed_refusal(campaign))
     elif result == AckResult.ALREADY:
         ack = await repo.acknowledgement(campaign.id, person.id)
         when = service.local_time(services, ack)
-        await query.answer(_("You already committed to this campaign at {time}; nothing "
-                             "changed.").format(time=format_datetime(when) if when else ""),
-                           show_alert=True)
+        ctx.alert(_("You already committed to this campaign at {time}; nothing "
+                    "changed.").format(time=format_datetime(when) if when else ""))
     elif window == AckWindow.LATE:
-        await query.answer(_("Thank you: your commitment is recorded (after the deadline of "
-                             "{date}).").format(date=format_date(campaign.ack_deadline)),
-                           show_alert=True)
+        ctx.alert(_("Thank you: your commitment is recorded (after the deadline of "
+                    "{date}).").format(date=format_date(campaign.ack_deadline)))
     else:
-        await query.answer(_("Thank you: your commitment is recorded."))
-    view = await service.reader_view(services, campaign, person, page)
-    await edit(query, view.text, view.buttons)
+        ctx.toast(_("Thank you: your commitment is recorded."))
+    await _show(ctx, campaign, person, page, replace=True)

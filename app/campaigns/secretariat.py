@@ -10,7 +10,7 @@ stateDiagram-v2
     Confirm --> Listed: "Cancel"
     Launched --> [*]
 ```
-No conversation state: every tap re-reads the campaign and re-checks the secretariat's scope;
+No conversation state: every pick re-reads the campaign and re-checks the secretariat's scope;
 a launch is idempotent (one message per person and campaign, ever).
 """
 
@@ -18,15 +18,11 @@ from __future__ import annotations
 
 from html import escape
 
-from telegram import CallbackQuery, Update
-from telegram.constants import ParseMode
-
-from channels.telegram.campaigns import service
-from channels.telegram.campaigns.keyboards import markup, parse, preview_buttons
-from channels.telegram.campaigns.reader import edit
-from channels.telegram.context import BotContext, audit_context
-from channels.telegram.guards import guard
-from domain.campaigns import Campaign, CampaignStatus, within_scope
+from app.campaigns import service
+from app.campaigns.choices import data, parse, preview_choices
+from app.context import Ctx
+from app.ui import Choice
+from domain.campaigns import Campaign, CampaignStatus
 from locales import _, ngettext
 from reports.campaigns import (
     campaign_list_text,
@@ -35,114 +31,68 @@ from reports.campaigns import (
     over_refusal,
     progress_text,
 )
-from storage.campaign_progress import campaign_progress
-from storage.campaigns import CampaignRepository
-from storage.outbox import Button
 
 LIST_LIMIT = 8
 
 
-async def _visible(context: BotContext) -> list[Campaign]:
-    """Campaigns inside the secretariat's scope: loaded and launched first, a few ended."""
-    tree = await context.services.orgs.tree()
-    scope = context.actor.secretariat_scope_id
-    campaigns = [c for c in await CampaignRepository(context.services.db).all()
-                 if within_scope(c.scope_org_id, scope, tree)]
-    return campaigns[:LIST_LIMIT]
-
-
-async def _campaign(context: BotContext, campaign_id: int) -> Campaign | None:
-    campaign = await CampaignRepository(context.services.db).get(campaign_id)
-    if campaign is None:
-        return None
-    tree = await context.services.orgs.tree()
-    if not within_scope(campaign.scope_org_id, context.actor.secretariat_scope_id, tree):
-        return None
-    return campaign
-
-
-@guard(private=False, secretariat=True)
-async def list_campaigns(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    services = context.services
-    today = services.now().date()
-    tree = await services.orgs.tree()
-    items = []
-    rows: list[list[Button]] = []
-    for number, campaign in enumerate(await _visible(context), start=1):
-        progress = None
+async def list_campaigns(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
+    """/campaigns (/phongtrao): the campaigns of the secretariat's scope, with their choices."""
+    today = ctx.today()
+    items = await service.listing(ctx.services, ctx.actor.secretariat_scope_id, LIST_LIMIT)
+    rows: list[list[Choice]] = []
+    for number, (campaign, _scope, _progress) in enumerate(items, start=1):
+        row = [Choice(_("👁 View {n}").format(n=number), data("view", campaign.id))]
         if campaign.status != CampaignStatus.LOADED:
-            progress = await campaign_progress(services.db, campaign.id, tz=services.settings.tz)
-        scope = tree.label(campaign.scope_org_id) if campaign.scope_org_id in tree else "–"
-        items.append((campaign, scope, progress))
-        row = [Button(_("👁 View {n}").format(n=number), f"cp:view:{campaign.id}")]
-        if campaign.status != CampaignStatus.LOADED:
-            row.append(Button(_("📊 Progress {n}").format(n=number), f"cp:pr:{campaign.id}"))
+            row.append(Choice(_("📊 Progress {n}").format(n=number), data("pr", campaign.id)))
         if not campaign.is_over(today):
             label = _("🚀 Launch {n}") if campaign.status == CampaignStatus.LOADED else \
                 _("📨 Send to new people {n}")
-            row.append(Button(label.format(n=number), f"cp:ask:{campaign.id}"))
+            row.append(Choice(label.format(n=number), data("ask", campaign.id)))
         rows.append(row)
-    await message.reply_text(campaign_list_text(items, today), parse_mode=ParseMode.HTML,
-                             reply_markup=markup(rows))
+    ctx.say(campaign_list_text(items, today), rows)
 
 
-async def _expired(query: CallbackQuery) -> None:
-    await query.answer(_("This button has expired."), show_alert=True)
-
-
-@guard(private=False, secretariat=True)
-async def on_button(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    if query is None or query.message is None:
+async def on_pick(ctx: Ctx, choice: str) -> None:
+    """`cp:view|pv|ask|go|no|pr:…`, rechecked against the secretariat's scope."""
+    parsed = parse(choice)
+    campaign = None
+    if parsed is not None and parsed[0] in ACTIONS:
+        campaign = await service.managed_campaign(ctx.services, parsed[1][0],
+                                                  ctx.actor.secretariat_scope_id)
+    if parsed is None or campaign is None:
+        ctx.expired()
         return
-    data = query.data or ""
-    action = data.split(":")[1] if data.count(":") >= 2 else ""
-    numbers = parse(data, action, 2 if action == "pv" else 1)
-    campaign = await _campaign(context, numbers[0]) if numbers else None
-    if numbers is None or campaign is None:
-        await _expired(query)
+    action, numbers = parsed
+    await ACTIONS[action](ctx, campaign, numbers[1:])
+
+
+async def _view(ctx: Ctx, campaign: Campaign, args: list[int]) -> None:
+    await _preview(ctx, campaign, 0, replace=False)
+
+
+async def _page(ctx: Ctx, campaign: Campaign, args: list[int]) -> None:
+    await _preview(ctx, campaign, args[0], replace=True)
+
+
+async def _preview(ctx: Ctx, campaign: Campaign, page: int, *, replace: bool) -> None:
+    text, shown, pages = campaign_page(campaign, page, preview=True,
+                                       budget=service.budget_of(ctx.source.channel.value))
+    ctx.say(text, preview_choices(campaign.id, shown, pages), replace=replace)
+
+
+async def _progress(ctx: Ctx, campaign: Campaign, args: list[int]) -> None:
+    progress = await service.progress(ctx.services, campaign)
+    if progress is None:
         return
-    chat_id = query.message.chat.id
-    if action in ("view", "pv"):
-        await query.answer()
-        text, page, pages = campaign_page(campaign, numbers[1] if action == "pv" else 0,
-                                          preview=True)
-        buttons = preview_buttons(campaign.id, page, pages)
-        if action == "view":
-            await context.bot.send_message(chat_id, text, parse_mode=ParseMode.HTML,
-                                           reply_markup=markup(buttons))
-        else:
-            await edit(query, text, buttons)
-    elif action == "pr":
-        await query.answer()
-        progress = await campaign_progress(context.services.db, campaign.id,
-                                           tz=context.services.settings.tz)
-        if progress is None:
-            return
-        for chunk in chunks(progress_text(progress)):
-            await context.bot.send_message(chat_id, chunk, parse_mode=ParseMode.HTML)
-    elif action == "ask":
-        await _ask(query, context, campaign)
-    elif action == "go":
-        await _launch(update, context, campaign)
-    elif action == "no":
-        await query.answer()
-        await edit(query, escape(_("Not launched: nothing was sent.")), [])
-    else:
-        await _expired(query)
+    for chunk in chunks(progress_text(progress), limit=min(4000, ctx.caps.max_text)):
+        ctx.say(chunk)
 
 
-async def _ask(query: CallbackQuery, context: BotContext, campaign: Campaign) -> None:
-    assert query.message is not None
-    chat_id = query.message.chat.id
-    plan = await service.plan_launch(context.services, campaign)
+async def _ask(ctx: Ctx, campaign: Campaign, args: list[int]) -> None:
+    plan = await service.plan_launch(ctx.services, campaign)
     if not plan.can_launch:
-        await query.answer(over_refusal(campaign), show_alert=True)
+        ctx.alert(over_refusal(campaign))
         return
-    await query.answer()
     lines = ["<b>" + escape(_("Launch “{name}”?").format(name=campaign.name), quote=False)
              + "</b>",
              escape(ngettext("It will be sent now to {n} person who uses the bot.",
@@ -160,29 +110,30 @@ async def _ask(query: CallbackQuery, context: BotContext, campaign: Campaign) ->
             "when they link.", plan.not_linked).format(n=plan.not_linked)))
     if not plan.recipients:
         lines.append(escape(_("There is nobody new to send it to.")))
-        await context.bot.send_message(chat_id, "\n".join(lines), parse_mode=ParseMode.HTML)
+        ctx.say("\n".join(lines))
         return
-    buttons = [[Button(_("🚀 Launch"), f"cp:go:{campaign.id}"),
-                Button(_("✖ Cancel"), f"cp:no:{campaign.id}")]]
-    await context.bot.send_message(chat_id, "\n".join(lines),
-                                   parse_mode=ParseMode.HTML, reply_markup=markup(buttons))
+    ctx.say("\n".join(lines), [[Choice(_("🚀 Launch"), data("go", campaign.id)),
+                                Choice(_("✖ Cancel"), data("no", campaign.id))]])
 
 
-async def _launch(update: Update, context: BotContext, campaign: Campaign) -> None:
-    query = update.callback_query
-    assert query is not None
-    who = audit_context(update, context.actor.person.id if context.actor.person else None)
-    queued = await service.launch(context.services, campaign, who)
+async def _launch(ctx: Ctx, campaign: Campaign, args: list[int]) -> None:
+    queued = await service.launch(ctx.services, campaign, ctx.who())
     if queued is None:
-        await query.answer(over_refusal(campaign), show_alert=True)
-        await edit(query, escape(over_refusal(campaign)), [])
+        ctx.alert(over_refusal(campaign))
+        ctx.settle(escape(over_refusal(campaign)))
         return
-    await query.answer()
-    if queued == 0:  # a second tap, or everyone was reached meanwhile
-        await edit(query, escape(_("There is nobody new to send it to.")), [])
+    if queued == 0:  # a second pick, or everyone was reached meanwhile
+        ctx.settle(escape(_("There is nobody new to send it to.")))
         return
-    text = "🚀 " + escape(ngettext(
+    ctx.settle("🚀 " + escape(ngettext(
         "“{name}” is launched: {n} message is being sent.",
         "“{name}” is launched: {n} messages are being sent.", queued,
-    ).format(name=campaign.name, n=queued), quote=False)
-    await edit(query, text, [])
+    ).format(name=campaign.name, n=queued), quote=False))
+
+
+async def _cancel(ctx: Ctx, campaign: Campaign, args: list[int]) -> None:
+    ctx.settle(escape(_("Not launched: nothing was sent.")))
+
+
+ACTIONS = {"view": _view, "pv": _page, "ask": _ask, "go": _launch, "no": _cancel,
+           "pr": _progress}

@@ -7,10 +7,12 @@ from types import ModuleType
 
 from telegram.ext import Application
 
+from app import campaigns as campaigns_feature
 from app import help as help_feature
 from app import onboarding
 from app import registration as registration_feature
 from app.features import Feature, Registry
+from app.features import PeriodicJob as CoreJob
 from bot.schedule import PeriodicJob
 from channels.telegram import (
     campaigns,
@@ -25,12 +27,13 @@ from channels.telegram import (
 )
 from channels.telegram.context import COMMANDS_KEY
 
-# Telegram handlers not moved to the core yet. Order matters within handler group 0.
+# Telegram handlers not moved to the core yet. Order matters within handler group 0 (and
+# for the upload kinds: roster, registrations, then campaign files).
 LEGACY: list[ModuleType] = [
     uploads,
     roster_upload,
     registration,
-    campaigns,
+    campaigns,  # the campaign file upload only
     summary,
     progress,
 ]
@@ -43,7 +46,7 @@ def _legacy(module: ModuleType) -> Feature:
 
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
-                *(_legacy(m) for m in LEGACY)]
+                campaigns_feature.FEATURE, *(_legacy(m) for m in LEGACY)]
     return Registry(features, complete=False)
 
 
@@ -51,9 +54,11 @@ def all_commands() -> list:
     return registry().listed_commands()
 
 
-def periodic_jobs() -> list[PeriodicJob]:
-    """Jobs declared by features as `PERIODIC_JOBS` (see bot.schedule)."""
-    return [job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", [])]
+def periodic_jobs() -> list[PeriodicJob | CoreJob]:
+    """Jobs of the core's features, then those declared by Telegram handlers as
+    `PERIODIC_JOBS` (see bot.schedule)."""
+    return [*registry().jobs(),
+            *(job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", []))]
 
 
 def register_all(app: Application, features: Registry | None = None) -> None:
