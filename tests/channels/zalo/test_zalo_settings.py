@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.cli import main
 from app.settings import ZALO_API, SettingsError, load_settings
+from bot.cli import main
 
 ALL = ("TELEGRAM_BOT_TOKEN", "ZALO_BOT_TOKEN", "ZALO_API_BASE_URL",
        "THIDUA_ZALO_SECRETARIAT_CHAT_ID", "THIDUA_ZALO_WEBHOOK_PATH", "THIDUA_ZALO_WEBHOOK_SECRET")
