@@ -7,6 +7,7 @@ from types import ModuleType
 
 from telegram.ext import Application
 
+from app import campaigns as campaigns_feature
 from app import help as help_feature
 from app import onboarding
 from app import progress as progress_feature
@@ -27,12 +28,13 @@ from channels.telegram import (
 )
 from channels.telegram.context import COMMANDS_KEY
 
-# Telegram handlers not moved to the core yet. Order matters within handler group 0.
+# Telegram handlers not moved to the core yet. Order matters within handler group 0 (and
+# for the upload kinds: roster, registrations, then campaign files).
 LEGACY: list[ModuleType] = [
     uploads,
     roster_upload,
     registration,
-    campaigns,
+    campaigns,  # the campaign file upload only
 ]
 
 
@@ -43,8 +45,8 @@ def _legacy(module: ModuleType) -> Feature:
 
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
-                *(_legacy(m) for m in LEGACY), summary_feature.FEATURE,
-                progress_feature.FEATURE]
+                *(_legacy(m) for m in LEGACY), campaigns_feature.FEATURE,
+                summary_feature.FEATURE, progress_feature.FEATURE]
     return Registry(features, complete=False)
 
 
@@ -53,10 +55,10 @@ def all_commands() -> list:
 
 
 def periodic_jobs() -> list[AnyJob]:
-    """Jobs of the handlers not moved yet (`PERIODIC_JOBS`), then the core features' (see
-    bot.schedule)."""
+    """Jobs of the core's features, then those of Telegram handlers not moved yet
+    (`PERIODIC_JOBS`, see bot.schedule)."""
     legacy = [job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", [])]
-    return [*legacy, *registry().jobs()]
+    return [*registry().jobs(), *legacy]
 
 
 def register_all(app: Application, core: Core) -> None:
