@@ -6,7 +6,7 @@ from html import escape
 
 from domain.registration import AnswerError
 from domain.rules import ChoiceQuestion, Question, YearsQuestion
-from locales import _, get_locale
+from locales import _, get_locale, tapped
 
 
 def answer_error(question: Question, error: AnswerError) -> str:
@@ -21,9 +21,12 @@ def answer_error(question: Question, error: AnswerError) -> str:
     elif error.code == "unknown_option":
         if isinstance(question, ChoiceQuestion):
             options = ", ".join(f"«{o.label.get(get_locale())}»" for o in question.options)
-            text = _("Please tap one of the answers: {options}.").format(options=options)
+            text = (_("Please tap one of the answers: {options}.") if tapped() else
+                    _("Please type the number of one of the answers: {options}.")).format(
+                options=options)
         else:
-            text = _("Please answer yes or no (có / không), or tap a button.")
+            text = _("Please answer yes or no (có / không), or tap a button.") if tapped() \
+                else _("Please answer yes or no (có / không), or type the number of a choice.")
     elif error.code == "not_a_number":
         text = _("Please type a number, for example 24.")
     elif error.code == "out_of_range":
