@@ -19,6 +19,7 @@ from domain.rules.loading import (
     load_ruleset_file,
     parse_ruleset,
     ruleset_for,
+    ruleset_for_year,
 )
 from domain.rules.ruleset import RuleSet, UnknownTitle
 from domain.rules.schema import (
@@ -86,4 +87,5 @@ __all__ = [
     "load_ruleset_file",
     "parse_ruleset",
     "ruleset_for",
+    "ruleset_for_year",
 ]

@@ -131,3 +131,21 @@ def ruleset_for(day: date, rulesets: Iterable[RuleSet] | None = None) -> RuleSet
     if not candidates:
         raise NoRuleSetInForce(day.isoformat())
     return max(candidates, key=lambda r: r.effective_from)
+
+
+def ruleset_for_year(year: int, rulesets: Iterable[RuleSet] | None = None) -> RuleSet:
+    """The rule set a registration year is judged by: the one in force on 31 December of
+    the year, when its titles are considered (bình xét cuối năm).
+
+    A year that straddles a change of the rules (2025: Nghị định 98/2023 until 30 June,
+    Nghị định 152/2025 from 1 July) is judged by the rules in force at its end, whenever its
+    registration opened; windows, imports and summaries all choose by this, so a year never
+    has two rule sets. A year past every set's end takes the latest set started by then.
+    """
+    pool = list(available_rulesets() if rulesets is None else rulesets)
+    end = date(year, 12, 31)
+    started = [r for r in pool if r.effective_from <= end]
+    if not started:
+        raise NoRuleSetInForce(str(year))
+    in_force = [r for r in started if r.in_force(end)]
+    return max(in_force or started, key=lambda r: r.effective_from)

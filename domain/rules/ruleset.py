@@ -11,17 +11,21 @@ from pydantic import Field, PrivateAttr, model_validator
 from domain.models import Role
 from domain.rules.schema import (
     Check,
+    DeciderRule,
     LegalDoc,
+    Level,
     LocalText,
     Question,
     QuestionRef,
     Quota,
+    ReuseCheck,
     Strict,
     SubjectKind,
     SummaryLayout,
     Title,
 )
 from domain.rules.validation import reference_problems
+from domain.text import fold_key
 
 _T = TypeVar("_T")
 _MEMO_LIMIT = 4096  # derived results kept per rule set; a full memo starts again empty
@@ -37,6 +41,8 @@ class RuleSet(Strict):
     titles: tuple[Title, ...] = Field(min_length=1)
     questions: tuple[Question, ...] = ()
     checks: tuple[Check, ...] = ()
+    reuse: tuple[ReuseCheck, ...] = ()
+    deciders: tuple[DeciderRule, ...] = ()
     quotas: tuple[Quota, ...] = ()
     summary: SummaryLayout = SummaryLayout()
 
@@ -100,6 +106,31 @@ class RuleSet(Strict):
         """The role that registers `title` for a subject of this kind."""
         overrides = title.registered_by or {}
         return overrides.get(subject) or self.registrants[subject]
+
+    def decider(
+        self, code: str, subject: SubjectKind, agency_name: str | None = None
+    ) -> tuple[Level, DeciderRule | None]:
+        """Who decides title `code` for a subject of this kind in the agency named
+        `agency_name` (None: unknown, only rules for every agency apply), and the rule that
+        says so (None: the title's own `decided_by`)."""
+        return self.memoized(
+            ("decider", code, subject, agency_name and fold_key(agency_name)),
+            lambda: self._decider(code, subject, agency_name),
+        )
+
+    def _decider(self, code: str, subject: SubjectKind, agency_name: str | None
+                 ) -> tuple[Level, DeciderRule | None]:
+        found: tuple[Level, DeciderRule | None] = (self.title(code).decided_by, None)
+        name = fold_key(agency_name) if agency_name else None
+        for rule in self.deciders:
+            if code not in rule.titles or subject not in rule.subjects:
+                continue
+            if rule.agencies and not (
+                name and any(name.startswith(fold_key(prefix)) for prefix in rule.agencies)
+            ):
+                continue
+            found = (rule.decided_by, rule)
+        return found
 
     def in_force(self, day: date) -> bool:
         ends = self.effective_to

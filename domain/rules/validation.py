@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from domain.rules.schema import (
     COLLECTIVE_KINDS,
+    FIGURE_TYPES,
     TESTS_FOR_TYPE,
     AnswerTest,
     ChoiceQuestion,
@@ -69,10 +70,13 @@ def reference_problems(rs: RuleSet) -> list[str]:
         return f"'{subject.value}' is not a subject of '{title.code}'"
 
     def conditions(path: str, when: tuple[Condition, ...], before: int | None) -> None:
+        """`before`: the position of the question conditioned; None for a check's `when`,
+        which may test years (a check knows the registration year)."""
         for i, cond in enumerate(when):
             test_fits(f"{path}.when[{i}]", cond, cond.question)
-            if cond.ends_at_offset is not None:
-                problems.append(f"{path}.when[{i}]: a condition cannot test years")
+            if before is not None and cond.needs_year:
+                problems.append(f"{path}.when[{i}]: a question's condition cannot test "
+                                "the years against the registration year")
             # Conditions look back only, so one pass in file order settles what to ask.
             if before is not None and order.get(cond.question, -1) >= before:
                 problems.append(
@@ -83,7 +87,8 @@ def reference_problems(rs: RuleSet) -> list[str]:
     dup((d.code for d in rs.legal_docs), "legal_docs", "document")
     dup((t.code for t in rs.titles), "titles", "title")
     dup((q.key for q in rs.questions), "questions", "question")
-    dup((c.code for c in rs.checks), "checks", "check")
+    dup((c.code for c in (*rs.checks, *rs.reuse)), "checks and reuse", "check")
+    dup((d.code for d in rs.deciders), "deciders", "rule")
     dup((q.code for q in rs.quotas), "quotas", "quota")
     if rs.effective_to is not None and rs.effective_to < rs.effective_from:
         problems.append("effective_to: before effective_from")
@@ -102,6 +107,11 @@ def reference_problems(rs: RuleSet) -> list[str]:
                     f"{path}.implies[{j}]: '{code}' does not apply to every subject "
                     f"of '{title.code}'"
                 )
+            if implied is not None and implied.bloc_members_only and not title.bloc_members_only:
+                problems.append(f"{path}.implies[{j}]: '{code}' is for bloc members only, "
+                                f"'{title.code}' is not")
+        if title.bloc_members_only and SubjectKind.PERSON in title.subjects:
+            problems.append(f"{path}.bloc_members_only: only collectives are bloc members")
         for j, qref in enumerate(title.questions):
             qpath = f"{path}.questions[{j}]"
             asked.add(qref.key)
@@ -119,6 +129,9 @@ def reference_problems(rs: RuleSet) -> list[str]:
 
     for i, question in enumerate(rs.questions):
         conditions(f"questions[{i}]", question.when, i)
+        figure = getattr(question, "figure", None)
+        if figure is not None and FIGURE_TYPES[figure] != question.type:
+            problems.append(f"questions[{i}].figure: '{figure}' is not a {question.type} figure")
         if question.key not in asked:
             problems.append(f"questions[{i}]: question '{question.key}' is asked by no title")
 
@@ -127,8 +140,27 @@ def reference_problems(rs: RuleSet) -> list[str]:
         ref(path, check.legal_ref)
         for j, code in enumerate(check.titles):
             title_code(f"{path}.titles[{j}]", code)
-        test_fits(f"{path}.expect", check.expect, check.question)
+        for j, code in enumerate(check.requires_titles):
+            title_code(f"{path}.requires_titles[{j}]", code)
+        if check.expect is not None and check.question is not None:
+            test_fits(f"{path}.expect", check.expect, check.question)
         conditions(path, check.when, None)
+
+    for i, reuse in enumerate(rs.reuse):
+        path = f"reuse[{i}]"
+        ref(path, reuse.legal_ref)
+        for j, key in enumerate(reuse.questions):
+            if key not in questions:
+                problems.append(f"{path}.questions[{j}]: unknown question '{key}'")
+
+    for i, rule in enumerate(rs.deciders):
+        path = f"deciders[{i}]"
+        ref(path, rule.legal_ref)
+        for j, code in enumerate(rule.titles):
+            title = title_code(f"{path}.titles[{j}]", code)
+            for subject in rule.subjects if title is not None else ():
+                if subject not in title.subjects:
+                    problems.append(f"{path}.subjects: {not_subject(subject, title)}")
 
     for i, quota in enumerate(rs.quotas):
         path = f"quotas[{i}]"

@@ -29,15 +29,9 @@ def answer_error(question: Question, error: AnswerError) -> str:
     elif error.code == "out_of_range":
         text = _("Please type a number from {min} to {max}.").format(
             min="…" if p["min"] is None else p["min"], max="…" if p["max"] is None else p["max"])
-    elif error.code == "years_not_before":
-        text = _("The years must be before {year} (at the latest {latest}).").format(
-            year=p["year"], latest=p["latest"])
-    elif error.code == "wrong_year_count":
-        text = _("Please give exactly {count} years ({given} given).").format(
-            count=p["count"], given=p["given"])
-    elif error.code == "years_not_consecutive":
-        text = _("The years must follow each other ({years} do not).").format(
-            years=", ".join(str(y) for y in p["years"]))
+    elif error.code == "years_too_late":
+        text = _("A year after {latest} has not happened yet: give years up to {latest}.").format(
+            latest=p["latest"])
     else:
         example = ""
         if isinstance(question, YearsQuestion):

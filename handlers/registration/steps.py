@@ -10,8 +10,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest
 from telegram.ext import ConversationHandler
 
-from domain.quotas import subject_warnings
-from domain.records import RegistrationRecord, RegistrationStatus
+from domain.figures import SubjectFacts, subject_facts
 from domain.registrants import registrable_titles
 from domain.registration import expand_implied, needed_questions, next_question, review
 from domain.rules import Question, RuleSet, SubjectKind
@@ -28,7 +27,9 @@ from handlers.registration.common import (
     window_problem,
 )
 from locales import _
+from reports.rule_warnings import figures_note
 from storage.registrations import Draft, Registration
+from storage.summary import SummaryStore
 
 PICK, TITLES, ANSWER, REVIEW = "pick", "titles", "answer", "review"
 END = ConversationHandler.END
@@ -95,20 +96,25 @@ async def _screen(context: BotContext, scene: Scene, draft: Draft
             asked_by = [t for t in ruleset.titles
                         if t.code in everything and t.applies_to(kind)
                         and any(ref.key == key for ref in t.questions)]
+            figure = getattr(question, "figure", None)
+            facts = await _facts(context, scene, draft) if figure else None
+            note = figures_note(figure, facts.figures) if facts and facts.figures else None
             return screens.question_screen(draft, question, keys.index(key) + 1, len(keys),
-                                           asked_by)
-    rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year)
-    warnings = list(rv.warnings)
-    if kind != SubjectKind.PERSON:
-        bloc = scene.tree.bloc_of(draft.subject.org_id)
-        records = await repo(context).records(draft.year, bloc.id if bloc else None)
-        candidate = RegistrationRecord(
-            year=draft.year, subject_kind=kind, org_id=draft.subject.org_id,
-            titles=draft.titles, status=RegistrationStatus.CONFIRMED,
-        )
-        warnings += subject_warnings(ruleset, scene.tree, records, candidate)
+                                           asked_by, note=note)
+    rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year,
+                facts=await _facts(context, scene, draft))
     editing = await repo(context).current(draft.year, draft.subject)
-    return screens.review_screen(scene, draft, rv, warnings, editing)
+    return screens.review_screen(scene, draft, rv, list(rv.warnings), editing)
+
+
+async def _facts(context: BotContext, scene: Scene, draft: Draft) -> SubjectFacts:
+    """The subject's agency and bloc, and for a collective its members' registrations."""
+    subject, tree = draft.subject, scene.tree
+    figures = None
+    if subject.kind != SubjectKind.PERSON and subject.org_id in tree:
+        figures = await SummaryStore(context.services.db).member_figures(
+            scene.ruleset, draft.year, tree.subtree_ids(subject.org_id))
+    return subject_facts(tree, subject.kind, subject.org_id, figures)
 
 
 def current_question(scene: Scene, draft: Draft) -> Question | None:

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.services import Services
 from domain.models import OrgKind, Person
 from domain.org import OrgTree
 from domain.records import RegistrationRecord
-from domain.rules import RuleSet, available_rulesets
+from domain.rules import NoRuleSetInForce, RuleSet, available_rulesets, ruleset_for_year
 from domain.summary import Summary, build_summary, summarize
 from domain.summary_request import SummaryRequest, find_orgs
 from domain.tally import PeopleCounts
@@ -97,10 +97,12 @@ def pick_target(tree: OrgTree, roots: Sequence[int | None], text: str) -> int:
 
 
 def fallback_ruleset(year: int) -> RuleSet:
-    """The rule set in force at the end of `year`, or the oldest one for earlier years."""
-    rulesets = available_rulesets()
-    started = [r for r in rulesets if r.effective_from <= date(year, 12, 31)]
-    return started[-1] if started else rulesets[0]
+    """The rule set `year` is judged by (as windows choose it), or the oldest one for
+    years before every rule set."""
+    try:
+        return ruleset_for_year(year)
+    except NoRuleSetInForce:
+        return available_rulesets()[0]
 
 
 async def resolve(
