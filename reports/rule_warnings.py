@@ -52,7 +52,7 @@ def figures_note(figure: str, figures: MemberFigures) -> str | None:
         return _("Registered so far by the members: {count}/{members} people ({share}) "
                  "for Advanced Worker (implied titles included).").format(
             count=figures.ldtt, members=figures.members,
-            share=_percent(figures.ldtt / figures.members))
+            share=_percent((figures.ldtt_percent or 0) / 100))  # as the checks count it
     if figure == "has_cstdcs_member":
         return ngettext(
             "Registered so far by the members: {count} person for Grassroots Emulation "

@@ -258,28 +258,31 @@ def _individuals_line(ruleset: RuleSet, code: str, n: int) -> str:
 
 def registration_lines(report: SummaryReport, tally: Tally, own_kind: OrgKind) -> list[str]:
     """The annex column "Đăng ký thi đua của các tập thể, cá nhân" of a row or the totals,
-    in the annex's order: the collective's own titles, its individuals, its units."""
+    in seed 000's order: the collectives' lines ("01 tập thể Lao động xuất sắc": the agency
+    itself, or its units when it does not hold the title), the individuals, then the units'
+    lines beside the agency's own ("05 tập thể phòng, ban, đơn vị đạt danh hiệu …")."""
     summary, ruleset = report.summary, report.ruleset
-    lines: list[str] = []
+    first: list[str] = []
     if isinstance(tally, SummaryRow):
         own_codes = {t.code for t in tally.own}
-        lines += [_own_line(ruleset, t.code, reported=t.reported) for t in tally.own]
+        first += [_own_line(ruleset, t.code, reported=t.reported) for t in tally.own]
     else:
-        totals = tally if isinstance(tally, SummaryTotals) else None
-        own = totals.own if totals is not None else {}
-        own_codes = set(own) if own else set()
-        lines += [_total_own_line(ruleset, code, n, own_kind) for code, n in own.items()]
-    lines += [
+        own = tally.own if isinstance(tally, SummaryTotals) else {}
+        own_codes = set(own)
+        first += [_total_own_line(ruleset, code, n, own_kind) for code, n in own.items()]
+    last: list[str] = []
+    for code in summary.columns.collective_proposals:
+        units = tally.collective[code].units
+        if units:
+            beside = code in own_codes
+            (last if beside else first).append(
+                _units_line(ruleset, code, units, own_kind, beside_itself=beside))
+    individuals = [
         _individuals_line(ruleset, code, tally.individual[code])
         for code in summary.columns.individual_proposals
         if tally.individual[code]
     ]
-    for code in summary.columns.collective_proposals:
-        units = tally.collective[code].units
-        if units:
-            lines.append(_units_line(ruleset, code, units, own_kind,
-                                     beside_itself=code in own_codes))
-    return lines
+    return first + individuals + last
 
 
 def agency_level_lines(report: SummaryReport, tally: Tally, own_kind: OrgKind) -> list[str]:
