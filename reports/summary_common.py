@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.models import OrgKind
+from domain.org import OrgTree
 from domain.rules import Level, RuleSet, RuleWarning, SubjectKind, Title, TitleKind
 from domain.summary import (
     CollectiveCount,
@@ -93,6 +94,32 @@ class SummaryReport:
         """Per agency; for a single agency or unit, per sub-unit when it has any."""
         summary = self.summary
         return summary.unit_rows if len(summary.rows) == 1 and summary.unit_rows else summary.rows
+
+
+@dataclass(frozen=True)
+class DocumentScope:
+    """What a summary of `target` is called, and who issues its document."""
+
+    name: str  # "Khối Tham mưu Tổng hợp", "Sở Nội vụ", "các khối thi đua"
+    issuer: str  # the body at the top left of the document
+    kind: str  # "bloc", "agency", "unit", or "province" (several blocs, or none)
+
+
+def document_scope(tree: OrgTree, target: int | None) -> DocumentScope:
+    """A bloc, agency or unit is named as it is; a scope spanning several blocs, or
+    agencies outside any bloc (a province's office), is "các khối thi đua" (or "các cơ quan,
+    đơn vị"), issued by the province's Hội đồng Thi đua – Khen thưởng, never "all agencies"."""
+    if target is None:
+        roots = tree.roots()
+        if len(roots) == 1:
+            target = roots[0].id
+        else:
+            blocs = bool(roots) and all(r.kind == OrgKind.BLOC for r in roots)
+            name = _("The emulation blocs") if blocs else _("The agencies and units")
+            return DocumentScope(name, _("Provincial Emulation and Commendation Council"),
+                                 "province")
+    org = tree.get(target)
+    return DocumentScope(org.name, org.name, org.kind.value)
 
 
 def two_digits(count: int) -> str:

@@ -135,16 +135,32 @@ async def test_secretariat_chat_gets_the_annex_as_text_and_files(seeded: BotHarn
     assert listed[2][3] == "Phạm Ngọc Anh" and listed[2][7] == "Chiến sĩ thi đua cấp tỉnh"
     assert book["Cảnh báo"].max_row == 1 + 1  # the 40% share, met
 
+    # The DOCX is the bloc's registration document: the cover letter, then its annex.
     document = read_docx(post.docx.document.data)
-    head, table, closing = document.tables
+    head, closing, table = document.tables
     letterhead = head.rows[0].cells
-    assert letterhead[0].text == BLOC.upper()
+    assert [p.text for p in letterhead[0].paragraphs] == [
+        BLOC.upper(), "Số: ……/KTMTH-TĐKT", "V/v đăng ký thi đua năm 2024"]
     assert letterhead[1].paragraphs[0].text == MOTTO[0]
     assert letterhead[1].paragraphs[1].text == MOTTO[1]
     assert ", ngày " in letterhead[1].paragraphs[2].text
-    titles = [p.text for p in document.paragraphs if p.text]
-    assert titles[:2] == ["BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA",
-                          "CỦA KHỐI THAM MƯU TỔNG HỢP NĂM 2024"]
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    assert paragraphs[0] == "Kính gửi: Thường trực Hội đồng Thi đua – Khen thưởng tỉnh."
+    assert paragraphs[1].startswith("Hưởng ứng phong trào thi đua năm 2024") and \
+        paragraphs[1].endswith(f"{BLOC} đăng ký thi đua năm 2024 với những nội dung sau:")
+    assert [p.split(". ", 1)[0] for p in paragraphs[2:10]] == [str(n) for n in range(1, 9)]
+    assert paragraphs[9] == "8. Đăng ký các danh hiệu thi đua: (Có Bảng đăng ký kèm theo)."
+    assert paragraphs[10].startswith(f"Trên đây là đăng ký thi đua năm 2024 của {BLOC}")
+    names, signature = closing.rows[0].cells
+    assert [p.text for p in names.paragraphs] == [
+        "Nơi nhận:", "- Như trên;", "- Các cơ quan trong Khối;", "- Lưu: VT."]
+    assert [p.text for p in signature.paragraphs][:2] == ["TM. KHỐI THI ĐUA TMTH", "TRƯỞNG KHỐI"]
+    # The annex on its own page, captioned with the letter's number.
+    assert any('w:br w:type="page"' in p._p.xml for p in document.paragraphs)
+    assert paragraphs[11:14] == [
+        "BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA", "CỦA KHỐI THAM MƯU TỔNG HỢP NĂM 2024",
+        "(Kèm theo văn bản số ……/KTMTH-TĐKT ngày …… tháng …… năm 2024 của Khối Tham mưu "
+        "Tổng hợp)"]
     cells = [[c.text for c in row.cells] for row in table.rows]
     assert cells[0] == ["STT", "Tên cơ quan, đơn vị", "Đăng ký thi đua của cơ quan",
                         "Đăng ký thi đua của các tập thể, cá nhân"]
@@ -154,10 +170,12 @@ async def test_secretariat_chat_gets_the_annex_as_text_and_files(seeded: BotHarn
         assert row[2].split("\n") == flags
         assert counts_in(row[3]) == (ttldxs, cstd)
         assert row[3].split("\n") == SEED_LINES[cells.index(row) - 1]
-    assert closing.rows[0].cells[0].paragraphs[0].text == "Nơi nhận:"
-    assert "TRƯỞNG KHỐI" in closing.rows[0].cells[1].text
-    runs = [r for p in document.paragraphs for r in p.runs]
-    assert runs and all(r.font.name == "Times New Roman" and 13 <= r.font.size.pt <= 14
+    # Page numbers: a PAGE field centred at the top, not on the first page (ND 30/2020).
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    assert "PAGE" in section.header.paragraphs[0]._p.xml
+    runs = [r for p in document.paragraphs for r in p.runs if r.text]
+    assert runs and all(r.font.name == "Times New Roman" and 12 <= r.font.size.pt <= 14
                         for r in runs)
 
 
@@ -191,5 +209,8 @@ async def test_an_english_reader_gets_english_text_and_vietnamese_official_files
         "Provincial Emulation Fighter\n• 01 office or unit for the title Excellent Labour " \
         "Collective" in post.text
     document = read_docx(post.docx.document.data)
-    assert document.tables[1].rows[0].cells[0].text == "STT"
+    annex = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
+    assert annex.rows[1].cells[1].text == SEED_ORDER[0]
+    assert "Kính gửi: Thường trực Hội đồng Thi đua – Khen thưởng tỉnh." in \
+        [p.text for p in document.paragraphs]
     assert "Bảng" not in post.chart.plain and "rates" in post.chart.plain

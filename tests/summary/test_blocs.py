@@ -72,7 +72,15 @@ async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarnes
     assert names[12:] == ["Cộng Khối Văn hóa – Xã hội", "Tổng cộng"]
     assert table[13][3].startswith("03 cơ quan đạt danh hiệu Tập thể lao động xuất sắc")
 
+    # The province's office: its council issues the table, never "all agencies".
+    assert text.startswith("TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024\nCác khối thi đua\n")
     document = read_docx(post.docx.document.data)
+    letterhead = document.tables[0].rows[0].cells[0]
+    assert letterhead.paragraphs[0].text == "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH"
+    titles = [p.text for p in document.paragraphs if p.text]
+    assert titles[:2] == ["BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA",
+                          "CỦA CÁC KHỐI THI ĐUA NĂM 2024"]
+    assert "TẤT CẢ" not in document.tables[0].rows[0].cells[0].text
     annex = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
     first_cells = [row.cells[0].text for row in annex.rows]
     second_cells = [row.cells[1].text for row in annex.rows]
