@@ -26,6 +26,13 @@ class CommandSpec:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
+    def shown(self, locale: str) -> tuple[str, str | None]:
+        """The command as a reader of `locale` sees it, and its other name: Vietnamese texts
+        lead with the Vietnamese command (/tonghop, /summary as the other)."""
+        if locale.startswith("vi") and self.aliases:
+            return self.aliases[0], self.name
+        return self.name, (self.aliases[0] if self.aliases else None)
+
     def available_to(self, actor: Actor) -> bool:
         if actor.in_secretariat_chat:
             return self.secretariat_chat

@@ -20,7 +20,7 @@ def answer_error(question: Question, error: AnswerError) -> str:
             max=p["max"], length=p["length"])
     elif error.code == "unknown_option":
         if isinstance(question, ChoiceQuestion):
-            options = ", ".join(f"«{o.label.get(get_locale())}»" for o in question.options)
+            options = ", ".join(f"“{o.label.get(get_locale())}”" for o in question.options)
             text = _("Please tap one of the answers: {options}.").format(options=options)
         else:
             text = _("Please answer yes or no (có / không), or tap a button.")

@@ -95,7 +95,7 @@ async def test_unit_head_registers_ttldxs_for_the_unit(bot: BotHarness):
     assert registration.actor_person_id == person.id
 
     await thao.send("/cuatoi")
-    status = await thao.expect("của bạn")
+    status = await thao.expect("của anh/chị")
     assert f"✅ {UNIT}: Tập thể lao động xuất sắc" in status.plain
 
 
@@ -187,7 +187,7 @@ async def test_a_head_of_several_units_picks_which(bot: BotHarness, tmp_path):
     await open_window(bot)
     thao = await bot.person_user(UNIT_HEAD)
     await thao.send("/tapthe")
-    pick = await thao.expect("Bạn đăng ký cho tập thể nào?")
+    pick = await thao.expect("Anh/chị đăng ký cho tập thể nào?")
     assert pick.button_texts() == [f"▫️ {UNIT}", "▫️ Phòng Công tác HĐND"]
     await thao.tap("Phòng Công tác HĐND")
     await thao.expect("Phòng Công tác HĐND")  # the choice stays on the message
@@ -195,7 +195,7 @@ async def test_a_head_of_several_units_picks_which(bot: BotHarness, tmp_path):
     assert "Đơn vị: Phòng Công tác HĐND" in titles.plain
 
     await thao.send("/tapthe")
-    again = await thao.expect("Bạn đăng ký cho tập thể nào?")
+    again = await thao.expect("Anh/chị đăng ký cho tập thể nào?")
     assert again.button_texts() == [f"▫️ {UNIT}", "📝 Phòng Công tác HĐND"]
 
 

@@ -235,10 +235,10 @@ async def test_cancel_keeps_the_draft_and_register_resumes_it(bot: BotHarness):
     assert (await RegistrationRepository(bot.db).draft(year, await _me(bot))).answers == {}
 
     await khanh.send("/cuatoi")
-    status = await khanh.expect(f"Đăng ký thi đua năm {year} của bạn")
+    status = await khanh.expect(f"Đăng ký thi đua năm {year} của anh/chị")
     assert "Chưa xác nhận" in status.plain and "Lao động tiên tiến" in status.plain
     await khanh.tap("▶️ Tiếp tục")
-    await khanh.expect("của bạn")  # /cuatoi loses its button
+    await khanh.expect("của anh/chị")  # /cuatoi loses its button
     await khanh.expect("Câu hỏi 1/2")
     await khanh.send("40")
     await khanh.expect("Câu hỏi 2/2")
@@ -272,15 +272,15 @@ async def test_editing_then_abandoning_keeps_the_confirmed_registration(bot: Bot
     confirmed = await repo.current(year, await _me(bot))
 
     await khanh.send("/status")
-    status = await khanh.expect("của bạn")
+    status = await khanh.expect("của anh/chị")
     assert "Đã xác nhận lúc" in status.plain and confirmed.reference in status.plain
     assert "đang mở" in status.plain
 
     # Editing works on a draft copy; the confirmed registration stays until confirmed again.
     await khanh.tap("✏️ Sửa")
-    await khanh.expect("của bạn")  # /status loses its buttons
+    await khanh.expect("của anh/chị")  # /status loses its buttons
     editing = await khanh.expect("Xem lại")
-    assert f"Bạn đang sửa đăng ký số {confirmed.reference}" in editing.plain
+    assert f"Anh/chị đang sửa đăng ký số {confirmed.reference}" in editing.plain
     await khanh.tap("✏️ Sửa danh hiệu")
     await khanh.expect("Xem lại")
     await khanh.expect("Chọn danh hiệu")
@@ -328,7 +328,7 @@ async def test_withdrawing_until_the_deadline(bot: BotHarness):
         ["confirm", "withdraw"]
 
     await khanh.send("/cuatoi")
-    status = await khanh.expect("của bạn")
+    status = await khanh.expect("của anh/chị")
     assert "Đã rút lúc" in status.plain and not status.buttons
     await khanh.send("/dangky")  # registering again starts afresh
     await khanh.expect("Chọn danh hiệu")
@@ -354,7 +354,7 @@ async def test_before_the_window_opens_and_without_a_window(bot: BotHarness):
     await khanh.send("/dangky")
     await khanh.expect("Chưa mở đăng ký thi đua cho Trịnh Minh Khánh")
     await khanh.send("/cuatoi")
-    await khanh.expect("Chưa mở đăng ký thi đua cho bạn")
+    await khanh.expect("Chưa mở đăng ký thi đua cho anh/chị")
     window = await open_window(bot, starts=3, ends=30)
     await khanh.send("/dangky")
     early = await khanh.expect("Chưa đến thời gian đăng ký thi đua")

@@ -214,7 +214,7 @@ async def press_every_button(bot: BotHarness, scopes: Scopes, language: Language
 async def test_a_file_preview_answers_only_its_sender_in_its_chat(scoped_bot: BotHarness,
                                                                   watch: ErrorWatch):
     bot = scoped_bot
-    expired, secretariat_only = expired_text("vi"), "chỉ dành cho Thường trực thi đua"
+    expired, secretariat_only = expired_text("vi"), "chỉ dành cho Thường trực Hội đồng Thi đua"
     chat = bot.secretariat_chat()
     clerk, colleague = bot.user(8101, "Hằng"), bot.user(8102, "Lan")
     lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
