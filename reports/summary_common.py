@@ -1,23 +1,20 @@
 """The words of the registration summary (seed 000's annex), shared by text, XLSX and DOCX.
 
-One wording rule for every row and for the totals (docs/summary.md shows examples):
+The annex line for line (docs/summary.md shows the table of wordings): counts on two digits,
+no added brackets.
 
 * "Đăng ký thi đua của cơ quan": the names of the row's own flags (`summary.agency_titles`,
-  CO_CP then CO_TINH), e.g. "Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh".
-* "Đăng ký thi đua của các tập thể, cá nhân": the titles decided by the province or above
-  (proposals), collectives first, then individuals, each in catalog order, counts on two
-  digits:
-  - a collective title named "Tập thể …": "02 tập thể Lao động xuất sắc (cơ quan và 01
-    phòng, ban, đơn vị)";
-  - any other collective title or form: "01 tập thể đề nghị tặng Bằng khen của Chủ tịch
-    UBND tỉnh (01 phòng, ban, đơn vị)";
-  - an individual title: "04 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh";
-  - an individual form of commendation: "02 cá nhân đề nghị tặng Bằng khen của …".
-  The bracket always says which collectives: "(cơ quan)", "(03 phòng, ban, đơn vị)",
-  "(cơ quan và 05 phòng, ban, đơn vị)"; in the totals "(05 cơ quan và 26 phòng, ban, đơn
-  vị)". A flag already in the agency column is not repeated for the agency itself.
-* Titles decided by the agency head (LĐTT, CSTĐCS, TTLĐTT, Giấy khen) are not in the annex;
-  the chat text lists them on a line of their own and the XLSX gives their numbers.
+  CO_CP then CO_TINH).
+* "Đăng ký thi đua của các tập thể, cá nhân", in the annex's order: the collectives' lines
+  ("01 tập thể Lao động xuất sắc" for the agency itself, or for its units when it does not
+  hold the title; "Tập thể Lao động xuất sắc" when a ministry decides it), then the
+  individuals ("04 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh": a registration, not a
+  proposal), then the units beside the agency's own line ("05 tập thể phòng, ban, đơn vị đạt
+  danh hiệu Tập thể lao động xuất sắc"). The totals count the agencies themselves ("03 cơ
+  quan đạt danh hiệu …").
+* Titles decided by the agency head (LĐTT, CSTĐCS, the units' TTLĐTT and Giấy khen) are not in
+  the annex; the chat text lists them on a line of their own (with which collectives, in
+  brackets) and the XLSX gives their numbers.
 
 Everything goes through gettext: the official files render this under `use_locale("vi")`.
 """
