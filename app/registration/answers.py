@@ -20,7 +20,7 @@ def answer_error(question: Question, error: AnswerError) -> str:
             max=p["max"], length=p["length"])
     elif error.code == "unknown_option":
         if isinstance(question, ChoiceQuestion):
-            options = ", ".join(f"«{o.label.get(get_locale())}»" for o in question.options)
+            options = ", ".join(f"“{o.label.get(get_locale())}”" for o in question.options)
             text = (_("Please tap one of the answers: {options}.") if tapped() else
                     _("Please type the number of one of the answers: {options}.")).format(
                 options=options)
@@ -32,15 +32,9 @@ def answer_error(question: Question, error: AnswerError) -> str:
     elif error.code == "out_of_range":
         text = _("Please type a number from {min} to {max}.").format(
             min="…" if p["min"] is None else p["min"], max="…" if p["max"] is None else p["max"])
-    elif error.code == "years_not_before":
-        text = _("The years must be before {year} (at the latest {latest}).").format(
-            year=p["year"], latest=p["latest"])
-    elif error.code == "wrong_year_count":
-        text = _("Please give exactly {count} years ({given} given).").format(
-            count=p["count"], given=p["given"])
-    elif error.code == "years_not_consecutive":
-        text = _("The years must follow each other ({years} do not).").format(
-            years=", ".join(str(y) for y in p["years"]))
+    elif error.code == "years_too_late":
+        text = _("A year after {latest} has not happened yet: give years up to {latest}.").format(
+            latest=p["latest"])
     else:
         example = ""
         if isinstance(question, YearsQuestion):
