@@ -158,6 +158,34 @@ def _walk(
     return list(needed), {k: answers[k] for k in kept}
 
 
+def asking_order(ruleset: RuleSet, selected: frozenset[str]) -> list[Question]:
+    """The questions of the selected titles in the order that decides: title by title in the
+    catalog's order (a title a higher one builds on first), each title's questions in the
+    title's own order, where its prerequisites come first (the three CSTĐCS years of a CSTĐ
+    tỉnh before its initiative); a question's conditions always before it, a shared question
+    once."""
+    order: dict[str, Question] = {}
+
+    def place(key: str, seen: frozenset[str] = frozenset()) -> None:
+        if key in order or key in seen:
+            return
+        try:
+            question = ruleset.question(key)
+        except KeyError:  # a condition on a question the rule set lacks: validation says so
+            return
+        conditions = [*question.when, *(c for title, ref in ruleset.question_refs(key)
+                                         if title.code in selected for c in ref.when)]
+        for condition in conditions:
+            place(condition.question, seen | {key})
+        order[key] = question
+
+    for title in ruleset.titles:
+        if title.code in selected:
+            for ref in title.questions:
+                place(ref.key)
+    return list(order.values())
+
+
 def _walk_uncached(
     ruleset: RuleSet, codes: frozenset[str], answers: Answers, subject: SubjectKind | str | None
 ) -> tuple[tuple[Question, ...], tuple[str, ...]]:
@@ -165,7 +193,7 @@ def _walk_uncached(
     subject = SubjectKind(subject) if subject is not None else None
     needed: list[Question] = []
     kept: dict[str, Any] = {}
-    for question in ruleset.questions:
+    for question in asking_order(ruleset, selected):
         if not _holds(question.when, kept):
             continue
         asked = any(
@@ -195,6 +223,36 @@ def needed_questions(
     grounds, a collective for achievements); None asks them all.
     """
     return _walk(ruleset, codes, answers, subject)[0]
+
+
+def question_count(
+    ruleset: RuleSet,
+    codes: Iterable[str],
+    answers: Answers,
+    *,
+    subject: SubjectKind | str | None = None,
+) -> int:
+    """How many questions the selection may still need: those needed now, and one for each
+    unanswered question whose answer may add a follow-up (its follow-ups are alternatives: an
+    initiative's title or a research topic's). Shown as "Question n of total", so the total
+    can shrink as answers rule questions out, never grow."""
+    selected = expand_implied(ruleset, frozenset(codes))
+    kind = SubjectKind(subject) if subject is not None else None
+    needed, kept = _walk(ruleset, codes, answers, subject)
+    needed_keys = {q.key for q in needed}
+    waiting: set[tuple[str, ...]] = set()
+    for question in asking_order(ruleset, selected):
+        if question.key in needed_keys:
+            continue
+        refs = [(t, r) for t, r in ruleset.question_refs(question.key)
+                if t.code in selected and (kind is None or t.applies_to(kind))
+                and (kind is None or r.subjects is None or kind in r.subjects)]
+        conditions = [*question.when, *(c for _t, r in refs for c in r.when)]
+        unknown = tuple(sorted({c.question for c in conditions if c.question not in kept}))
+        if refs and unknown and all(c.question not in kept or c.passes(kept[c.question]) is True
+                                    for c in conditions):
+            waiting.add(unknown)
+    return len(needed) + len(waiting)
 
 
 def pending_questions(
@@ -282,7 +340,27 @@ def _parse_choice(question: ChoiceQuestion, text: str) -> str:
     raise AnswerError("unknown_option", {"options": [o.code for o in question.options]})
 
 
+_YEARS_OF = re.compile(r"^\s*(\d{1,2})\s*(?:nam|years?)\s*(?:(\d{1,2})\s*(?:thang|months?))?\s*$")
+_MONTHS_OF = re.compile(r"^\s*(\d{1,3})\s*(?:thang|months?)\s*$")
+
+
+def _in_months(question: IntegerQuestion, text: str) -> int | None:
+    """"3 năm", "2 năm 6 tháng", "30 tháng" for a question counted in months."""
+    unit = getattr(question, "unit", None)
+    if unit is None or fold_key(unit.vi) != "thang":
+        return None
+    key = fold_key(text)
+    found = _YEARS_OF.match(key)
+    if found:
+        return int(found.group(1)) * 12 + int(found.group(2) or 0)
+    found = _MONTHS_OF.match(key)
+    return int(found.group(1)) if found else None
+
+
 def _parse_integer(question: IntegerQuestion, text: str) -> int:
+    months = _in_months(question, text)
+    if months is not None:
+        text = str(months)
     digits = text.removesuffix("%").strip().replace(" ", "")
     if not _INTEGER.match(digits):
         raise AnswerError("not_a_number", {"text": text})

@@ -102,9 +102,7 @@ async def _continue(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> No
     if updated is None:
         ctx.expired()
         return
-    chosen = screens.chosen_titles_line(scene.ruleset, updated.titles)
-    ctx.settle("<b>" + escape(_("Titles chosen:")) + "</b> " + chosen)
-    await show(ctx, scene, updated)
+    await show(ctx, scene, updated, edit=True)
 
 
 async def _answer_choice(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
@@ -119,9 +117,7 @@ async def _answer_choice(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) 
     if question is None or value is None:
         ctx.expired()
         return
-    shown = screens.format_value(question, value)
-    ctx.settle(f"{escape(question.prompt.get(get_locale()))}\n→ <b>{shown}</b>")
-    await save_answer(ctx, scene, draft, question, value)
+    await save_answer(ctx, scene, draft, question, value, edit=True)
 
 
 async def _keep(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
@@ -155,8 +151,7 @@ async def _move(ctx: Ctx, scene: Scene, draft: Draft, step: str) -> None:
     if updated is None:
         ctx.expired()
         return
-    ctx.settle()
-    await show(ctx, scene, updated)
+    await show(ctx, scene, updated, edit=True)
 
 
 async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
@@ -190,8 +185,7 @@ async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
 
 async def _later(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
     await repo(ctx).forget_draft_session(ctx.who(), draft)
-    ctx.settle()
-    ctx.say(escape(paused_text(draft.subject)))
+    ctx.say(escape(paused_text(draft.subject)), replace=True)
 
 
 async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
@@ -199,18 +193,16 @@ async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
     if not await repo(ctx).discard_draft(draft.id, ctx.who()):
         ctx.expired()
         return
-    ctx.settle()
     text = _("The draft was discarded.")
     if current is not None and current.is_confirmed:
         text += " " + _("Your confirmed registration {reference} is unchanged.").format(
             reference=current.reference)
-    ctx.say(escape(text))
+    ctx.say(escape(text), replace=True)
 
 
 async def _resume(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
     await repo(ctx).remember(ctx.who(), draft)
-    ctx.settle()
-    await show(ctx, scene, draft)
+    await show(ctx, scene, draft, edit=True)
 
 
 DRAFT_ACTIONS: dict[str, Callable[[Ctx, Scene, Draft, list[str]], Awaitable[None]]] = {
@@ -233,8 +225,7 @@ async def _pick_collective(ctx: Ctx, parts: list[str]) -> None:
     if numbers is None or numbers[0] not in collective_subjects(ctx.actor, tree):
         ctx.expired()
         return
-    ctx.settle("<b>" + escape(tree.get(numbers[0]).name) + "</b>")
-    await begin(ctx, Subject.of_org(tree.get(numbers[0])))
+    await begin(ctx, Subject.of_org(tree.get(numbers[0])), edit=True)
 
 
 async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
@@ -249,7 +240,7 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
         _no_permission(ctx)
         return
     if action == "wn":
-        ctx.settle(escape(_("Nothing was withdrawn.")))
+        ctx.say(escape(_("Nothing was withdrawn.")), replace=True)
         return
     problem = window_problem(scene, ctx.today())
     if problem is not None:
@@ -264,8 +255,7 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
             step=next_step(scene.ruleset, registration.titles, registration.answers,
                            registration.subject.kind),
         )
-        ctx.settle()
-        await show(ctx, scene, draft)
+        await show(ctx, scene, draft, edit=True)
         return
     if action == "w":
         text = _("Withdraw the emulation registration {year} ({reference}) of {name}? Its "
@@ -276,18 +266,20 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
             Choice(_("↩️ Yes, withdraw"), screens.cb("wy", registration.id,
                                                      registration.revision)),
             Choice(_("No"), screens.cb("wn", registration.id, registration.revision)),
-        ]])
+        ]], replace=True)
         return
     withdrawn = await repo(ctx).withdraw(registration.id, registration.revision, ctx.who())
     if withdrawn is None:
         ctx.expired()
         return
-    ctx.settle(escape(_(
+    again = "open:register" if withdrawn.subject.is_person else "open:collective"
+    ctx.say(escape(_(
         "Withdrawn at {time}: the emulation registration {year} ({reference}) of {name}. "
         "Send {command} to register again before the deadline.").format(
         time=screens.local(withdrawn.withdrawn_at, ctx.tz), year=withdrawn.year,
         reference=withdrawn.reference, name=scene.name,
-        command="/dangky" if withdrawn.subject.is_person else "/tapthe")))
+        command="/dangky" if withdrawn.subject.is_person else "/tapthe")),
+        [[Choice(_("📝 Register again"), again)]], replace=True)
 
 
 def _deadline(scene: Scene) -> str:

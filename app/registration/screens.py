@@ -7,6 +7,7 @@ set's titles, questions and options (the rule set of a window never changes).
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 from html import escape
@@ -141,6 +142,11 @@ def question_screen(
     if current is not None:
         rows.append([_button(_("↩️ Keep the current answer"), cb("k", draft.id, draft.version))])
     return "\n".join(lines), tuple(tuple(r) for r in rows)
+
+
+def plain_value(question: Question | None, value: Any) -> str:
+    """A stored answer as people read it, as plain text."""
+    return html.unescape(format_value(question, value))
 
 
 def format_value(question: Question | None, value: Any) -> str:

@@ -11,7 +11,13 @@ from app.registration.scene import Scene, repo, scene_for, window_problem
 from app.ui import Choice, Rows
 from domain.figures import SubjectFacts, subject_facts
 from domain.registrants import registrable_titles
-from domain.registration import expand_implied, needed_questions, next_question, review
+from domain.registration import (
+    expand_implied,
+    needed_questions,
+    next_question,
+    question_count,
+    review,
+)
 from domain.rules import (
     ChoiceQuestion,
     Question,
@@ -62,7 +68,8 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
             figure = getattr(question, "figure", None)
             facts = await _facts(ctx, scene, draft) if figure else None
             note = figures_note(figure, facts.figures) if facts and facts.figures else None
-            return (*screens.question_screen(draft, question, keys.index(key) + 1, len(keys),
+            total = question_count(ruleset, draft.titles, draft.answers, subject=kind)
+            return (*screens.question_screen(draft, question, keys.index(key) + 1, total,
                                              asked_by, note=note), question)
     rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year,
                 facts=await _facts(ctx, scene, draft))
@@ -90,7 +97,9 @@ def current_question(scene: Scene, draft: Draft) -> Question | None:
 
 
 async def save_answer(ctx: Ctx, scene: Scene, draft: Draft, question: Question,
-                      value: object) -> None:
+                      value: object, *, edit: bool = False) -> None:
+    """Save an answer and show what comes next: in place of the question when it was
+    chosen from it (`edit`), as a new message under what the person typed otherwise."""
     answers = {**draft.answers, question.key: value}
     step = next_step(scene.ruleset, draft.titles, answers, draft.subject.kind)
     updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
@@ -102,15 +111,17 @@ async def save_answer(ctx: Ctx, scene: Scene, draft: Draft, question: Question,
             return
         await show(ctx, scene, fresh, note=changed_elsewhere())
         return
-    await show(ctx, scene, updated, note=_("✔ Saved."))
+    saved = _("✔ Saved: {answer}").format(answer=screens.plain_value(question, value))
+    await show(ctx, scene, updated, note=saved, edit=edit)
 
 
 def changed_elsewhere() -> str:
     return _("This registration was changed elsewhere meanwhile; here is where it stands now.")
 
 
-async def begin(ctx: Ctx, subject: Subject) -> None:
-    """Open the subject's registration: refusal with dates, resume, show, or start."""
+async def begin(ctx: Ctx, subject: Subject, *, edit: bool = False) -> None:
+    """Open the subject's registration: refusal with dates, resume, show, or start; in place
+    of the tapped message when `edit` (a collective picked from a list)."""
     scene = await scene_for(ctx, subject)
     problem = window_problem(scene, ctx.today())
     if problem is not None:
@@ -122,14 +133,14 @@ async def begin(ctx: Ctx, subject: Subject) -> None:
     if draft is not None:
         await repo(ctx).remember(ctx.who(), draft)
         await show(ctx, scene, draft, note=_("You have an unfinished registration; carrying on "
-                                              "from where you stopped."))
+                                              "from where you stopped."), edit=edit)
         return
     current = await repo(ctx).current(year, subject)
     if current is not None and current.is_confirmed:
         show_confirmed(ctx, scene, current)
         return
     draft = await repo(ctx).start_draft(year, subject, ctx.actor.person.id, ctx.who())
-    await show(ctx, scene, draft)
+    await show(ctx, scene, draft, edit=edit)
 
 
 def show_confirmed(ctx: Ctx, scene: Scene, registration: Registration) -> None:

@@ -137,9 +137,10 @@ def test_subject_specific_questions(rs):
     assert keys(pending_questions(rs, {"BK_TINH"}, {}, subject=SubjectKind.UNIT)) == [
         "bk_tinh_collective_ground"]
     grounds = {"bk_tinh_ground": "excellent_initiatives"}
+    # The title's own order: the years the ground rests on, then the initiatives.
     assert keys(pending_questions(rs, {"BK_TINH"}, grounds, subject="person")) == [
-        "bk_initiative_titles",
         "excellent_years",
+        "bk_initiative_titles",
     ]
     # The collective's own rating comes first; the 70% is asked once for both titles.
     assert keys(pending_questions(rs, {"TTLDXS"}, {}, subject="unit")) == [
@@ -156,7 +157,7 @@ def test_subject_specific_questions(rs):
     ("outstanding", ["achievement"]),
     ("contribution", ["achievement"]),
     ("two_cstdcs", ["bk_cstdcs_years"]),
-    ("excellent_initiatives", ["bk_initiative_titles", "excellent_years"]),
+    ("excellent_initiatives", ["excellent_years", "bk_initiative_titles"]),
 ])
 def test_every_ground_of_the_provincial_certificate_for_a_person(rs, ground, follow_up):
     answers = {"bk_tinh_ground": ground}
@@ -497,3 +498,21 @@ def test_a_check_with_a_condition(rs):
     assert [w.code for w in warnings] == ["cstdcs_excellent_rating"]
     answers["cstdcs_ground"] = "research"
     assert registration_warnings(rs, "person", {"CSTDCS"}, answers, YEAR) == []
+
+
+def test_questions_follow_each_titles_order_and_the_count_never_grows(rs):
+    from domain.registration import question_count
+
+    # CSTĐ tỉnh: the three CSTĐCS years, its prerequisite, come before the initiative.
+    order = keys(pending_questions(rs, {"CSTD_TINH"}, {}, subject="person"))
+    assert order.index("cstdcs_years") < order.index("cstd_ground")
+    # LĐTT and CSTĐCS: "Question 1 of 4" from the start (the initiative's title may follow
+    # the ground), then 3 once the ground says it is not needed; never more than 4.
+    counts = [question_count(rs, {"CSTDCS"}, {}, subject="person")]
+    answers: dict = {}
+    for key, value in (("service_months", 36), ("expected_rating", "excellent"),
+                       ("cstdcs_ground", "excellent")):
+        answers[key] = value
+        counts.append(question_count(rs, {"CSTDCS"}, answers, subject="person"))
+    assert counts[0] == 4 and counts[-1] == 3
+    assert all(a >= b for a, b in zip(counts, counts[1:], strict=False))

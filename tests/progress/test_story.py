@@ -44,12 +44,10 @@ async def test_reminded_people_register_and_commit_through_the_reminders_buttons
     await anh.tap("☐ Lao động tiên tiến")
     await anh.expect("Chọn danh hiệu")
     await anh.tap("Tiếp tục ➡️")
-    await anh.expect("Đã chọn:")
     await anh.expect("Câu hỏi 1/2")  # months of service
     await anh.send("60")
     await anh.expect("Câu hỏi 2/2")  # the rating she aims for
     await anh.tap("Hoàn thành tốt nhiệm vụ")
-    await anh.expect("→ Hoàn thành tốt nhiệm vụ")
     await anh.expect("Xem lại đăng ký thi đua năm 2024")
     await anh.tap("✅ Xác nhận")
     await anh.expect("Xem lại")

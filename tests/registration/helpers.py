@@ -44,4 +44,3 @@ async def tick_and_continue(user: EmuUser, *titles: str) -> None:
         screen = await user.expect("Chọn danh hiệu")
         assert screen.has_button(f"☑ {title}")
     await user.tap("Tiếp tục ➡️")
-    await user.expect("Đã chọn:")

@@ -19,7 +19,6 @@ async def test_a_civil_servant_registers_on_zalo_by_typing_numbers(zbot: BotHarn
     await khanh.tap("☐ Chiến sĩ thi đua cơ sở")  # types its number
     ticked = await khanh.expect("☑ Chiến sĩ thi đua cơ sở")
     await khanh.tap("Tiếp tục ➡️", message=ticked)
-    await khanh.expect("Đã chọn")  # the titles chosen, said once
     question = await khanh.expect("Câu hỏi 1/")
     assert "tháng" in question.plain
     await khanh.send("36")
@@ -27,10 +26,8 @@ async def test_a_civil_servant_registers_on_zalo_by_typing_numbers(zbot: BotHarn
     rating = khanh.options()
     assert any("Hoàn thành xuất sắc nhiệm vụ" in o.label for o in rating)
     await khanh.tap("Hoàn thành xuất sắc nhiệm vụ")
-    await khanh.expect("→ Hoàn thành xuất sắc nhiệm vụ")  # the answer, said back
-    ground = await khanh.expect("Câu hỏi 3/3")
+    ground = await khanh.expect("Câu hỏi 3/4")
     await khanh.tap("Có sáng kiến được cơ sở công nhận", message=ground)
-    await khanh.expect("→ Có sáng kiến")
     name = await khanh.expect("Tên sáng kiến")
     assert "1." not in name.plain  # a typed answer is expected: no numbers to pick
     await khanh.send("Sổ tay điện tử phục vụ đại biểu HĐND")
