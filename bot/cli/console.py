@@ -210,19 +210,20 @@ class ConsoleSession(ChatConsole):
         await self._send_text(str(number))
 
     async def _print(self, message: BotMessage) -> None:
+        # One write per message: above a waiting prompt, it is redrawn once.
         marker = "✎ " if message.edited else ""
         text = message.plain or ""
-        self.write("🤖 " + marker + text.replace("\n", "\n   "))
+        lines = ["🤖 " + marker + text.replace("\n", "\n   ")]
         if message.document is not None:
             self.files.mkdir(exist_ok=True)
             target = self.files / message.document.filename
             target.write_bytes(message.document.data)
-            self.write(f"   📎 {target} ({format_size(len(message.document.data))})")
+            lines.append(f"   📎 {target} ({format_size(len(message.document.data))})")
         if message.photo is not None:
             self.files.mkdir(exist_ok=True)
             target = self.files / f"photo-{message.message_id}.png"
             target.write_bytes(message.photo.data)
-            self.write(f"   🖼 {target}")
+            lines.append(f"   🖼 {target}")
         if message.buttons:
             self.last_with_buttons = message
             number = 0
@@ -231,11 +232,12 @@ class ConsoleSession(ChatConsole):
                 for button in row:
                     number += 1
                     cells.append(f"[{number}] {button.text}")
-                self.write("   " + "   ".join(cells))
+                lines.append("   " + "   ".join(cells))
         if message.keyboard:
             cells = [f"[{i}] {b.text}" for i, b in
                      enumerate((b for row in message.keyboard for b in row), start=1)]
-            self.write("   ⌨ " + "   ".join(cells))
+            lines.append("   ⌨ " + "   ".join(cells))
+        self.write("\n".join(lines))
 
 
 def console_help() -> str:

@@ -165,35 +165,38 @@ class ZaloConsole(ChatConsole):
         await self._show_new()
 
     async def _print(self, message: ZaloMessage) -> None:
-        self.write("🤖 " + message.plain.replace("\n", "\n   "))
+        # One write per message: above a waiting prompt, it is redrawn once.
+        lines = ["🤖 " + message.plain.replace("\n", "\n   ")]
         if message.photo is not None:
             name = Path(unquote(urlsplit(message.photo.url).path)).name or "photo.png"
             target = self._save(f"{message.message_id[:8]}-{name}", message.photo.data)
-            self.write(f"   🖼 {target}")
+            lines.append(f"   🖼 {target}")
         elif message.kind == "text":
             for url in message.links:
-                await self._fetch(url)
+                saved = await self._fetch(url)
+                if saved:
+                    lines.append(saved)
+        self.write("\n".join(lines))
 
-    async def _fetch(self, url: str) -> None:
-        """A file the bot handed out as a link on its own web server: saved, as a phone
-        would download it. Other links are left alone (the console is offline)."""
+    async def _fetch(self, url: str) -> str | None:
+        """A file the bot handed out as a link on its own web server, saved as a phone would
+        download it; what to print about it. Other links are left alone (the console is
+        offline)."""
         base = self.services.settings.public_url or ""
         if not base or not url.startswith(base.rstrip("/") + FILE_PATH):
-            return
+            return None
         chat = self._chat_in_view()
         assert chat is not None
         try:
             found = await chat.open_link(url)
         except aiohttp.ClientError as exc:
-            self.write("⚠ " + _("Cannot download {url}: {error}").format(url=url, error=exc))
-            return
+            return "⚠ " + _("Cannot download {url}: {error}").format(url=url, error=exc)
         if found.status != 200:
-            self.write("⚠ " + _("Cannot download {url}: {error}").format(
-                url=url, error=f"HTTP {found.status}"))
-            return
+            return "⚠ " + _("Cannot download {url}: {error}").format(
+                url=url, error=f"HTTP {found.status}")
         name = found.filename or Path(unquote(urlsplit(url).path)).name
         target = self._save(name, found.data)
-        self.write(f"   📎 {target} ({format_size(len(found.data))})")
+        return f"   📎 {target} ({format_size(len(found.data))})"
 
     def _save(self, name: str, data: bytes) -> Path:
         self.files.mkdir(exist_ok=True)
