@@ -17,7 +17,9 @@ from app.settings import Settings
 from app.ui import Document
 from bot.cli.campaigns import launch_campaign, load_campaign
 from bot.cli.console import run_console
+from bot.cli.console_demo import current_campaign_file
 from bot.cli.console_zalo import zalo_console
+from domain.campaign_file import parse_campaign_file
 
 Step = str | Callable[[], Awaitable[str | None]]
 KHANH = "0935722539"  # Trịnh Minh Khánh, Nhân viên, Phòng Công tác Quốc hội
@@ -147,6 +149,17 @@ async def test_the_demo_has_a_campaign_running_now_to_commit_to(tmp_path, monkey
     assert f"Chuyển đổi số trong công tác tham mưu, tổng hợp” năm {date.today().year}" in (
         transcript)
     assert "Bạn đã cam kết thực hiện lúc" in transcript
+
+
+@pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 6, 15), date(2026, 12, 31)])
+def test_the_demo_campaign_runs_whatever_the_day(today):
+    content, name = current_campaign_file(today)
+    loaded = parse_campaign_file(content, name)
+    assert loaded.ok, loaded.problems
+    document = loaded.document
+    assert document is not None
+    assert document.period_start < today < document.ack_deadline < document.period_end
+    assert document.year == today.year  # the registration its target counts is this year's
 
 
 async def operator_sees(operator: Operator, text: str) -> str:
