@@ -91,7 +91,7 @@ async def breakdown(path: Path, repeat: int) -> dict[str, float]:
     """Each step of /summary and of its files, timed here (best of `repeat`)."""
     from app.services import Services
     from app.settings import Settings
-    from channels.telegram.summary.service import (
+    from app.summary.service import (
         load_details,
         official_header,
         report_for,

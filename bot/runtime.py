@@ -201,6 +201,9 @@ class BotRuntime:
         if self.web is not None:
             await self.web.stop()
             self.web = None
+        if self.core is not None:
+            self.core.registry.stop()  # the core features' background work (summary workers)
+            self.core = None
         await self.db.close()
         self.lock.release()
 

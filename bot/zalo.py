@@ -56,7 +56,8 @@ class ZaloRuntime:
             self._secret = secret.get_secret_value() if secret else secrets.token_urlsafe(32)
             register_secret(self._secret)
             add_zalo_webhook(web.app, settings.zalo_webhook_path, self._secret, self.receiver)
-        groups = frozenset({settings.zalo_secretariat_chat_id} - {None})
+        chat = settings.zalo_secretariat_chat_id
+        groups = frozenset({chat} if chat is not None else set())
         self.sender = OutboxSender(ZaloTransport(self.api, services.db, groups), services.db,
                                    per_second=settings.send_rate)  # type: ignore[arg-type]
         services.senders.append(self.sender)

@@ -59,7 +59,7 @@ def scope_roots(actor: Actor, tree: OrgTree) -> list[int | None]:
         return []
     if actor.is_agency_head:
         agency = tree.agency_of(actor.person.org_id)
-        roots = [agency.id] if agency else []
+        roots: list[int | None] = [agency.id] if agency else []
         return roots + [o for o in actor.headed_org_ids if o in tree and o not in roots]
     if actor.is_unit_head:
         return [o for o in actor.headed_org_ids if o in tree]

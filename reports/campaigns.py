@@ -22,6 +22,15 @@ from locales import N_, _, format_date, format_datetime, format_percent, ngettex
 from reports.imports import problem_list
 
 PAGE_BUDGET = 3500  # characters of campaign text (HTML) per page; the frame adds < 600
+TELEGRAM_TEXT = 4096
+FRAME_ROOM = 800  # the frame (< 600) and a menu of typed choices, on channels with short texts
+
+
+def page_budget(max_text: int) -> int:
+    """Campaign text per page for a channel whose messages hold `max_text` characters:
+    Telegram's pages as always; shorter messages (Zalo's 2000) get shorter pages, so that a
+    page and its choices stay one message."""
+    return PAGE_BUDGET if max_text >= TELEGRAM_TEXT else max_text - FRAME_ROOM
 
 # ---------------------------------------------------------------------------- pages
 
@@ -136,9 +145,9 @@ def period_text(campaign: Campaign) -> str:
 
 
 def campaign_page(campaign: Campaign, page: int, status: str | None = None,
-                  *, preview: bool = False) -> tuple[str, int, int]:
+                  *, preview: bool = False, budget: int = PAGE_BUDGET) -> tuple[str, int, int]:
     """(HTML text, page shown, page count) of one page of the campaign, with its frame."""
-    pages = paginate(campaign.document)
+    pages = paginate(campaign.document, budget)
     page = max(0, min(page, len(pages) - 1))
     name = "📣 <b>" + escape(campaign.name, quote=False) + "</b>"
     lines: list[str] = []

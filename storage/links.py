@@ -28,7 +28,7 @@ def link_from_row(row: sqlite3.Row) -> Link:
         person_id=row["person_id"],
         user_id=str(row["user_id"]),
         chat_id=str(row["chat_id"]),
-        linked_at=from_db_time(row["linked_at"]),
+        linked_at=from_db_time(row["linked_at"]) or utcnow(),
         method=row["method"],
         unreachable_at=from_db_time(row["unreachable_at"]),
     )

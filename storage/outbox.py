@@ -132,7 +132,7 @@ class OutboxRepository:
             )
             return cursor.rowcount == 1
 
-    async def mark_sent(self, message_id: int, telegram_message_id: int | None) -> None:
+    async def mark_sent(self, message_id: int, telegram_message_id: object) -> None:
         await self.db.execute(
             "UPDATE outbox SET status = 'sent', sent_at = ?, message_id = ?, claimed_until = NULL,"
             " claimed_by = NULL, attempts = attempts + 1 WHERE id = ?",

@@ -47,7 +47,8 @@ async def _without_window(ctx: Ctx, scene: Scene) -> str:
         "office opens it each year with a deadline."))
     year = await repo(ctx).latest_year(scene.subject)
     ruleset = await ruleset_of_year(ctx.services.db, year) if year is not None else None
-    registration = await repo(ctx).current(year, scene.subject) if ruleset else None
+    registration = await repo(ctx).current(year, scene.subject) \
+        if ruleset is not None and year is not None else None
     if registration is None or ruleset is None:
         return closed
     lines = ["<b>" + escape(_("Your emulation registration {year}").format(year=year)) + "</b>",

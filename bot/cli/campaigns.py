@@ -8,11 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from app.services import Services
+from app.campaigns import service
 from app.settings import Settings
 from bot.cli.common import fail, open_services, read_input
-from channels.telegram.campaigns import service
-from domain.campaigns import Campaign, CampaignStatus
 from locales import _, ngettext
 from reports.campaigns import (
     campaign_list_text,
@@ -23,8 +21,6 @@ from reports.campaigns import (
     progress_text,
 )
 from storage.audit import AuditContext
-from storage.campaign_progress import campaign_progress
-from storage.campaigns import CampaignRepository
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -72,20 +68,9 @@ async def load_campaign(args: argparse.Namespace, settings: Settings) -> int:
 
 async def list_campaigns(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        tree = await services.orgs.tree()
-        items = []
-        for campaign in await CampaignRepository(services.db).all():
-            progress = None
-            if campaign.status != CampaignStatus.LOADED:
-                progress = await campaign_progress(services.db, campaign.id, tz=settings.tz)
-            scope = tree.label(campaign.scope_org_id) if campaign.scope_org_id in tree else "–"
-            items.append((campaign, scope, progress))
+        items = await service.listing(services)
         print(plain(campaign_list_text(items, services.now().date())))
     return 0
-
-
-async def _by_code(services: Services, code: str) -> Campaign | None:
-    return await CampaignRepository(services.db).by_code(code.strip())
 
 
 def _unknown(code: str) -> int:
@@ -95,7 +80,7 @@ def _unknown(code: str) -> int:
 
 async def launch_campaign(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        campaign = await _by_code(services, args.code)
+        campaign = await service.by_code(services, args.code)
         if campaign is None:
             return _unknown(args.code)
         plan = await service.plan_launch(services, campaign)
@@ -116,12 +101,10 @@ async def launch_campaign(args: argparse.Namespace, settings: Settings) -> int:
 
 async def end_campaign(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        campaign = await _by_code(services, args.code)
+        campaign = await service.by_code(services, args.code)
         if campaign is None:
             return _unknown(args.code)
-        ended = await CampaignRepository(services.db).end(campaign.id, AuditContext.cli(),
-                                                         services.now())
-        if not ended:
+        if not await service.end(services, campaign, AuditContext.cli()):
             return fail(_("“{name}” had already ended.").format(name=campaign.name))
         print(_("“{name}” is ended: commitments are closed.").format(name=campaign.name))
     return 0
@@ -129,10 +112,10 @@ async def end_campaign(args: argparse.Namespace, settings: Settings) -> int:
 
 async def show_progress(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        campaign = await _by_code(services, args.code)
+        campaign = await service.by_code(services, args.code)
         if campaign is None:
             return _unknown(args.code)
-        progress = await campaign_progress(services.db, campaign.id, tz=settings.tz)
+        progress = await service.progress(services, campaign)
         assert progress is not None
         print(plain(progress_text(progress)))
     return 0

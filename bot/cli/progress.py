@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import argparse
 
-from app.services import Services
-from app.settings import Settings
-from bot.cli.common import fail, open_services
-from bot.outbox import OutboxSender, outbox_bot
-from channels.telegram.progress.service import (
+from app.progress.service import (
     Trigger,
     plan,
     queue_digests,
     queue_reminders,
     secretariat_root,
 )
+from app.services import Services
+from app.settings import Settings
+from bot.cli.common import fail, open_services
+from bot.outbox import OutboxSender, outbox_bot
 from domain.models import OrgUnit
 from domain.org import OrgTree
 from domain.progress import ItemKind, week_period

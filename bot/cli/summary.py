@@ -13,21 +13,12 @@ import sys
 from pathlib import Path
 
 from app.settings import Settings
+from app.summary.command import refusal_text
+from app.summary.export import FORMATS, export, secretariat_inputs
+from app.summary.service import Refusal
 from bot.cli.common import fail, open_services
-from channels.telegram.summary.command import refusal_text
-from channels.telegram.summary.delivery import file_name
-from channels.telegram.summary.service import (
-    Refusal,
-    load_details,
-    official_header,
-    report_for,
-    resolve,
-)
 from domain.summary_request import SummaryRequest
 from locales import _
-from reports.summary_text import summary_plain
-
-FORMATS = ("text", "xlsx", "docx", "png")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -42,32 +33,14 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 async def summary(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        tree = await services.orgs.tree()
-        roots = [await services.secretariat_scope_id(tree)]
         request = SummaryRequest(agency=args.agency, year=args.year, campaign=args.campaign)
         try:
-            inputs = await resolve(services, tree, roots, request)
+            inputs = await secretariat_inputs(services, request)
         except Refusal as refusal:
             return fail(refusal_text(refusal))
-        target = inputs.targets[0]
-        details = await load_details(services, inputs) if args.format == "xlsx" else None
-        report = report_for(inputs, target, details)
-        if args.format == "text":
-            content: bytes = summary_plain(report).encode("utf-8")
-        elif args.format == "xlsx":
-            from reports.summary_xlsx import summary_xlsx  # heavy libraries: when asked for
-
-            content = summary_xlsx(report)
-        elif args.format == "docx":
-            from reports.summary_docx import summary_docx
-
-            content = summary_docx(report, official_header(services, inputs, target))
-        else:
-            from reports.summary_chart import summary_chart
-
-            content = summary_chart(report)
-        name = f"{file_name(inputs, target)}.{args.format}"
-    out = args.out or ("-" if args.format == "text" else name)
+        result = await export(services, inputs, args.format)
+    content = result.content
+    out = args.out or ("-" if args.format == "text" else result.filename)
     if out == "-":
         if args.format != "text":
             return fail(_("A {format} file cannot go to standard output: give --out FILE.")

@@ -7,34 +7,34 @@ from types import ModuleType
 
 from telegram.ext import Application
 
+from app import campaigns as campaigns_feature
 from app import help as help_feature
 from app import onboarding
+from app import progress as progress_feature
 from app import registration as registration_feature
+from app import summary as summary_feature
 from app.core import Core
 from app.features import Feature, Registry
-from bot.schedule import PeriodicJob
+from bot.schedule import AnyJob
 from channels.telegram import (
     adapter,
     campaigns,
     chat_migration,
     fallback,
     identity,
-    progress,
     registration,
     roster_upload,
-    summary,
     uploads,
 )
 from channels.telegram.context import COMMANDS_KEY
 
-# Telegram handlers not moved to the core yet. Order matters within handler group 0.
+# Telegram handlers not moved to the core yet. Order matters within handler group 0 (and
+# for the upload kinds: roster, registrations, then campaign files).
 LEGACY: list[ModuleType] = [
     uploads,
     roster_upload,
     registration,
-    campaigns,
-    summary,
-    progress,
+    campaigns,  # the campaign file upload only
 ]
 
 
@@ -45,7 +45,8 @@ def _legacy(module: ModuleType) -> Feature:
 
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
-                *(_legacy(m) for m in LEGACY)]
+                *(_legacy(m) for m in LEGACY), campaigns_feature.FEATURE,
+                summary_feature.FEATURE, progress_feature.FEATURE]
     return Registry(features, complete=False)
 
 
@@ -53,9 +54,11 @@ def all_commands() -> list:
     return registry().listed_commands()
 
 
-def periodic_jobs() -> list[PeriodicJob]:
-    """Jobs declared by features as `PERIODIC_JOBS` (see bot.schedule)."""
-    return [job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", [])]
+def periodic_jobs() -> list[AnyJob]:
+    """Jobs of the core's features, then those of Telegram handlers not moved yet
+    (`PERIODIC_JOBS`, see bot.schedule)."""
+    legacy = [job for feature in LEGACY for job in getattr(feature, "PERIODIC_JOBS", [])]
+    return [*registry().jobs(), *legacy]
 
 
 def register_all(app: Application, core: Core) -> None:

@@ -19,8 +19,9 @@ import html
 import logging
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Coroutine, Sequence
 from datetime import timedelta
+from typing import Any
 
 from app.core import Core
 from app.events import Channel, ChatKind, Event, Pick, Source, Text
@@ -184,8 +185,8 @@ class ZaloChannel:
         self.api = api
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def spawn(self, coroutine: object) -> None:
-        task = asyncio.get_running_loop().create_task(coroutine)  # type: ignore[arg-type]
+    def spawn(self, coroutine: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(coroutine)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 

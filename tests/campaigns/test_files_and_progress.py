@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 from datetime import date
 
+from app.campaigns import service
 from bot.cli import main
-from channels.telegram.campaigns import service
 from domain.campaigns import Measure
 from storage.audit import AuditContext
 from storage.campaign_progress import campaign_progress, pending_acknowledgements

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from channels.telegram.campaigns import service
+from app.campaigns import service
 from domain.campaigns import CampaignStatus
 from storage import audit
 from storage.audit import AuditContext

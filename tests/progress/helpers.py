@@ -14,7 +14,7 @@ from datetime import date, datetime
 from textwrap import dedent
 from zoneinfo import ZoneInfo
 
-from channels.telegram.campaigns.service import launch, load_file
+from app.campaigns.service import launch, load_file
 from domain.registration_import import parse_registration_file
 from emulator import BotMessage, EmuUser
 from storage.audit import AuditContext

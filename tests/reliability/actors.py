@@ -99,7 +99,7 @@ async def seed_features(bot: BotHarness) -> None:
     periodic jobs, which read the real clock and would end the campaign)."""
     from datetime import datetime
 
-    from channels.telegram.campaigns import service
+    from app.campaigns import service
     from storage.campaigns import CampaignRepository
     from tests.harness import DEMO
 

@@ -55,13 +55,13 @@ SECRETARIAT_KINDS = {"secretariat", "secretariat_chat", "secretariat_chat_by_sta
 BUTTONS_ALLOWED: dict[str, set[str]] = {
     r"^lang:": PRIVATE_KINDS,  # /language is public in private chats
     # Buttons of reminders, the same as /goals, /dangky and /tapthe (checked as commands).
-    r"^open:goals$": LINKED_PRIVATE_KINDS,
+    r"^open:goals": LINKED_PRIVATE_KINDS,
     r"^open:register": LINKED_PRIVATE_KINDS,
     r"^open:collective": LINKED_PRIVATE_KINDS,
     # The seeded campaign's scope is the secretariat's agency: she reads and commits to it,
     # and its secretariat manages it (in private and in its chat).
-    r"^cp:(pg|ack|open):": {"secretariat"},
-    r"^cp:(view|pv|ask|go|no|pr):": SECRETARIAT_KINDS,
+    **{rf"^cp:{action}:": {"secretariat"} for action in ("pg", "ack", "open")},
+    **{rf"^cp:{action}:": SECRETARIAT_KINDS for action in ("view", "pv", "ask", "go", "no", "pr")},
     r"^rmd:": SECRETARIAT_KINDS,  # the secretariat's reminders (/remind)
 }
 

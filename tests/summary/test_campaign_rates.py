@@ -7,7 +7,7 @@ import asyncio
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from channels.telegram.campaigns import service
+from app.campaigns import service
 from storage.audit import AuditContext
 from storage.campaigns import CampaignRepository
 from tests.harness import DEMO, BotHarness

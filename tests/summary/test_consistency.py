@@ -10,7 +10,7 @@ import pytest
 
 from app.services import Services
 from app.settings import Settings
-from channels.telegram.summary.service import load_details, report_for, resolve
+from app.summary.service import load_details, report_for, resolve
 from domain.roster import parse_roster
 from domain.summary_request import SummaryRequest
 from storage.audit import AuditContext

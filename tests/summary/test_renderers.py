@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from PIL import Image
 
-from channels.telegram.summary.service import outermost
+from app.summary.service import outermost
 from domain.models import OrgKind, OrgUnit, Person, Role
 from domain.org import OrgTree
 from domain.records import RegistrationRecord, RegistrationStatus

@@ -1,10 +1,11 @@
-"""A campaign file sent to the bot by the secretariat (same rules as `thidua campaign load`)."""
+"""A campaign file sent to the bot by the secretariat: checked and loaded by app.campaigns.service,
+as `thidua campaign load` does."""
 
 from __future__ import annotations
 
 from html import escape
 
-from channels.telegram.campaigns import service
+from app.campaigns import service
 from channels.telegram.context import BotContext
 from channels.telegram.uploads import Preview, UploadKind
 from domain.campaign_file import is_campaign_filename

@@ -1,9 +1,9 @@
-"""The summary posts itself to the secretariat's chat: a daily digest while a registration
-window is open, and the final summary once its deadline has passed.
+"""The summary posts itself to the secretariat's chats (Telegram's and Zalo's groups): a daily
+digest while a registration window is open, and the final summary once its deadline has passed.
 
-Both are `PeriodicJob`s (bot.schedule): due periods come from the database, `job_runs` makes
-each happen once. Nothing is triggered by a registration itself, so a rush of registrations
-never causes a rush of messages.
+Both are `PeriodicJob`s (app.features, run by bot.schedule): due periods come from the
+database, `job_runs` makes each happen once. Nothing is triggered by a registration itself,
+so a rush of registrations never causes a rush of messages.
 
 * Daily digest (`summary-daily-digest`, period = the day, from THIDUA_DAILY_DIGEST_TIME):
   per open window, the changes since the window's last digest (people registered, counts per
@@ -12,23 +12,26 @@ never causes a rush of messages.
   digest is either fully recorded and queued or not at all, and the next one compares with
   exactly what was last posted. A day without changes records its snapshot and posts nothing.
 * Final summary (`summary-final`, period = day and window, from THIDUA_DIGEST_TIME the day
-  after the deadline): the full summary text, chart, XLSX and DOCX, sent directly in that
-  order (files cannot go through the text outbox), then the window is closed
-  (`closed_at`) with the final snapshot. A failure before the closing is retried at the next
-  tick; a window whose deadline is extended is reopened and summarised again when it ends.
+  after the deadline): the full summary text through the outbox (deduplicated per window,
+  day, channel and part), then, once the outbox has sent it, the chart, XLSX and DOCX
+  delivered directly (files cannot go through the text outbox; `Services.deliver`), then the
+  window is closed (`closed_at`) with the final snapshot. A failure before the closing is
+  retried at the next tick (the texts are not queued twice); a window whose deadline is
+  extended is reopened and summarised again when it ends.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 
-from telegram.ext import Application
-
+from app.events import CAPABILITIES, Channel
+from app.features import PeriodicJob
 from app.services import NO_ORG, Services
-from bot.schedule import PeriodicJob
-from channels.telegram.summary.delivery import render_files_in_worker, send_files, send_texts
-from channels.telegram.summary.service import report_for, resolve
+from app.summary.delivery import file_outputs
+from app.summary.service import report_for, resolve
+from app.summary.workers import render_files_in_worker
 from domain.org import OrgTree
 from domain.rules import RuleSet, load_ruleset
 from domain.summary_digest import compare, take_snapshot
@@ -36,20 +39,37 @@ from domain.summary_request import SummaryRequest
 from domain.windows import RegistrationWindow
 from locales import use_locale
 from reports.messages import split_blocks
-from reports.summary_digest import digest_messages, final_intro
+from reports.summary_digest import digest_blocks, final_intro
 from reports.summary_text import CHAT_ROWS, summary_blocks
 from storage.audit import AuditContext
-from storage.outbox import NewMessage
+from storage.links import native_chat_id
+from storage.outbox import NewMessage, OutboxRepository
 from storage.registrations import RegistrationRepository
 from storage.summary import SummaryStore
 
 log = logging.getLogger(__name__)
 DAILY_JOB = "summary-daily-digest"
 FINAL_JOB = "summary-final"
+# How long the final summary's files wait for its texts to leave the outbox (a group gets
+# 20 messages a minute): after that they are delivered anyway, out of order but not lost.
+TEXTS_WAIT_SECONDS = 300.0
 
 
-def _services(app: Application) -> Services:
-    return app.bot_data["services"]
+def _limit(channel: str) -> int:
+    """Characters in one message of a channel."""
+    return CAPABILITIES[Channel(channel)].max_text
+
+
+def _messages(chat: tuple[str, str], batch: str, kind: str, texts: list[str]
+              ) -> list[NewMessage]:
+    """A post's texts for one secretariat chat, deduplicated per part. Telegram's keep the key
+    they had before Zalo (`<batch>:<part>`)."""
+    channel, chat_id = chat
+    prefix = batch if channel == Channel.TELEGRAM.value else f"{batch}:{channel}"
+    return [NewMessage(batch=batch, kind=kind, channel=channel,
+                       chat_id=native_chat_id(channel, chat_id), text=text,
+                       dedupe_key=f"{prefix}:{i}")
+            for i, text in enumerate(texts)]
 
 
 def effective_target(tree: OrgTree, window: RegistrationWindow, secretariat: int | None
@@ -95,16 +115,14 @@ async def _closing_windows(services: Services, now: datetime
 # --- Daily digest -------------------------------------------------------------------------
 
 
-async def daily_due(app: Application, now: datetime) -> str | None:
-    services = _services(app)
+async def daily_due(services: Services, now: datetime) -> str | None:
     settings = services.settings
-    if settings.secretariat_chat_id is None or now.time() < settings.daily_digest_time:
+    if not services.secretariat_chats() or now.time() < settings.daily_digest_time:
         return None
     return now.date().isoformat() if await _open_windows(services, now) else None
 
 
-async def daily_run(app: Application, period: str, now: datetime) -> None:
-    services = _services(app)
+async def daily_run(services: Services, period: str, now: datetime) -> None:
     for window, target in await _open_windows(services, now):
         await post_digest(services, window, target, period, now)
     services.wake_sender()
@@ -114,7 +132,6 @@ async def post_digest(services: Services, window: RegistrationWindow, target: in
                       period: str, now: datetime) -> bool:
     """Compare with the window's last digest, queue what changed; False if already done."""
     settings = services.settings
-    assert settings.secretariat_chat_id is not None
     store = SummaryStore(services.db)
     tree = await services.orgs.tree()
     inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
@@ -125,13 +142,12 @@ async def post_digest(services: Services, window: RegistrationWindow, target: in
         snapshot = take_snapshot(report.summary)
         changes = compare(last.snapshot if last else None, snapshot)
         since = last.covered_until.astimezone(settings.tz) if last else None
-        texts = [] if changes.empty else digest_messages(
+        blocks = [] if changes.empty else digest_blocks(
             report, changes, day=now.date(), since=since, deadline=window.deadline)
     batch = f"summary-digest:{window.id}:{period}"
     messages = [
-        NewMessage(batch=batch, kind="digest", chat_id=settings.secretariat_chat_id, text=text,
-                   dedupe_key=f"{batch}:{i}")
-        for i, text in enumerate(texts)
+        message for chat in services.secretariat_chats()
+        for message in _messages(chat, batch, "digest", split_blocks(blocks, _limit(chat[0])))
     ]
     return await store.save_digest(
         window_id=window.id, kind="daily", period=period, covered_until=now,
@@ -150,44 +166,66 @@ def _ruleset(window: RegistrationWindow) -> RuleSet | None:
 # --- Final summary ------------------------------------------------------------------------
 
 
-async def final_due(app: Application, now: datetime) -> str | None:
-    services = _services(app)
+async def final_due(services: Services, now: datetime) -> str | None:
     settings = services.settings
-    if settings.secretariat_chat_id is None or now.time() < settings.digest_time:
+    if not services.secretariat_chats() or now.time() < settings.digest_time:
         return None
     closing = await _closing_windows(services, now)
     return f"{now.date().isoformat()}:{closing[0][0].id}" if closing else None
 
 
-async def final_run(app: Application, period: str, now: datetime) -> None:
-    services = _services(app)
+async def final_run(services: Services, period: str, now: datetime) -> None:
     window_id = int(period.rsplit(":", 1)[1])
     for window, target in await _closing_windows(services, now):
         if window.id == window_id:
-            await post_final(app, services, window, target, period, now)
+            await post_final(services, window, target, period, now)
 
 
-async def post_final(app: Application, services: Services, window: RegistrationWindow,
-                     target: int | None, period: str, now: datetime) -> None:
+async def post_final(services: Services, window: RegistrationWindow, target: int | None,
+                     period: str, now: datetime) -> None:
     settings = services.settings
-    chat_id = settings.secretariat_chat_id
-    assert chat_id is not None
     tree = await services.orgs.tree()
     inputs = await resolve(services, tree, [target], SummaryRequest(year=window.year),
                            ruleset=_ruleset(window), now=now)
     with use_locale(settings.locale):
         report = report_for(inputs, target)
-        texts = split_blocks([final_intro(report, window.deadline),
-                              *summary_blocks(report, rows_up_to=CHAT_ROWS)])
+        blocks = [final_intro(report, window.deadline),
+                  *summary_blocks(report, rows_up_to=CHAT_ROWS)]
         files = await render_files_in_worker(services, inputs, target)
-        await send_texts(app.bot, chat_id, texts)
-        await send_files(app.bot, chat_id, files)
+        outs = file_outputs(files)
+    batch = f"summary-final:{window.id}:{period}"
+    chats = services.secretariat_chats()
+    queued = [_messages(chat, batch, "summary", split_blocks(blocks, _limit(chat[0])))
+              for chat in chats]
+    outbox = OutboxRepository(services.db)
+    await outbox.enqueue(m for messages in queued for m in messages)
+    services.wake_sender()
+    posted = sum(len(messages) for messages in queued)
+    for channel, chat_id in chats:
+        if channel not in services.deliverers:
+            continue  # the channel is not running: its texts wait in the outbox
+        await _texts_sent(outbox, batch, channel)
+        if await services.deliver(channel, chat_id, outs):
+            posted += len(outs)
     await SummaryStore(services.db).save_digest(
         window_id=window.id, kind="final", period=period, covered_until=now,
-        snapshot=take_snapshot(report.summary), messages=[], posted=len(texts) + 3,
+        snapshot=take_snapshot(report.summary), messages=[], posted=posted,
         who=AuditContext.system(),
     )
     log.info("final summary of window %s posted", window.id)
+
+
+async def _texts_sent(outbox: OutboxRepository, batch: str, channel: str) -> None:
+    """Wait until the outbox has sent a post's texts on a channel, so its files follow them."""
+    loop = asyncio.get_running_loop()
+    until = loop.time() + TEXTS_WAIT_SECONDS
+    pause = 0.05
+    while await outbox.pending_count(batch, channel) and loop.time() < until:
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 1.0)
+    if await outbox.pending_count(batch, channel):
+        log.warning("final summary %s: texts still queued on %s, files delivered anyway",
+                    batch, channel)
 
 
 PERIODIC_JOBS = [

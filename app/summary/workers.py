@@ -8,6 +8,9 @@ its own it runs on another core. The process reads the database itself (read-onl
 data, as the thread did), so only the small summary inputs cross over and only the files come
 back; each job gets a fresh process (forked from a server that has the report libraries
 imported already), which gives its memory back to the system when it is done.
+
+Nothing here knows a messenger: the worker imports only the pure renderers
+(app.summary.delivery, reports/).
 """
 
 from __future__ import annotations
@@ -19,15 +22,17 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from locales import use_locale
+from app.services import Services
+from app.summary.service import official_header
+from locales import get_locale, use_locale
 
 if TYPE_CHECKING:
-    from channels.telegram.summary.delivery import SummaryFiles
-    from channels.telegram.summary.service import SummaryInputs
+    from app.summary.delivery import SummaryFiles
+    from app.summary.service import SummaryInputs
     from reports.summary_docx import OfficialHeader
 
 # Imported once by the fork server, then shared by every job forked from it.
-PRELOAD = ["channels.telegram.summary.delivery", "reports.summary_chart", "reports.summary_docx",
+PRELOAD = ["app.summary.delivery", "reports.summary_chart", "reports.summary_docx",
            "reports.summary_xlsx"]
 _pool: ProcessPoolExecutor | None = None
 
@@ -40,6 +45,14 @@ def _executor() -> ProcessPoolExecutor:
         _pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
                                     mp_context=context, max_tasks_per_child=1)
     return _pool
+
+
+async def render_files_in_worker(services: Services, inputs: SummaryInputs,
+                                 target: int | None) -> SummaryFiles:
+    """Load every person and registration and build the files, in a worker process, in the
+    current locale."""
+    header = official_header(services, inputs, target)
+    return await render_in_worker(services.db.path, inputs, target, header, get_locale())
 
 
 async def render_in_worker(database: Path, inputs: SummaryInputs, target: int | None,
@@ -60,8 +73,8 @@ def shutdown() -> None:
 def _render(database: str, inputs: SummaryInputs, target: int | None, header: OfficialHeader,
             locale: str) -> SummaryFiles:
     """In the worker: load every person and registration, then build the files."""
-    from channels.telegram.summary.delivery import render_files
-    from channels.telegram.summary.service import load_details_from
+    from app.summary.delivery import render_files
+    from app.summary.service import load_details_from
     from storage.db import Database
 
     async def load() -> object:

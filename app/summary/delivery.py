@@ -1,8 +1,8 @@
-"""Sending a summary: its messages, then the chart (PNG) and the files (XLSX, DOCX).
+"""A summary's files: the chart (PNG), XLSX and DOCX, and the outputs that show them.
 
 The files need the full detail list and take longest to build, so they are rendered in a
-worker process (handlers/summary/workers.py; `render_files` is pure computation) and sent
-after the text.
+worker process (app/summary/workers.py runs `render_files`, which is pure computation) and
+said after the text. This module knows no process and no messenger.
 """
 
 from __future__ import annotations
@@ -12,19 +12,14 @@ from dataclasses import dataclass
 from html import escape
 from typing import TYPE_CHECKING
 
-from telegram import Bot
-from telegram.constants import ParseMode
-
-from app.services import Services
-from channels.telegram.summary.service import (
+from app.summary.service import (
     SummaryDetails,
     SummaryInputs,
-    official_header,
     report_for,
 )
-from channels.telegram.summary.workers import render_in_worker
+from app.ui import Document, Out, Photo
 from domain.text import fold_key
-from locales import _, get_locale
+from locales import _
 from reports.messages import caption
 
 if TYPE_CHECKING:
@@ -73,34 +68,19 @@ def render_files(inputs: SummaryInputs, details: SummaryDetails, target: int | N
     )
 
 
-async def render_files_in_worker(services: Services, inputs: SummaryInputs,
-                                 target: int | None) -> SummaryFiles:
-    """Load every person and registration and build the files, in a worker process."""
-    header = official_header(services, inputs, target)
-    return await render_in_worker(services.db.path, inputs, target, header, get_locale())
-
-
-async def send_texts(bot: Bot, chat_id: int, texts: list[str]) -> None:
-    for text in texts:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
-
-
-async def send_files(bot: Bot, chat_id: int, files: SummaryFiles) -> None:
+def file_outputs(files: SummaryFiles) -> list[Out]:
+    """The chart, then the XLSX, then the DOCX, with their captions (in the current locale)."""
     scope = escape(files.scope_name)
     year = files.year
-    await bot.send_photo(
-        chat_id, files.chart, parse_mode=ParseMode.HTML,
-        caption=caption("📊 " + escape(_("Registration and acknowledgement rates")) +
-                        f" – {scope} ({year})"),
-    )
     count = files.registrations
-    await bot.send_document(
-        chat_id, files.xlsx, filename=f"{files.name}.xlsx", parse_mode=ParseMode.HTML,
-        caption=caption(escape(_("Summary table (XLSX): the table and all {count} "
-                                 "registrations").format(count=count)) + f" – {scope}"),
-    )
-    await bot.send_document(
-        chat_id, files.docx, filename=f"{files.name}.docx", parse_mode=ParseMode.HTML,
-        caption=caption(escape(_("Official document (DOCX, Decree 30/2020/ND-CP), ready to "
-                                 "sign")) + f" – {scope}"),
-    )
+    return [
+        Photo(f"{files.name}.png", files.chart,
+              caption("📊 " + escape(_("Registration and acknowledgement rates")) +
+                      f" – {scope} ({year})")),
+        Document(f"{files.name}.xlsx", files.xlsx,
+                 caption(escape(_("Summary table (XLSX): the table and all {count} "
+                                  "registrations").format(count=count)) + f" – {scope}")),
+        Document(f"{files.name}.docx", files.docx,
+                 caption(escape(_("Official document (DOCX, Decree 30/2020/ND-CP), ready to "
+                                  "sign")) + f" – {scope}")),
+    ]

@@ -8,23 +8,20 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from telegram.ext import Application
-
-from bot.schedule import PeriodicJob
-from storage.audit import AuditContext
+from app.campaigns import service
+from app.features import PeriodicJob
+from app.services import Services
 from storage.campaigns import CampaignRepository
 
 
-async def _due(app: Application, now: datetime) -> str | None:
-    db = app.bot_data["services"].db
-    if await CampaignRepository(db).has_overdue(now.date()):
+async def _due(services: Services, now: datetime) -> str | None:
+    if await CampaignRepository(services.db).has_overdue(now.date()):
         return now.date().isoformat()
     return None
 
 
-async def _run(app: Application, period: str, now: datetime) -> None:
-    db = app.bot_data["services"].db
-    await CampaignRepository(db).end_overdue(AuditContext.system(), now)
+async def _run(services: Services, period: str, now: datetime) -> None:
+    await service.end_overdue(services, now)
 
 
 END_CAMPAIGNS = PeriodicJob("campaigns-end", _due, _run)

@@ -1,7 +1,9 @@
-"""Digests and reminders, built and queued: the layer the handlers, the jobs and the CLI share.
+"""Digests and reminders, built and queued: the layer the use cases, the jobs and the CLI share.
 
 Everything is queued in the outbox in one transaction with its audit entry and (for digests)
-the week's snapshot; the sender delivers it. Dedupe keys make every call idempotent:
+the week's snapshot; the senders deliver it. Each person's digest or reminder goes to the
+channel they use (`storage.progress.Contact`), the secretariat's overview to each of its groups
+(`Services.secretariat_chats`: Telegram's and Zalo's). Dedupe keys make every call idempotent:
 `digest:<week>:<person>` (one digest per head per week) and `remind:<date>:<person>` (nobody
 reminded twice a day, whoever asks).
 """
@@ -23,6 +25,7 @@ from domain.progress import (
     ItemKind,
     ReminderPlan,
     ScopeView,
+    Tally,
     normalise_roots,
     plan_reminders,
     reminder_due,
@@ -38,6 +41,7 @@ from reports.progress import (
 from storage import audit
 from storage import progress as store
 from storage.audit import AuditContext
+from storage.links import native_chat_id
 from storage.outbox import Button, NewMessage, enqueue_in
 
 DIGEST_JOB = "weekly-digest"
@@ -48,7 +52,7 @@ REMIND_JOB = "deadline-reminders"
 @dataclass(frozen=True)
 class DigestOutcome:
     period: str
-    recipients: int  # heads (and the secretariat chat) with something to read
+    recipients: int  # heads (and the secretariat chats) with something to read
     queued: int  # new messages (the rest were queued earlier this week)
     nothing_open: bool = False
 
@@ -108,7 +112,7 @@ async def secretariat_root(services: Services, tree: OrgTree) -> int | None:
 
 
 def remind_button(today: date) -> str:
-    """Callback data of "Remind" in a digest: valid for a week (see handlers.progress.digest)."""
+    """Choice data of "Remind" in a digest: valid for a week (see app.progress.digest)."""
     return f"pr:rm:{today:%Y%m%d}"
 
 
@@ -133,7 +137,7 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
     previous = await store.previous_snapshots(db, period)
     people = {p.id: p for p in board.people}
     messages: list[NewMessage] = []
-    snapshots: dict[tuple[str, str], object] = {}
+    snapshots: dict[tuple[str, str], Tally] = {}
     for n, (person_id, headed) in enumerate(await store.heads(db)):
         if n % YIELD_EVERY == YIELD_EVERY - 1:
             await asyncio.sleep(0)  # thousands of heads: let people's updates through meanwhile
@@ -158,8 +162,8 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
             person_id=person_id, text=text, buttons=buttons,
             dedupe_key=f"digest:{period}:{person_id}",
         ))
-    chat_id = services.settings.secretariat_chat_id
-    if chat_id is not None:
+    chats = services.secretariat_chats()
+    if chats:
         try:
             root = await secretariat_root(services, tree)
         except LookupError:
@@ -172,10 +176,11 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
                 with use_locale(services.settings.locale):
                     text = render_digest(period, [view], tree, today, secretariat=True,
                                          remind_hint=False)
-                messages.append(NewMessage(
-                    batch=f"digest:{period}", kind="digest", chat_id=chat_id, text=text,
+                messages.extend(NewMessage(
+                    batch=f"digest:{period}", kind="digest", channel=channel,
+                    chat_id=native_chat_id(channel, chat_id), text=text,
                     dedupe_key=f"digest:{period}:chat:{chat_id}",
-                ))
+                ) for channel, chat_id in chats)
     async with db.transaction() as conn:
         await store.save_snapshots(conn, period, [(s, i, t) for (s, i), t in snapshots.items()])
         queued = await enqueue_in(conn, messages)

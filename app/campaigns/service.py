@@ -1,5 +1,6 @@
-"""What the bot and the CLI do with campaigns: check and load a file, plan and run a launch,
-show a campaign to its reader. Handlers and CLI commands stay thin around these functions.
+"""What the bot and the CLI do with campaigns: check and load a file, list them, plan and run
+a launch, end them, measure them, show a campaign to its reader. The use cases (reader,
+secretariat), the campaign file upload and the CLI stay thin around these functions.
 """
 
 from __future__ import annotations
@@ -7,9 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from app.campaigns.choices import buttons, reader_choices
+from app.events import CAPABILITIES, TELEGRAM
 from app.services import Services
-from channels.telegram.campaigns.keyboards import reader_buttons
+from app.ui import Rows
 from domain.campaign_file import CampaignFile, CampaignProblem, parse_campaign_file
+from domain.campaign_progress import CampaignProgress
 from domain.campaigns import (
     AckWindow,
     Campaign,
@@ -22,8 +26,9 @@ from domain.campaigns import (
 from domain.models import Link, Person
 from domain.org import OrgTree
 from locales import normalize_locale, use_locale
-from reports.campaigns import ack_status, campaign_page
+from reports.campaigns import ack_status, campaign_page, page_budget
 from storage.audit import AuditContext
+from storage.campaign_progress import campaign_progress
 from storage.campaigns import (
     Acknowledgement,
     CampaignRepository,
@@ -32,7 +37,7 @@ from storage.campaigns import (
     launch_dedupe_key,
 )
 from storage.links import native_chat_id
-from storage.outbox import Button, NewMessage
+from storage.outbox import NewMessage
 
 EVERYTHING = None  # a viewer scope: the CLI sees the whole database
 
@@ -104,6 +109,59 @@ async def load_file(services: Services, content: bytes, filename: str, who: Audi
                                               check.file.document.code))
         return check, None
     return check, campaign_id
+
+
+# ---------------------------------------------------------------------------- the secretariat
+
+
+ListItem = tuple[Campaign, str, CampaignProgress | None]  # campaign, scope's name, figures
+
+
+async def listing(services: Services, viewer_scope: int | None = EVERYTHING,
+                  limit: int | None = None) -> list[ListItem]:
+    """Campaigns inside a viewer's scope, loaded and launched first, with their scope's name
+    and, once launched, their figures (the secretariat's /campaigns, `thidua campaign list`)."""
+    tree = await services.orgs.tree()
+    campaigns = [c for c in await CampaignRepository(services.db).all()
+                 if within_scope(c.scope_org_id, viewer_scope, tree)][:limit]
+    items: list[ListItem] = []
+    for campaign in campaigns:
+        figures = None
+        if campaign.status != CampaignStatus.LOADED:
+            figures = await progress(services, campaign)
+        org_id = campaign.scope_org_id
+        scope = tree.label(org_id) if org_id is not None and org_id in tree else "–"
+        items.append((campaign, scope, figures))
+    return items
+
+
+async def managed_campaign(services: Services, campaign_id: int,
+                           viewer_scope: int | None) -> Campaign | None:
+    """The campaign if it lies inside the viewer's scope (a secretariat's choices)."""
+    campaign = await CampaignRepository(services.db).get(campaign_id)
+    if campaign is None:
+        return None
+    tree = await services.orgs.tree()
+    return campaign if within_scope(campaign.scope_org_id, viewer_scope, tree) else None
+
+
+async def by_code(services: Services, code: str) -> Campaign | None:
+    return await CampaignRepository(services.db).by_code(code.strip())
+
+
+async def progress(services: Services, campaign: Campaign) -> CampaignProgress | None:
+    """Commitment and registration figures now, per agency and unit."""
+    return await campaign_progress(services.db, campaign.id, tz=services.settings.tz)
+
+
+async def end(services: Services, campaign: Campaign, who: AuditContext) -> bool:
+    """End a campaign by hand (no more commitments); False if it had ended already."""
+    return await CampaignRepository(services.db).end(campaign.id, who, services.now())
+
+
+async def end_overdue(services: Services, now: datetime) -> list[int]:
+    """End every launched campaign whose period is over (the daily job)."""
+    return await CampaignRepository(services.db).end_overdue(AuditContext.system(), now)
 
 
 # ---------------------------------------------------------------------------- launch
@@ -188,16 +246,24 @@ async def deliver_to_newcomer(services: Services, person: Person, link: Link,
 
 def _launch_message(services: Services, campaign: Campaign, person: Person, link: Link,
                     locale: str | None, today: date) -> NewMessage:
-    """The first page of a campaign with its buttons, in the reader's language."""
+    """The first page of a campaign with its choices, in the reader's language, paged for the
+    channel of the link it goes to."""
     with use_locale(normalize_locale(locale, services.settings.locale)):
-        text, _page, pages = campaign_page(campaign, 0, ack_status(campaign, None, today))
-        buttons = reader_buttons(campaign.id, 0, pages, can_commit=True)
+        text, _page, pages = campaign_page(campaign, 0, ack_status(campaign, None, today),
+                                           budget=budget_of(link.channel))
+        choices = reader_choices(campaign.id, 0, pages, can_commit=True)
     return NewMessage(
         batch=launch_batch(campaign.id), kind="launch", channel=link.channel,
         chat_id=native_chat_id(link.channel, link.chat_id), text=text,
-        person_id=person.id, buttons=buttons,
+        person_id=person.id, buttons=buttons(choices),
         dedupe_key=launch_dedupe_key(campaign.id, person.id),
     )
+
+
+def budget_of(channel: str) -> int:
+    """Campaign text per page on a channel (pages fit its messages)."""
+    caps = next((c for name, c in CAPABILITIES.items() if name.value == channel), TELEGRAM)
+    return page_budget(caps.max_text)
 
 
 async def _people_in_scope(services: Services, campaign: Campaign, tree: OrgTree) -> list[Person]:
@@ -212,7 +278,7 @@ async def _people_in_scope(services: Services, campaign: Campaign, tree: OrgTree
 @dataclass(frozen=True)
 class ReaderView:
     text: str
-    buttons: list[list[Button]]
+    choices: Rows
     page: int
 
 
@@ -221,14 +287,14 @@ def local_time(services: Services, ack: Acknowledgement | None) -> datetime | No
 
 
 async def reader_view(services: Services, campaign: Campaign, person: Person,
-                      page: int) -> ReaderView:
-    """One page of a campaign as its reader sees it now, in the current locale."""
+                      page: int, channel: str) -> ReaderView:
+    """One page of a campaign as its reader sees it now on `channel`, in the current locale."""
     today = services.now().date()
     ack = await CampaignRepository(services.db).acknowledgement(campaign.id, person.id)
     status = ack_status(campaign, local_time(services, ack), today)
-    text, shown, pages = campaign_page(campaign, page, status)
+    text, shown, pages = campaign_page(campaign, page, status, budget=budget_of(channel))
     can_commit = ack is None and ack_window(campaign, today) in (AckWindow.OPEN, AckWindow.LATE)
-    return ReaderView(text, reader_buttons(campaign.id, shown, pages, can_commit), shown)
+    return ReaderView(text, reader_choices(campaign.id, shown, pages, can_commit), shown)
 
 
 async def readable_campaign(services: Services, campaign_id: int,

@@ -9,26 +9,25 @@ stateDiagram-v2
     Reminded --> [*]: result listed (reminded, already reminded today, unreachable)
 ```
 No conversation state: the button carries the digest's date, and the scope is the presser's
-headship at the time of the tap, so a forged button can never reach another unit.
+headship at the time of the tap, so a forged button can never reach another unit. (A button is
+a choice of the core: channels without buttons offer it as a numbered line.)
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-
-from channels.telegram.commands import HEADS
-from channels.telegram.context import BotContext, audit_context
-from channels.telegram.guards import guard, refusal_for, refuse
-from channels.telegram.progress.service import (
+from app.access import HEADS, Access
+from app.context import Ctx
+from app.progress.service import (
     Trigger,
     digest_buttons,
     head_views,
     remind,
     secretariat_root,
 )
+from app.ui import Choice
 from domain.access import scope_roots
 from domain.progress import normalise_roots, scope_key, scope_view, week_period
 from locales import _
@@ -37,22 +36,17 @@ from storage import progress as store
 from storage.outbox import Button
 
 BUTTON_DAYS = 7  # a digest's "Remind" works until the next digest
+HEAD_ACCESS = Access(roles=HEADS)  # heads, linked, in private
 
 
-def _markup(rows: list[list[Button]]) -> InlineKeyboardMarkup | None:
-    if not rows:
-        return None
-    return InlineKeyboardMarkup([[InlineKeyboardButton(b.text, callback_data=b.callback_data)
-                                  for b in row] for row in rows])
+def _choices(rows: list[list[Button]]) -> list[list[Choice]]:
+    """The digest's buttons (as the outbox stores them) as choices."""
+    return [[Choice(b.text, b.callback_data or "") for b in row] for row in rows]
 
 
-@guard(private=False, linked=False)
-async def show_progress(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    if message is None:
-        return
-    actor = context.actor
-    services = context.services
+async def show_progress(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
+    actor = ctx.actor
+    services = ctx.services
     today = services.now().date()
     period = week_period(today)
     tree = await services.orgs.tree()
@@ -60,33 +54,31 @@ async def show_progress(update: Update, context: BotContext) -> None:
         try:
             root = await secretariat_root(services, tree)
         except LookupError:
-            await message.reply_text(_("The secretariat's scope (THIDUA_SECRETARIAT_SCOPE) "
-                                       "matches no agency or bloc."))
+            ctx.say(escape(_("The secretariat's scope (THIDUA_SECRETARIAT_SCOPE) matches no "
+                             "agency or bloc.")))
             return
         board, _contacts = await store.load_board(services.db, tree, today)
         previous = await store.previous_snapshots(services.db, period)
         view = scope_view(board, root, previous, wide=True)
         if not view.items:
-            await message.reply_text(nothing_open_text())
+            ctx.say(escape(nothing_open_text()))
             return
-        text = render_digest(period, [view], tree, today, secretariat=True, remind_hint=False)
-        await message.reply_text(text, parse_mode=ParseMode.HTML)
+        ctx.say(render_digest(period, [view], tree, today, secretariat=True, remind_hint=False))
         return
-    reason = refusal_for(context, private=True, linked=True, roles=HEADS, secretariat=False)
+    reason = HEAD_ACCESS.refusal(actor)
     if reason is not None:
-        await refuse(update, reason)
+        ctx.alert(reason)
         return
     board, _contacts = await store.load_board(services.db, tree, today)
     previous = await store.previous_snapshots(services.db, period)
     views = head_views(board, actor, previous)
     if not views:
-        await message.reply_text(nothing_open_text())
+        ctx.say(escape(nothing_open_text()))
         return
     reader = actor.person.id if actor.person else 0
     buttons = digest_buttons(views, today, reader, _("🔔 Remind ({n})"),
                              _("👥 Register the collective"))
-    await message.reply_text(render_digest(period, views, tree, today, reader=reader),
-                             parse_mode=ParseMode.HTML, reply_markup=_markup(buttons))
+    ctx.say(render_digest(period, views, tree, today, reader=reader), _choices(buttons))
 
 
 def _button_date(data: str) -> date | None:
@@ -99,32 +91,26 @@ def _button_date(data: str) -> date | None:
         return None
 
 
-@guard(roles=HEADS)
-async def remind_from_digest(update: Update, context: BotContext) -> None:
-    query = update.callback_query
-    chat = update.effective_chat
-    if query is None or chat is None:
-        return
-    services = context.services
-    actor = context.actor
+async def remind_from_digest(ctx: Ctx, data: str) -> None:
+    """`pr:rm:<yyyymmdd>`: remind the people of the units the head heads now."""
+    services = ctx.services
+    actor = ctx.actor
     today = services.now().date()
-    stamp = _button_date(query.data or "")
+    stamp = _button_date(data)
     if stamp is None or not 0 <= (today - stamp).days <= BUTTON_DAYS:
-        await query.answer(_("This button has expired."), show_alert=True)
+        ctx.expired()
         return
     tree = await services.orgs.tree()
     roots = normalise_roots(tree, scope_roots(actor, tree))
     person = actor.person
     if not roots or person is None:  # no longer heads anything
-        await refuse(update, _("You do not have permission to use this."))
+        ctx.alert(_("You do not have permission to use this."))
         return
-    await query.answer()
     outcome = await remind(
         services, roots, None, today,
         Trigger("head", sender_label(person, tree), person.id),
-        audit_context(update, person.id),
+        ctx.who(),
         ",".join(scope_key(r) for r in roots),
         exclude={person.id},
     )
-    await context.bot.send_message(chat.id, plan_result(outcome.plan, outcome.queued),
-                                   parse_mode=ParseMode.HTML)
+    ctx.say(plan_result(outcome.plan, outcome.queued))

@@ -4,19 +4,20 @@ Who sees what: the secretariat's chat (and a secretariat member in private) sees
 secretariat's scope, an agency head their agency, a unit head the units they head, nobody
 else anything. `/summary <name>` narrows to an agency or unit within that scope; a name
 outside it is answered exactly like a name that does not exist.
+
+The texts are said at once; the files (chart, XLSX, DOCX) are built in a worker process and
+said later (`Ctx.later`), so the chat is not held up while they are built.
 """
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram import Update
-from telegram.constants import ChatAction, ParseMode
-
-from channels.telegram.context import BotContext
-from channels.telegram.guards import guard
-from channels.telegram.summary.delivery import render_files_in_worker, send_files, send_texts
-from channels.telegram.summary.service import Refusal, SummaryInputs, report_for, resolve
+from app.access import not_linked_text
+from app.context import Ctx
+from app.summary.delivery import file_outputs
+from app.summary.service import Refusal, SummaryInputs, report_for, resolve
+from app.summary.workers import render_files_in_worker
 from domain.access import scope_roots
 from domain.summary_request import parse_summary_args
 from locales import _, ngettext
@@ -46,41 +47,34 @@ def refusal_text(refusal: Refusal) -> str:
     return _("You do not have permission to use this.")
 
 
-@guard(private=False, linked=False)
-async def summary_command(update: Update, context: BotContext) -> None:
-    message = update.effective_message
-    actor = context.actor
-    if message is None:
-        return
+async def summary_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
+    actor = ctx.actor
     if not actor.is_private and not actor.in_secretariat_chat:
-        await message.reply_text(_("Please use this command in a private chat with me."))
+        ctx.alert(_("Please use this command in a private chat with me."))
         return
     if actor.is_private and actor.person is None:
-        await message.reply_text(
-            _("You are not linked yet. Send /start to link your Telegram account."))
+        ctx.alert(not_linked_text())
         return
-    services = context.services
+    services = ctx.services
     tree = await services.orgs.tree()
     roots = scope_roots(actor, tree)
     codes = await SummaryStore(services.db).campaign_codes()
-    request = parse_summary_args(context.args or [], codes)
+    request = parse_summary_args(list(args), codes)
     try:
         inputs = await resolve(services, tree, roots, request)
     except Refusal as refusal:
-        await message.reply_text(escape(refusal_text(refusal)), parse_mode=ParseMode.HTML)
+        ctx.say(escape(refusal_text(refusal)))
         return
     for target in inputs.targets:
         report = report_for(inputs, target)
-        await send_texts(context.bot, message.chat_id, summary_messages(report))
-    # The files take longest: build and send them without holding up other users' updates.
-    context.application.create_task(
-        _send_files(context, message.chat_id, inputs), update=update,
-        name=f"summary-files-{message.chat_id}",
-    )
+        for text in summary_messages(report, limit=ctx.caps.max_text):
+            ctx.say(text)
+    # The files take longest: built and said without holding up the chat's next messages.
+    ctx.busy("upload_document")
+    ctx.later(lambda later: _files(later, inputs), name=f"summary-files-{ctx.source.chat_id}")
 
 
-async def _send_files(context: BotContext, chat_id: int, inputs: SummaryInputs) -> None:
+async def _files(ctx: Ctx, inputs: SummaryInputs) -> None:
     for target in inputs.targets:
-        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-        files = await render_files_in_worker(context.services, inputs, target)
-        await send_files(context.bot, chat_id, files)
+        files = await render_files_in_worker(ctx.services, inputs, target)
+        ctx.out.extend(file_outputs(files))
