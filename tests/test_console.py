@@ -14,11 +14,9 @@ from pathlib import Path
 import pytest
 
 from app.settings import Settings
-from app.ui import Document
 from bot.cli.campaigns import launch_campaign, load_campaign
 from bot.cli.console import run_console
 from bot.cli.console_demo import current_campaign_file
-from bot.cli.console_zalo import zalo_console
 from domain.campaign_file import parse_campaign_file
 
 Step = str | Callable[[], Awaitable[str | None]]
@@ -202,7 +200,7 @@ async def operator_code(operator: Operator) -> str:
     return operator.code()
 
 
-async def test_a_newcomer_on_zalo_links_with_the_printed_code_and_registers_by_numbers(
+async def test_a_newcomer_on_zalo_links_with_the_printed_code_registers_and_commits(
         tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     operator = Operator()
@@ -219,6 +217,9 @@ async def test_a_newcomer_on_zalo_links_with_the_printed_code_and_registers_by_n
         lambda: number(operator, "Có sáng kiến được công nhận ở cơ sở"),
         "Sổ tay điện tử phục vụ đại biểu HĐND",
         lambda: number(operator, "✅ Xác nhận"),
+        "camket",  # the demo's campaign running now
+        lambda: number(operator, "📄 1. Đọc và cam kết"),
+        lambda: number(operator, "✅ Tôi cam kết thực hiện"),
         ":contact",
         ":quit",
     ])
@@ -233,6 +234,8 @@ async def test_a_newcomer_on_zalo_links_with_the_printed_code_and_registers_by_n
     assert "[1]" not in transcript  # no buttons on Zalo
     assert "Đã lưu đăng ký thi đua năm" in transcript
     assert "Số tham chiếu" in transcript
+    assert "cam kết đã được ghi nhận" in transcript
+    assert "Bạn đã cam kết thực hiện lúc" in transcript
     assert "không chia sẻ được số điện thoại" in transcript
     assert "[Trịnh Minh Khánh · riêng]>" in transcript
 
@@ -241,30 +244,27 @@ async def number(operator: Operator, label: str) -> str:
     return operator.number_of(label)
 
 
-async def test_a_file_the_bot_sends_on_zalo_is_downloaded_from_its_link(tmp_path, monkeypatch):
-    """On Zalo files come as links to the bot's web server: the console saves what the
-    link gives, as soon as the message arrives."""
+async def test_the_summary_files_on_zalo_are_saved_from_their_links(tmp_path, monkeypatch):
+    """On Zalo files come as links to the bot's web server: the console saves what each
+    link gives, as a phone would download it."""
     monkeypatch.chdir(tmp_path)
     operator = Operator()
+    operator.steps = iter([
+        ":as 0899967996",  # Hoàng Thúy Hằng, of the secretariat
+        lambda: operator_code(operator),
+        ":group",
+        "/tonghop 2024",
+        lambda: operator_sees(operator, "📎 console-files/tong-hop-dang-ky-thi-dua-2024.docx"),
+        ":quit",
+    ])
     settings = console_settings(tmp_path)
-    async with zalo_console(settings, operator.read, operator.write, quiet=0.3) as session:
-        await session.import_demo()
-
-        async def summary_files_arrive() -> str:
-            group = session.services.settings.zalo_secretariat_chat_id
-            assert group is not None
-            mark = len(operator.output)
-            await session.services.deliver("zalo", group, [
-                Document("tong-hop-dang-ky-thi-dua-2024.xlsx", b"PK\x03\x04 the table",
-                         "Bảng tổng hợp (XLSX)")])
-            await operator.sees("📎 console-files/tong-hop-dang-ky-thi-dua-2024.xlsx", after=mark)
-            return ":quit"
-
-        operator.steps = iter([":as 0899967996", ":group", summary_files_arrive])
-        await session.loop()
-    assert "Bảng tổng hợp (XLSX)" in operator.transcript
-    saved = tmp_path / "console-files" / "tong-hop-dang-ky-thi-dua-2024.xlsx"
-    assert saved.read_bytes() == b"PK\x03\x04 the table"
+    assert await run_console(argparse.Namespace(demo=True, channel="zalo"), settings,
+                             read=operator.read, write=operator.write, quiet=0.3) == 0
+    assert "TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024" in operator.transcript
+    files = tmp_path / "console-files"
+    for name in ("tong-hop-dang-ky-thi-dua-2024.xlsx", "tong-hop-dang-ky-thi-dua-2024.docx"):
+        assert (files / name).read_bytes()[:2] == b"PK"  # the file itself, not a web page
+    assert (files / "tong-hop-dang-ky-thi-dua-2024.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_what_the_demo_leaves_behind_is_ignored_by_git():

@@ -14,8 +14,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from string import Template
 
+from app.campaigns import service as campaigns
 from app.services import Services
-from channels.telegram.campaigns import service as campaigns
 from domain.registration_import import parse_registration_file
 from domain.roster import parse_roster
 from locales import _, format_date

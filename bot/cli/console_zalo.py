@@ -169,7 +169,7 @@ class ZaloConsole(ChatConsole):
         lines = ["🤖 " + message.plain.replace("\n", "\n   ")]
         if message.photo is not None:
             name = Path(unquote(urlsplit(message.photo.url).path)).name or "photo.png"
-            target = self._save(f"{message.message_id[:8]}-{name}", message.photo.data)
+            target = self._save(name, message.photo.data)
             lines.append(f"   🖼 {target}")
         elif message.kind == "text":
             for url in message.links:
