@@ -35,10 +35,12 @@ class CommandSpec:
     def names(self) -> tuple[str, ...]:
         return (self.name, *self.aliases)
 
-    @property
-    def local_name(self) -> str:
-        """The name shown to people: the Vietnamese alias when there is one."""
-        return self.aliases[0] if self.aliases else self.name
+    def shown(self, locale: str) -> tuple[str, str | None]:
+        """The command as a reader of `locale` sees it, and its other name: Vietnamese texts
+        lead with the Vietnamese command (/tonghop, /summary as the other)."""
+        if locale.startswith("vi") and self.aliases:
+            return self.aliases[0], self.name
+        return self.name, (self.aliases[0] if self.aliases else None)
 
     def available_to(self, actor: Actor) -> bool:
         if not self.listed:

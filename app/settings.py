@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from domain.letter import LetterError, RegistrationLetter, load_letter_file
+
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
 ZALO_API = "https://bot-api.zaloplatforms.com/bot"
@@ -70,9 +72,27 @@ class Settings(BaseSettings):
     document_signer: str = Field(default="", alias="THIDUA_DOCUMENT_SIGNER")
     document_signer_name: str = Field(default="", alias="THIDUA_DOCUMENT_SIGNER_NAME")
     document_recipients: str = Field(
-        default="Thường trực Hội đồng Thi đua - Khen thưởng tỉnh|Lưu: VT",
+        default="Thường trực Hội đồng Thi đua – Khen thưởng tỉnh|Lưu: VT",
         alias="THIDUA_DOCUMENT_RECIPIENTS",
     )
+    # The cover letter of a bloc's registration document (domain/letter.py): a YAML file the
+    # secretariat edits each year; empty: the packaged letter, its grounds left to fill in.
+    registration_letter_file: str = Field(default="", alias="THIDUA_REGISTRATION_LETTER")
+
+    @field_validator("registration_letter_file")
+    @classmethod
+    def _readable_letter(cls, value: str) -> str:
+        if value:
+            try:
+                load_letter_file(value)
+            except LetterError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
+    @property
+    def registration_letter(self) -> RegistrationLetter | None:
+        return load_letter_file(self.registration_letter_file) \
+            if self.registration_letter_file else None
 
     @field_validator("timezone")
     @classmethod

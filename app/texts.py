@@ -9,7 +9,7 @@ from app.commands import CommandSpec
 from domain.access import Actor
 from domain.models import OrgKind, Person, Role
 from domain.org import OrgTree
-from locales import N_, _
+from locales import N_, _, get_locale
 
 ROLE_LABELS = {
     Role.STAFF: N_("Staff member"),
@@ -45,6 +45,7 @@ def command_lines(commands: Iterable[CommandSpec], actor: Actor) -> str:
     lines = []
     for spec in commands:
         if spec.available_to(actor):
-            alias = f" (/{spec.aliases[0]})" if spec.aliases else ""
-            lines.append(f"/{spec.name}{alias} – {escape(_(spec.description))}")
+            shown, other = spec.shown(get_locale())
+            alias = f" (/{other})" if other else ""
+            lines.append(f"/{shown}{alias} – {escape(_(spec.description))}")
     return "\n".join(lines)

@@ -14,33 +14,14 @@ use case and never acts on a newer screen.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Sequence
-from contextlib import contextmanager
-from contextvars import ContextVar
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
 from domain.access import Actor
+from locales import choices_as_buttons, tapped
 
 MAX_DATA_BYTES = 64
-# Whether the channel answering the current event shows choices as buttons (Telegram) or as
-# numbered lists people type from (Zalo): hints say "tap" or "type the number" accordingly.
-_BUTTONS: ContextVar[bool] = ContextVar("buttons", default=True)
-
-
-@contextmanager
-def choices_as_buttons(buttons: bool) -> Iterator[None]:
-    token = _BUTTONS.set(buttons)
-    try:
-        yield
-    finally:
-        _BUTTONS.reset(token)
-
-
-def tapped() -> bool:
-    """True when choices are tapped, False when their number is typed."""
-    return _BUTTONS.get()
-
 
 class Role(StrEnum):
     """What a choice means, for channels where people type words instead of tapping."""
@@ -160,3 +141,6 @@ class Later:
 
 Out = Message | Settle | Alert | Toast | Document | Photo | AskContact | Busy | CommandsChanged \
     | Later
+
+
+__all__ = ["choices_as_buttons", "tapped"]  # re-exported: the channel's way of choosing

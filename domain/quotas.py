@@ -1,10 +1,12 @@
 """Quotas of a bloc and its agencies, computed from confirmed registrations.
 
-Each quota of the rule set yields warnings (never blocks): more Cờ thi đua than a bloc may
-have, too few proposals for people without a leadership post, CSTDCS or TTLDXS above their
-share. Warning codes (handlers word them): bloc_title_limit, non_leader_share_low,
-non_leader_share (info: the bloc's share when the target is met), title_share_high,
-collective_share_high.
+Each quota of the rule set that applies to registrations (`stage: registration`) yields
+warnings, never blocks: too few proposals for people without a leadership post, and the
+quotas a province adds itself (a title above its share of another, or of the collectives).
+A quota of the year-end proposal (one Cờ thi đua per bloc) is not evaluated here: every
+member registers to compete for the flag. Warning codes (reports word them):
+bloc_title_limit, non_leader_share_low, non_leader_share (info: the bloc's share when the
+target is met), title_share_high, collective_share_high.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass
 
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
-from domain.records import RegistrationRecord, RegistrationStatus
+from domain.records import RegistrationRecord
 from domain.registration import expand_implied
 from domain.rules import (
     COLLECTIVE_KINDS,
@@ -152,6 +154,8 @@ def quota_warnings(
     (`entries`; individual ones are ignored) and the people figures per org."""
     warnings: list[RuleWarning] = []
     for quota in ruleset.quotas:
+        if quota.stage != "registration":
+            continue
         if isinstance(quota, MaxPerBloc):
             warnings += _max_per_bloc(quota, tree, entries)
         elif isinstance(quota, MinNonLeaderShare):
@@ -330,34 +334,4 @@ def _share_of_collectives(
                     legal_ref=quota.legal_ref,
                 )
             )
-    return warnings
-
-
-def subject_warnings(
-    ruleset: RuleSet,
-    tree: OrgTree | Iterable[OrgUnit],
-    registrations: Iterable[RegistrationRecord],
-    candidate: RegistrationRecord,
-) -> list[RuleWarning]:
-    """Bloc limits a collective's registration would exceed, for its review screen.
-
-    The candidate counts as confirmed in place of the subject's stored registration; only
-    limits the candidate takes part in are returned (a warning, never a block).
-    """
-    if candidate.subject_kind not in COLLECTIVE_KINDS:
-        return []
-    tree = as_tree(tree)
-    others = [
-        r for r in registrations
-        if not (r.subject_kind == candidate.subject_kind and r.org_id == candidate.org_id)
-    ]
-    mine = candidate.model_copy(update={"status": RegistrationStatus.CONFIRMED})
-    entries = counted_registrations(ruleset, tree, [], [*others, mine], year=candidate.year)
-    warnings: list[RuleWarning] = []
-    for quota in ruleset.quotas:
-        if isinstance(quota, MaxPerBloc):
-            warnings += [
-                w for w in _max_per_bloc(quota, tree, entries)
-                if candidate.org_id in w.params["holder_ids"]
-            ]
     return warnings

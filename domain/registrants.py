@@ -38,4 +38,5 @@ def registrable_titles(
         subject_is_self=subject.is_person,
         subject_is_own_unit=subject.kind == SubjectKind.UNIT,
         subject_is_own_agency=subject.kind == SubjectKind.AGENCY,
+        in_bloc=tree.bloc_of(subject.org_id) is not None if subject.org_id in tree else None,
     )

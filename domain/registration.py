@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import Role
 from domain.rules import (
+    Check,
     ChoiceQuestion,
     Condition,
     IntegerQuestion,
@@ -33,6 +34,9 @@ from domain.rules import (
 )
 from domain.text import fold_key, nfc
 
+if TYPE_CHECKING:  # domain.figures counts with domain.tally, which imports this module
+    from domain.figures import SubjectFacts
+
 Answers = Mapping[str, Any]
 
 
@@ -40,7 +44,8 @@ class AnswerError(ValueError):
     """An answer that cannot be accepted; handlers translate `code` with `params`.
 
     Codes: too_short, too_long, unknown_option, not_a_number, out_of_range, not_a_year_list,
-    years_not_before, wrong_year_count, years_not_consecutive.
+    years_too_late. How many years, and whether they follow each other or are recent, is
+    not an input error: the rule set's checks warn about it, with their reason.
     """
 
     def __init__(self, code: str, params: dict[str, Any] | None = None) -> None:
@@ -96,11 +101,13 @@ def allowed_titles(
     subject_is_self: bool = False,
     subject_is_own_unit: bool = False,
     subject_is_own_agency: bool = False,
+    in_bloc: bool | None = None,
 ) -> list[Title]:
     """Titles the actor may register for a subject, in catalog order.
 
     Every roster person registers their own individual titles whatever their role; collective
     titles need the role the rule set names (unit head, agency head) and a subject they head.
+    `in_bloc`: whether the subject's agency is a bloc member (the flags are for members).
     """
     subject = SubjectKind(subject_kind)
     owns = {
@@ -114,7 +121,8 @@ def allowed_titles(
     return [
         t
         for t in ruleset.titles_for(subject)
-        if _role_satisfies(role, ruleset.registrant(t, subject))
+        if t.applies_to(subject, in_bloc=in_bloc)
+        and _role_satisfies(role, ruleset.registrant(t, subject))
     ]
 
 
@@ -125,8 +133,13 @@ def _role_satisfies(actor: Role, required: Role) -> bool:
 # --- Questions ----------------------------------------------------------------------------
 
 
-def _holds(conditions: Iterable[Condition], answers: Answers) -> bool:
-    return all(c.question in answers and c.passes(answers[c.question]) for c in conditions)
+def _holds(conditions: Iterable[Condition], answers: Answers, *, year: int | None = None
+           ) -> bool:
+    """Every condition holds (a test that cannot tell, or an unanswered question, fails)."""
+    return all(
+        c.question in answers and c.passes(answers[c.question], year=year) is True
+        for c in conditions
+    )
 
 
 def _walk(
@@ -233,7 +246,8 @@ def parse_answer(question: Question, raw: str, *, year: int) -> Any:
     """The stored value of a typed or tapped answer, or AnswerError.
 
     Text arrives in any Unicode form (NFD from some keyboards): everything is read as NFC.
-    `year` is the registration year (years answers must lie before it).
+    `year` is the registration year (a years answer may not go past it, or the question's
+    latest year).
     """
     text = nfc(str(raw))
     if isinstance(question, ChoiceQuestion):
@@ -297,12 +311,8 @@ def _parse_years(question: YearsQuestion, text: str, year: int) -> list[int]:
         raise AnswerError("not_a_year_list", {"text": text})
     ordered = sorted(years)
     latest = year + question.last_year_offset
-    if ordered[-1] > latest:
-        raise AnswerError("years_not_before", {"year": year, "latest": latest})
-    if len(ordered) != question.count:
-        raise AnswerError("wrong_year_count", {"count": question.count, "given": len(ordered)})
-    if question.consecutive and ordered[-1] - ordered[0] + 1 != len(ordered):
-        raise AnswerError("years_not_consecutive", {"years": ordered})
+    if ordered[-1] > latest:  # has not happened yet: a slip, not a criterion
+        raise AnswerError("years_too_late", {"year": year, "latest": latest})
     return ordered
 
 
@@ -315,33 +325,149 @@ def registration_warnings(
     codes: Iterable[str],
     answers: Answers,
     year: int,
+    facts: SubjectFacts | None = None,
 ) -> list[RuleWarning]:
-    """The per-title criteria the answers do not meet (checks of the rule set, in file order)."""
+    """What the registration does not meet, or should know, in the rule file's order: its
+    checks, then an answer grounding several titles (reuse), then answers contradicting the
+    members' registrations (`facts.figures`), then who decides a ticked title when it is not
+    the title's usual decider (`deciders`). Never a block."""
+    subject = SubjectKind(subject) if subject is not None else None
     selected = expand_implied(ruleset, codes)
     kept = prune_answers(ruleset, selected, answers, subject=subject)
-    warnings: list[RuleWarning] = []
-    for check in ruleset.checks:
-        titles = [c for c in check.titles if c in selected]
-        if not titles or check.question not in kept or not _holds(check.when, kept):
-            continue
+    warnings = [w for check in ruleset.checks
+                for w in _check(check, selected, kept, subject, year)]
+    warnings += _reuse(ruleset, selected, kept, subject)
+    if facts is not None and facts.figures is not None:
+        warnings += _contradictions(ruleset, selected, kept, subject, year, facts)
+    if subject is not None:
+        warnings += _deciders(ruleset, codes, subject, facts)
+    return warnings
+
+
+def _check(check: Check, selected: frozenset[str], kept: Answers,
+           subject: SubjectKind | None, year: int) -> list[RuleWarning]:
+    titles = [c for c in check.titles if c in selected]
+    if not titles or (subject is not None and check.subjects is not None
+                      and subject not in check.subjects):
+        return []
+    if not _holds(check.when, kept, year=year):
+        return []
+    params: dict[str, Any] = {"titles": titles, "year": year}
+    if check.requires_titles:
+        if selected & set(check.requires_titles):
+            return []
+        params["requires"] = list(check.requires_titles)
+    else:
+        assert check.question is not None and check.expect is not None
+        if check.question not in kept:
+            return []
         value = kept[check.question]
-        if check.expect.passes(value, year=year) is False:
-            expected = {name: getattr(check.expect, name) for name in check.expect.set_fields()}
-            warnings.append(
-                RuleWarning(
-                    code=check.code,
-                    params={
-                        "titles": titles,
-                        "question": check.question,
-                        "value": value,
-                        "expected": expected,
-                        "year": year,
-                    },
-                    legal_ref=check.legal_ref,
-                    severity=check.severity,
-                    message=check.message,
-                )
+        if check.expect.passes(value, year=year) is not False:
+            return []
+        expected = {name: getattr(check.expect, name) for name in check.expect.set_fields()}
+        params.update(question=check.question, value=value, expected=expected)
+    return [RuleWarning(code=check.code, params=params, legal_ref=check.legal_ref,
+                        severity=check.severity, message=check.message)]
+
+
+def _askers(ruleset: RuleSet, key: str, selected: frozenset[str], kept: Answers,
+            subject: SubjectKind | None) -> list[Title]:
+    """The selected titles asking question `key` of this subject, in catalog order."""
+    found: dict[str, Title] = {}
+    for title, ref in ruleset.question_refs(key):
+        if (title.code in selected
+                and (subject is None or title.applies_to(subject))
+                and (subject is None or ref.subjects is None or subject in ref.subjects)
+                and _holds(ref.when, kept)):
+            found[title.code] = title
+    return [ruleset.title(code) for code in ruleset.sort_codes(found)]
+
+
+def answer_items(value: Any) -> list[str]:
+    """The items of a text answer ("A; B"), as compared: folded, without empty ones."""
+    return [key for part in str(value).split(";") if (key := fold_key(part).strip(" .,"))]
+
+
+def _reuse(ruleset: RuleSet, selected: frozenset[str], kept: Answers,
+           subject: SubjectKind | None) -> list[RuleWarning]:
+    warnings = []
+    for reuse in ruleset.reuse:
+        users: dict[str, dict[str, None]] = {}  # item → titles using it (ordered)
+        shown: dict[str, str] = {}  # item → as first written
+        for key in reuse.questions:
+            if key not in kept:
+                continue
+            askers = [t for t in _askers(ruleset, key, selected, kept, subject)
+                      if reuse.among is None or t.kind == reuse.among]
+            for part in str(kept[key]).split(";"):
+                for item in answer_items(part):
+                    shown.setdefault(item, nfc(part).strip())
+                    users.setdefault(item, {}).update(dict.fromkeys(t.code for t in askers))
+        reused = {item: codes for item, codes in users.items() if len(codes) > 1}
+        if reused:
+            titles = ruleset.sort_codes(code for codes in reused.values() for code in codes)
+            warnings.append(RuleWarning(
+                code=reuse.code,
+                params={"items": [shown[i] for i in reused], "titles": list(titles)},
+                legal_ref=reuse.legal_ref, severity=reuse.severity, message=reuse.message,
+            ))
+    return warnings
+
+
+def _contradictions(ruleset: RuleSet, selected: frozenset[str], kept: Answers,
+                    subject: SubjectKind | None, year: int, facts: SubjectFacts
+                    ) -> list[RuleWarning]:
+    """An answer the members' registrations contradict: a yes/no that differs from them,
+    a number on the other side of a check's threshold from them."""
+    figures = facts.figures
+    assert figures is not None
+    warnings = []
+    for question in ruleset.questions:
+        figure = getattr(question, "figure", None)
+        if figure is None or question.key not in kept:
+            continue
+        actual = figures.value(figure)
+        if actual is None:
+            continue
+        answer = kept[question.key]
+        checks = [c for c in ruleset.checks
+                  if c.question == question.key and c.expect is not None
+                  and any(code in selected for code in c.titles)
+                  and (subject is None or c.subjects is None or subject in c.subjects)
+                  and _holds(c.when, kept, year=year)]
+        if isinstance(answer, bool):
+            contradicts = answer is not actual
+        else:
+            contradicts = any(
+                c.expect.passes(answer, year=year) != c.expect.passes(actual, year=year)
+                for c in checks if c.expect is not None
             )
+        if contradicts:
+            warnings.append(RuleWarning(
+                code="figure_contradiction",
+                params={"question": question.key, "figure": figure, "answer": answer,
+                        "actual": actual, "members": figures.members, "ldtt": figures.ldtt,
+                        "cstdcs": figures.cstdcs},
+                legal_ref=checks[0].legal_ref if checks else None,
+            ))
+    return warnings
+
+
+def _deciders(ruleset: RuleSet, codes: Iterable[str], subject: SubjectKind,
+              facts: SubjectFacts | None) -> list[RuleWarning]:
+    """A ticked title decided elsewhere than its catalog says, for this subject: say who."""
+    agency = facts.agency_name if facts is not None else None
+    warnings = []
+    for code in ruleset.sort_codes(explicit_choice(ruleset, codes)):
+        if not ruleset.title(code).applies_to(subject):
+            continue
+        level, rule = ruleset.decider(code, subject, agency)
+        if rule is not None:
+            warnings.append(RuleWarning(
+                code="decided_by", severity="info",
+                params={"title": code, "rule": rule.code, "decided_by": level.value},
+                legal_ref=rule.legal_ref, message=rule.message,
+            ))
     return warnings
 
 
@@ -385,9 +511,11 @@ def review(
     *,
     subject: SubjectKind | str | None = None,
     year: int | None = None,
+    facts: SubjectFacts | None = None,
 ) -> RegistrationReview:
     """Ticked titles first, then the implied ones (catalog order within each); answers the
-    selection still needs; warnings when `year` is given (some checks depend on it)."""
+    selection still needs; warnings when `year` is given (some checks depend on it), with
+    what `facts` tells about the subject."""
     codes = frozenset(codes)
     explicit = explicit_choice(ruleset, codes)
     everything = expand_implied(ruleset, codes)
@@ -400,7 +528,7 @@ def review(
     needed, kept = _walk(ruleset, everything, answers, subject)
     lines = [_review_answer(q, kept[q.key]) for q in needed if q.key in kept]
     warnings = (
-        registration_warnings(ruleset, subject, everything, answers, year)
+        registration_warnings(ruleset, subject, codes, answers, year, facts)
         if year is not None
         else []
     )

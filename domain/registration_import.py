@@ -278,6 +278,8 @@ def _resolve(
         return RowProblem(row.line, "unknown_title", row.title)
     if not title.applies_to(subject.kind):
         return RowProblem(row.line, f"title_not_for_{subject.kind.value}", title.code)
+    if not title.applies_to(subject.kind, in_bloc=tree.bloc_of(subject.org_id) is not None):
+        return RowProblem(row.line, "title_for_bloc_members", title.code)
     return subject, ruleset, title
 
 

@@ -1,8 +1,9 @@
 """The bloc / agency / unit summary of a registration year: structure only, no wording.
 
 Rows follow the annex of a bloc's registration (seed 000): one row per agency in roster order,
-the agency's own flags (CO_CP, CO_TINH), then per title how many collectives (the agency
-itself and its units) and individuals registered. Renderers (text, XLSX, DOCX) word it.
+the agency's own flags (CO_CP, CO_TINH), the agency's own titles decided above it (`own`),
+then per title how many collectives (the agency itself and its units) and individuals
+registered. Renderers (text, XLSX, DOCX) word it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from domain.quotas import (
 )
 from domain.records import RegistrationRecord
 from domain.registration import explicit_choice
-from domain.rules import COLLECTIVE_KINDS, RuleSet, RuleWarning, SubjectKind
+from domain.rules import COLLECTIVE_KINDS, Level, RuleSet, RuleWarning, SubjectKind
 from domain.tally import OrgPeople, PeopleCounts
 from domain.text import vietnamese_sort_key
 
@@ -81,14 +82,27 @@ class Tally(_Frozen):
         return _rate(self.acknowledged.get(campaign, 0), self.active_people)
 
 
+class OwnTitle(_Frozen):
+    """A title the row's collective itself registered, decided above it: the annex's line of
+    the agency itself ("01 tập thể Lao động xuất sắc"). `reported`: decided by a ministry
+    (a vertical agency), not the province: the annex names it without a count."""
+
+    code: str
+    reported: bool = False
+
+
 class SummaryRow(Tally):
     stt: int  # 1-based, as in the annex
     agency: OrgUnit  # the agency (or the unit, in a unit-scoped summary)
     agency_titles: tuple[str, ...]  # its own registration among summary.agency_titles, in order
+    # Its own other titles decided above it, catalog order: those it ticked (a title that
+    # comes with another, as TTLĐTT with TTLĐXS, is in that one), not the agency column's.
+    own: tuple[OwnTitle, ...] = ()
 
 
 class SummaryTotals(Tally):
     agency_titles: dict[str, int]  # how many rows registered each agency title
+    own: dict[str, int] = {}  # how many rows have each title among their own (`SummaryRow.own`)
     org_id: int | None = None  # a bloc's subtotal: the bloc; None for the summary's totals
 
 
@@ -293,7 +307,7 @@ def _rows(
         if index is not None:
             figures[index].add(found)
     return tuple(
-        _row(ruleset, i + 1, org, figures[i], mine[i], campaigns)
+        _row(ruleset, i + 1, org, figures[i], mine[i], campaigns, tree.agency_of(org.id))
         for i, org in enumerate(row_orgs)
     )
 
@@ -305,6 +319,7 @@ def _row(
     people: OrgPeople,
     collectives: list[Counted],
     campaigns: Sequence[Hashable],
+    agency: OrgUnit | None = None,
 ) -> SummaryRow:
     counts = _empty_counts(ruleset)
     collective: dict[str, CollectiveCount] = counts["collective"]
@@ -318,10 +333,13 @@ def _row(
     for code in individual:
         individual[code] = people.titles.get(code, 0)
     own = set().union(*(e.titles for e in collectives if e.org_id == org.id))
+    ticked = set().union(*(explicit_choice(ruleset, e.titles)
+                           for e in collectives if e.org_id == org.id))
     return SummaryRow(
         stt=stt,
         agency=org,
         agency_titles=tuple(c for c in ruleset.summary.agency_titles if c in own),
+        own=own_titles(ruleset, org, ticked, agency.name if agency else None),
         active_people=people.active,
         registered_people=people.registered,
         proposal_leaders=people.leaders,
@@ -331,15 +349,36 @@ def _row(
     )
 
 
+def own_titles(ruleset: RuleSet, org: OrgUnit, ticked: Iterable[str],
+               agency_name: str | None) -> tuple[OwnTitle, ...]:
+    """The collective's own ticked titles decided above its agency (for it), catalog order,
+    leaving out the agency column's flags."""
+    kind = SubjectKind.AGENCY if org.kind == OrgKind.AGENCY else SubjectKind.UNIT
+    found = []
+    for code in ruleset.sort_codes(ticked):
+        if code in ruleset.summary.agency_titles or not ruleset.has_title(code):
+            continue
+        if not ruleset.title(code).applies_to(kind):
+            continue
+        level, _rule = ruleset.decider(code, kind, agency_name)
+        if level.rank > Level.AGENCY.rank:
+            found.append(OwnTitle(code=code, reported=level == Level.MINISTRY))
+    return tuple(found)
+
+
 def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow], org_id: int | None = None
             ) -> SummaryTotals:
     counts = _empty_counts(ruleset)
+    order = {t.code: i for i, t in enumerate(ruleset.titles)}
     scalars = dict.fromkeys(
         ("active_people", "registered_people", "proposal_leaders", "proposal_non_leaders"), 0
     )
     acknowledged: dict[Hashable, int] = {}
     agency_titles = dict.fromkeys(ruleset.summary.agency_titles, 0)
+    own: dict[str, int] = {}
     for row in rows:
+        for title in row.own:
+            own[title.code] = own.get(title.code, 0) + 1
         for code, count in row.collective.items():
             counts["collective"][code] += count
         for code, count in row.individual.items():
@@ -351,8 +390,8 @@ def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow], org_id: int | None = N
         for code in row.agency_titles:
             agency_titles[code] += 1
     return SummaryTotals(
-        agency_titles=agency_titles, acknowledged=acknowledged, org_id=org_id, **counts,
-        **scalars,
+        agency_titles=agency_titles, own=dict(sorted(own.items(), key=lambda kv: order[kv[0]])),
+        acknowledged=acknowledged, org_id=org_id, **counts, **scalars,
     )
 
 

@@ -75,6 +75,25 @@ def use_locale(locale: str) -> Iterator[None]:
         _current.reset(token)
 
 
+# Whether choices are tapped as buttons (Telegram) or chosen by typing their number (Zalo),
+# for the channel a text is written for: hints say "tap" or "type the number" accordingly.
+_buttons: ContextVar[bool] = ContextVar("thidua_buttons", default=True)
+
+
+@contextmanager
+def choices_as_buttons(buttons: bool) -> Iterator[None]:
+    token = _buttons.set(buttons)
+    try:
+        yield
+    finally:
+        _buttons.reset(token)
+
+
+def tapped() -> bool:
+    """True when the reader taps choices, False when they type their number."""
+    return _buttons.get()
+
+
 def _(message: str) -> str:
     return translations(_current.get()).gettext(message)
 

@@ -18,7 +18,7 @@ from domain.campaign_file import CampaignProblem
 from domain.campaign_progress import CampaignProgress, Figures
 from domain.campaigns import Campaign, CampaignDocument, CampaignStatus, Measure
 from domain.models import OrgKind
-from locales import N_, _, format_date, format_datetime, format_percent, ngettext
+from locales import N_, _, format_date, format_datetime, format_percent, ngettext, tapped
 from reports.imports import problem_list
 
 PAGE_BUDGET = 3500  # characters of campaign text (HTML) per page; the frame adds < 600
@@ -194,7 +194,9 @@ def ack_status(campaign: Campaign, acknowledged_at: datetime | None, today: date
             "The deadline to commit was {deadline}; you can still commit until {end}."
         ).format(deadline=format_date(campaign.ack_deadline),
                  end=format_date(campaign.period_end)))
-    return "👉 " + escape(_("After reading, tap “{button}” by {date}.").format(
+    hint = _("After reading, tap “{button}” by {date}.") if tapped() else \
+        _("After reading, type the number of “{button}” by {date}.")
+    return "👉 " + escape(hint.format(
         button=_("I commit to carry it out"), date=format_date(campaign.ack_deadline)))
 
 

@@ -31,7 +31,7 @@ from domain.progress import (
     parse_week,
     progress_bar,
 )
-from locales import N_, _, format_date, format_percent, ngettext
+from locales import N_, _, format_date, format_percent, ngettext, tapped
 
 MAX_MESSAGE = 4096
 NAME_LIMITS: tuple[int | None, ...] = (None, 40, 20, 10, 5, 2, 0)  # a head reads every name
@@ -220,7 +220,9 @@ def render_digest(period: str, views: Sequence[ScopeView], tree: OrgTree, today:
         if remind_hint and any(v.remindable(reader) for v in views):
             lines.append("")
             lines.append("<i>" + escape(_("Tap “Remind” to send a reminder to the people who "
-                                          "have not acted yet.")) + "</i>")
+                                          "have not acted yet.") if tapped() else
+                                        _("Type the number of “Remind” to send a reminder to "
+                                          "the people who have not acted yet.")) + "</i>")
         return "\n".join(lines)
 
     return fitted(build)
@@ -266,6 +268,8 @@ def reminder_text(reminder: Reminder, today: date, *, sender: str | None,
             line += " – " + escape(deadline_text(registration.deadline, today))
         lines.append(line)
     lines.append(escape(_("Please complete them before the deadline. Tap a button below to "
+                          "start now.") if tapped() else
+                        _("Please complete them before the deadline. Type a number below to "
                           "start now.")))
     if sender:
         lines.append("<i>" + escape(_("Reminder from: {sender}").format(sender=sender)) + "</i>")

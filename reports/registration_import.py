@@ -28,6 +28,7 @@ PROBLEM_TEXTS = {
     "title_not_for_person": N_("{value} is not a title for a person"),
     "title_not_for_unit": N_("{value} is not a title for a unit"),
     "title_not_for_agency": N_("{value} is not a title for an agency"),
+    "title_for_bloc_members": N_("{value} is for agencies that are members of a bloc"),
     "duplicate_row": N_("{value} is already registered for this subject on line {other_line}"),
 }
 

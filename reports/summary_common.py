@@ -1,23 +1,20 @@
 """The words of the registration summary (seed 000's annex), shared by text, XLSX and DOCX.
 
-One wording rule for every row and for the totals (docs/summary.md shows examples):
+The annex line for line (docs/summary.md shows the table of wordings): counts on two digits,
+no added brackets.
 
 * "Đăng ký thi đua của cơ quan": the names of the row's own flags (`summary.agency_titles`,
-  CO_CP then CO_TINH), e.g. "Cờ thi đua của Chính phủ", "Cờ thi đua của UBND tỉnh".
-* "Đăng ký thi đua của các tập thể, cá nhân": the titles decided by the province or above
-  (proposals), collectives first, then individuals, each in catalog order, counts on two
-  digits:
-  - a collective title named "Tập thể …": "02 tập thể Lao động xuất sắc (cơ quan và 01
-    phòng, ban, đơn vị)";
-  - any other collective title or form: "01 tập thể đề nghị tặng Bằng khen của Chủ tịch
-    UBND tỉnh (01 phòng, ban, đơn vị)";
-  - an individual title: "04 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh";
-  - an individual form of commendation: "02 cá nhân đề nghị tặng Bằng khen của …".
-  The bracket always says which collectives: "(cơ quan)", "(03 phòng, ban, đơn vị)",
-  "(cơ quan và 05 phòng, ban, đơn vị)"; in the totals "(05 cơ quan và 26 phòng, ban, đơn
-  vị)". A flag already in the agency column is not repeated for the agency itself.
-* Titles decided by the agency head (LĐTT, CSTĐCS, TTLĐTT, Giấy khen) are not in the annex;
-  the chat text lists them on a line of their own and the XLSX gives their numbers.
+  CO_CP then CO_TINH).
+* "Đăng ký thi đua của các tập thể, cá nhân", in the annex's order: the collectives' lines
+  ("01 tập thể Lao động xuất sắc" for the agency itself, or for its units when it does not
+  hold the title; "Tập thể Lao động xuất sắc" when a ministry decides it), then the
+  individuals ("04 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh": a registration, not a
+  proposal), then the units beside the agency's own line ("05 tập thể phòng, ban, đơn vị đạt
+  danh hiệu Tập thể lao động xuất sắc"). The totals count the agencies themselves ("03 cơ
+  quan đạt danh hiệu …").
+* Titles decided by the agency head (LĐTT, CSTĐCS, the units' TTLĐTT and Giấy khen) are not in
+  the annex; the chat text lists them on a line of their own (with which collectives, in
+  brackets) and the XLSX gives their numbers.
 
 Everything goes through gettext: the official files render this under `use_locale("vi")`.
 """
@@ -29,7 +26,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.models import OrgKind
-from domain.rules import LegalRef, RuleSet, RuleWarning, Title, TitleKind
+from domain.org import OrgTree
+from domain.rules import Level, RuleSet, RuleWarning, SubjectKind, Title, TitleKind
 from domain.summary import (
     CollectiveCount,
     Summary,
@@ -39,6 +37,7 @@ from domain.summary import (
     Tally,
 )
 from locales import _, format_percent, get_locale, ngettext
+from reports.rule_warnings import warning_with_citation
 
 COLLECTIVE_PREFIX = "tập thể "
 
@@ -94,6 +93,32 @@ class SummaryReport:
         return summary.unit_rows if len(summary.rows) == 1 and summary.unit_rows else summary.rows
 
 
+@dataclass(frozen=True)
+class DocumentScope:
+    """What a summary of `target` is called, and who issues its document."""
+
+    name: str  # "Khối Tham mưu Tổng hợp", "Sở Nội vụ", "các khối thi đua"
+    issuer: str  # the body at the top left of the document
+    kind: str  # "bloc", "agency", "unit", or "province" (several blocs, or none)
+
+
+def document_scope(tree: OrgTree, target: int | None) -> DocumentScope:
+    """A bloc, agency or unit is named as it is; a scope spanning several blocs, or
+    agencies outside any bloc (a province's office), is "các khối thi đua" (or "các cơ quan,
+    đơn vị"), issued by the province's Hội đồng Thi đua – Khen thưởng, never "all agencies"."""
+    if target is None:
+        roots = tree.roots()
+        if len(roots) == 1:
+            target = roots[0].id
+        else:
+            blocs = bool(roots) and all(r.kind == OrgKind.BLOC for r in roots)
+            name = _("The emulation blocs") if blocs else _("The agencies and units")
+            return DocumentScope(name, _("Provincial Emulation and Commendation Council"),
+                                 "province")
+    org = tree.get(target)
+    return DocumentScope(org.name, org.name, org.kind.value)
+
+
 def two_digits(count: int) -> str:
     return f"{count:02d}"
 
@@ -141,37 +166,22 @@ def _who(count: CollectiveCount, *, own_kind: OrgKind, total: bool) -> str:
 
 
 def collective_line(
-    ruleset: RuleSet, code: str, count: CollectiveCount, *, own_kind: OrgKind, total: bool,
-    proposal: bool = True,
+    ruleset: RuleSet, code: str, count: CollectiveCount, *, own_kind: OrgKind, total: bool
 ) -> str:
+    """A count of collectives with which ones in brackets: the chat's line of the titles
+    decided by the agency (not the annex, which adds no brackets)."""
     title = ruleset.title(code)
     n = count.total
     short = _collective_name(title)
-    if short is not None or not proposal:
-        text = ngettext("{count} collective: {title}", "{count} collectives: {title}", n)
-        text = text.format(count=two_digits(n), title=short or title.name.get(get_locale()))
-    else:
-        text = ngettext(
-            "{count} collective proposed for {title}", "{count} collectives proposed for {title}", n
-        ).format(count=two_digits(n), title=title.name.get(get_locale()))
+    text = ngettext("{count} collective: {title}", "{count} collectives: {title}", n)
+    text = text.format(count=two_digits(n), title=short or title.name.get(get_locale()))
     return f"{text} {_who(count, own_kind=own_kind, total=total)}"
 
 
-def individual_line(ruleset: RuleSet, code: str, n: int, *, proposal: bool = True) -> str:
-    title = ruleset.title(code)
-    name = title.name.get(get_locale())
-    if not proposal:
-        template = ngettext("{count} individual: {title}", "{count} individuals: {title}", n)
-    elif title.kind == TitleKind.TITLE:
-        template = ngettext(
-            "{count} individual proposed for the title {title}",
-            "{count} individuals proposed for the title {title}",
-            n,
-        )
-    else:
-        template = ngettext(
-            "{count} individual proposed for {title}", "{count} individuals proposed for {title}", n
-        )
+def individual_line(ruleset: RuleSet, code: str, n: int) -> str:
+    """The chat's line of an individual title decided by the agency."""
+    name = ruleset.title(code).name.get(get_locale())
+    template = ngettext("{count} individual: {title}", "{count} individuals: {title}", n)
     return template.format(count=two_digits(n), title=name)
 
 
@@ -194,39 +204,140 @@ def _collective_counts(
     return found
 
 
+def _is_title(ruleset: RuleSet, code: str) -> bool:
+    return ruleset.title(code).kind == TitleKind.TITLE
+
+
+def _own_line(ruleset: RuleSet, code: str, *, reported: bool) -> str:
+    """The row's collective itself: "01 tập thể Lao động xuất sắc"; named only when its
+    ministry decides it ("Tập thể Lao động xuất sắc")."""
+    title = ruleset.title(code)
+    short = _collective_name(title)
+    if reported:
+        if short is None:
+            return title.name.get(get_locale())
+        return _("Collective {title}, decided by its ministry").format(title=short)
+    if short is not None:
+        return ngettext("{count} collective: {title}", "{count} collectives: {title}", 1
+                        ).format(count=two_digits(1), title=short)
+    return ngettext("{count} collective for {title}", "{count} collectives for {title}", 1
+                    ).format(count=two_digits(1), title=title.name.get(get_locale()))
+
+
+def _total_own_line(ruleset: RuleSet, code: str, n: int, own_kind: OrgKind) -> str:
+    """The rows' collectives themselves, in the totals: "03 cơ quan đạt danh hiệu …"."""
+    name = title_name(ruleset, code)
+    count = two_digits(n)
+    if own_kind == OrgKind.AGENCY:
+        template = (ngettext("{count} agency for the title {title}",
+                             "{count} agencies for the title {title}", n)
+                    if _is_title(ruleset, code)
+                    else ngettext("{count} agency for {title}", "{count} agencies for {title}", n))
+    else:
+        template = (ngettext("{count} unit for the title {title}",
+                             "{count} units for the title {title}", n)
+                    if _is_title(ruleset, code)
+                    else ngettext("{count} unit for {title}", "{count} units for {title}", n))
+    return template.format(count=count, title=name)
+
+
+def _units_line(ruleset: RuleSet, code: str, n: int, own_kind: OrgKind, *,
+                beside_itself: bool) -> str:
+    """The collectives below the row's: "05 tập thể phòng, ban, đơn vị đạt danh hiệu …"
+    beside the agency's own line; alone, "03 tập thể Lao động xuất sắc" (as seed 000)."""
+    title = ruleset.title(code)
+    count = two_digits(n)
+    if not beside_itself:
+        short = _collective_name(title)
+        if short is not None:
+            return ngettext("{count} collective: {title}", "{count} collectives: {title}", n
+                            ).format(count=count, title=short)
+        return ngettext("{count} collective for {title}", "{count} collectives for {title}", n
+                        ).format(count=count, title=title.name.get(get_locale()))
+    name = title.name.get(get_locale())
+    if own_kind == OrgKind.AGENCY:
+        template = (ngettext("{count} office or unit for the title {title}",
+                             "{count} offices or units for the title {title}", n)
+                    if _is_title(ruleset, code)
+                    else ngettext("{count} office or unit for {title}",
+                                  "{count} offices or units for {title}", n))
+    else:
+        template = (ngettext("{count} sub-unit for the title {title}",
+                             "{count} sub-units for the title {title}", n)
+                    if _is_title(ruleset, code)
+                    else ngettext("{count} sub-unit for {title}", "{count} sub-units for {title}",
+                                  n))
+    return template.format(count=count, title=name)
+
+
+def _individuals_line(ruleset: RuleSet, code: str, n: int) -> str:
+    """"04 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh": what was registered."""
+    template = (ngettext("{count} individual for the title {title}",
+                         "{count} individuals for the title {title}", n)
+                if _is_title(ruleset, code)
+                else ngettext("{count} individual for {title}", "{count} individuals for {title}",
+                              n))
+    return template.format(count=two_digits(n), title=title_name(ruleset, code))
+
+
 def registration_lines(report: SummaryReport, tally: Tally, own_kind: OrgKind) -> list[str]:
-    """The annex column "Đăng ký thi đua của các tập thể, cá nhân" of a row or the totals."""
+    """The annex column "Đăng ký thi đua của các tập thể, cá nhân" of a row or the totals,
+    in seed 000's order: the collectives' lines ("01 tập thể Lao động xuất sắc": the agency
+    itself, or its units when it does not hold the title), the individuals, then the units'
+    lines beside the agency's own ("05 tập thể phòng, ban, đơn vị đạt danh hiệu …")."""
     summary, ruleset = report.summary, report.ruleset
-    total = isinstance(tally, SummaryTotals)
-    own_flags = None if total else tally.agency_titles  # type: ignore[attr-defined]
-    lines = [
-        collective_line(ruleset, code, count, own_kind=own_kind, total=total)
-        for code, count in _collective_counts(
-            summary, tally, summary.columns.collective_proposals, own_flags)
-    ]
-    lines += [
-        individual_line(ruleset, code, tally.individual[code])
+    first: list[str] = []
+    if isinstance(tally, SummaryRow):
+        own_codes = {t.code for t in tally.own}
+        first += [_own_line(ruleset, t.code, reported=t.reported) for t in tally.own]
+    else:
+        own = tally.own if isinstance(tally, SummaryTotals) else {}
+        own_codes = set(own)
+        first += [_total_own_line(ruleset, code, n, own_kind) for code, n in own.items()]
+    last: list[str] = []
+    for code in summary.columns.collective_proposals:
+        units = tally.collective[code].units
+        if units:
+            beside = code in own_codes
+            (last if beside else first).append(
+                _units_line(ruleset, code, units, own_kind, beside_itself=beside))
+    individuals = [
+        _individuals_line(ruleset, code, tally.individual[code])
         for code in summary.columns.individual_proposals
         if tally.individual[code]
     ]
-    return lines
+    return first + individuals + last
 
 
 def agency_level_lines(report: SummaryReport, tally: Tally, own_kind: OrgKind) -> list[str]:
-    """Titles decided by the agency head: not in the annex, useful in the chat."""
+    """Titles decided by the agency head: not in the annex, useful in the chat. The
+    agency's own TTLĐTT or Giấy khen is not its head's decision: the annex has it."""
     summary, ruleset = report.summary, report.ruleset
     total = isinstance(tally, SummaryTotals)
-    lines = [
-        collective_line(ruleset, code, count, own_kind=own_kind, total=total, proposal=False)
-        for code, count in _collective_counts(
-            summary, tally, summary.columns.collective_agency_level, ())
-    ]
+    lines = []
+    for code, count in _collective_counts(
+            summary, tally, summary.columns.collective_agency_level, ()):
+        if _decided_above_for_itself(report, tally, code, own_kind):
+            count = CollectiveCount(units=count.units)
+        if count.total:
+            lines.append(collective_line(ruleset, code, count, own_kind=own_kind, total=total))
     lines += [
-        individual_line(ruleset, code, tally.individual[code], proposal=False)
+        individual_line(ruleset, code, tally.individual[code])
         for code in summary.columns.individual_agency_level
         if tally.individual[code]
     ]
     return lines
+
+
+def _decided_above_for_itself(report: SummaryReport, tally: Tally, code: str,
+                              own_kind: OrgKind) -> bool:
+    kind = SubjectKind.AGENCY if own_kind == OrgKind.AGENCY else SubjectKind.UNIT
+    ruleset = report.ruleset
+    if not ruleset.title(code).applies_to(kind):
+        return False
+    name = tally.agency.name if isinstance(tally, SummaryRow) else None
+    level, _rule = ruleset.decider(code, kind, name)
+    return level.rank > Level.AGENCY.rank
 
 
 def agency_title_names(report: SummaryReport, row: SummaryRow) -> list[str]:
@@ -304,81 +415,9 @@ def acknowledgement_lines(report: SummaryReport, tally: Tally) -> list[str]:
     return lines
 
 
-# --- Warnings -----------------------------------------------------------------------------
-
-
-def _percent(value: object) -> str:
-    return format_percent(float(value), 0) if isinstance(value, int | float) else str(value)
-
-
-def _names(names: Sequence[str], limit: int = 10) -> str:
-    """At most `limit` names: a bloc of a hundred agencies must not make a page-long line."""
-    shown = ", ".join(names[:limit])
-    if len(names) > limit:
-        rest = len(names) - limit
-        shown += " " + ngettext("and {n} more", "and {n} more", rest).format(n=rest)
-    return shown
-
-
-def _legal(ref: LegalRef | None) -> str:
-    if ref is None:
-        return ""
-    text = ref.doc if ref.article is None else f"{ref.article}, {ref.doc}"
-    return " " + _("(under {reference})").format(reference=text)
+# --- Warnings ---------------------------------------------------------------------------
 
 
 def warning_text(report: SummaryReport, warning: RuleWarning) -> str:
-    """One warning in the current language, with its legal reference."""
-    if warning.message is not None:
-        return warning.message.get(get_locale()) + _legal(warning.legal_ref)
-    p = warning.params
-    names = {
-        key: title_name(report.ruleset, p[key])
-        for key in ("title", "of_title")
-        if key in p and report.ruleset.has_title(str(p[key]))
-    }
-    values = {
-        "org": p.get("org_name", ""),
-        "count": p.get("count", 0),
-        "max": p.get("max", 0),
-        "holders": _names(p.get("holders", [])),
-        "share": _percent(p.get("share", 0)),
-        "min_share": _percent(p.get("min_share", 0)),
-        "max_share": _percent(p.get("max_share", 0)),
-        "non_leaders": p.get("non_leaders", 0),
-        "total": p.get("total", 0),
-        "of_count": p.get("of_count", 0),
-        "collectives": p.get("collectives", 0),
-        "title": names.get("title", p.get("title", "")),
-        "of_title": names.get("of_title", p.get("of_title", "")),
-    }
-    templates = {
-        "bloc_title_limit": _(
-            "{org}: {count} collectives registered {title}; a bloc may have at most {max} "
-            "({holders})."
-        ),
-        "non_leader_share_low": _(
-            "{org}: proposals for people without a leadership post are {share} "
-            "({non_leaders}/{total}), below the target of {min_share}."
-        ),
-        "non_leader_share": _(
-            "{org}: proposals for people without a leadership post are {share} "
-            "({non_leaders}/{total}), meeting the target of at least {min_share}."
-        ),
-        "title_share_high": _(
-            "{org}: {count} {title} for {of_count} {of_title} ({share}), above the share "
-            "of {max_share}."
-        ),
-        "collective_share_high": _(
-            "{org}: {count} of {collectives} collectives registered {title} ({share}), "
-            "above the share of {max_share}."
-        ),
-    }
-    template = templates.get(warning.code)
-    if template is None:
-        return warning.code + _legal(warning.legal_ref)
-    return template.format(**values) + _legal(warning.legal_ref)
-
-
-def warning_icon(warning: RuleWarning) -> str:
-    return "ℹ️" if warning.severity == "info" else "⚠️"
+    """One warning in the current language, with its citation (reports.rule_warnings)."""
+    return warning_with_citation(report.ruleset, warning)

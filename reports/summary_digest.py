@@ -9,7 +9,8 @@ from domain.rules import SubjectKind
 from domain.summary_digest import DigestChanges, RowChange, TitleChange
 from locales import _, format_date, format_datetime, format_percent, ngettext
 from reports.messages import split_blocks
-from reports.summary_common import SummaryReport, title_name, warning_icon, warning_text
+from reports.rule_warnings import warning_icon
+from reports.summary_common import SummaryReport, title_name, warning_text
 
 
 def _title_label(report: SummaryReport, change: TitleChange) -> str:

@@ -1,11 +1,14 @@
-"""The summary table as an official document (DOCX), laid out under Nghị định 30/2020/NĐ-CP.
+"""The summary as an official document (DOCX), laid out under Nghị định 30/2020/NĐ-CP.
 
-Always in Vietnamese: A4, Times New Roman 13–14 pt; the issuing body top left and the national
-motto top right ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh phúc") with the
-place and date beneath it; the title; the annex table (header repeated on every page, one
-agency's sub-units as 1.1, 1.2…, totals row); then "Nơi nhận" on the left and the signature
-block on the right. Quota warnings are
-internal notes and stay out of the document (they are in the chat and the XLSX).
+Always in Vietnamese: A4, Times New Roman 13–14 pt, page numbers centred at the top from the
+second page. A bloc's summary is its registration document: the cover letter (the issuing
+body top left with "Số: …/KTMTH-TĐKT" and the subject line, the national motto top right
+with the place and date line, "Kính gửi", the grounds, the commitments 1–8, the closing
+formula, "Nơi nhận" and the signature block), then on a new page the annex: its title,
+"(Kèm theo văn bản số …)" and the table. Any other scope gets the table as a document of
+its own: letterhead, title, table, "Nơi nhận", signature. The table repeats its header on
+every page, numbers one agency's sub-units 1.1, 1.2…, and ends with the totals. Quota
+warnings are internal notes and stay out of the document (they are in the chat and XLSX).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
 
+from domain.letter import RegistrationLetter, bloc_initials
 from domain.models import OrgKind
 from domain.summary import SummaryRow, SummaryTotals
 from locales import _, format_datetime, use_locale
@@ -43,12 +47,15 @@ FONT = "Times New Roman"
 NATIONAL_NAME = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 RECIPIENTS = "Nơi nhận:"  # the motto, this label and the date line are fixed formulae of ND 30
-# Signature blocks when THIDUA_DOCUMENT_SIGNER is not set, by the kind of the issuing body.
+# Signature blocks when THIDUA_DOCUMENT_SIGNER is not set, by the kind of the issuing body
+# (reports.summary_common.DocumentScope.kind); seed 000 signs "TM. KHỐI THI ĐUA TMTH".
 DEFAULT_SIGNERS = {
-    OrgKind.BLOC: ("TM. {issuer}", "TRƯỞNG KHỐI"),
-    OrgKind.AGENCY: ("THỦ TRƯỞNG CƠ QUAN",),
-    OrgKind.UNIT: ("TRƯỞNG ĐƠN VỊ",),
+    "bloc": ("TM. KHỐI THI ĐUA {initials}", "TRƯỞNG KHỐI"),
+    "agency": ("THỦ TRƯỞNG CƠ QUAN",),
+    "unit": ("TRƯỞNG ĐƠN VỊ",),
+    "province": ("TM. HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG", "CHỦ TỊCH"),
 }
+BLANK = "……"  # what the office fills in by hand: the number, the day and month
 TABLE_WIDTHS = (Cm(1.2), Cm(4.8), Cm(4.0), Cm(6.5))  # 16.5 cm: A4 less 3 cm and 1.5 cm margins
 
 
@@ -63,10 +70,14 @@ class OfficialHeader:
     signer: tuple[str, ...] = ()  # e.g. ("TM. KHỐI THI ĐUA", "TRƯỞNG KHỐI")
     signer_name: str = ""
     recipients: tuple[str, ...] = ()
+    scope_name: str = ""  # the title's "CỦA …", in Vietnamese; empty: the report's scope name
+    letter: RegistrationLetter | None = None  # a bloc's cover letter, the table its annex
 
 
-def default_signer(kind: OrgKind, issuer: str) -> tuple[str, ...]:
-    return tuple(line.format(issuer=issuer) for line in DEFAULT_SIGNERS[kind])
+def default_signer(kind: str, issuer: str) -> tuple[str, ...]:
+    initials = bloc_initials(issuer)
+    return tuple(line.format(issuer=issuer, initials=initials)
+                 for line in DEFAULT_SIGNERS.get(kind, DEFAULT_SIGNERS["agency"]))
 
 
 def official_date_line(place: str, day: date) -> str:
@@ -80,10 +91,19 @@ def summary_docx(report: SummaryReport, header: OfficialHeader) -> bytes:
     with use_locale("vi"):
         document = Document()
         _page_and_fonts(document)
-        _letterhead(document, header)
-        _title(document, report)
-        _table(document, report)
-        _closing(document, header)
+        _page_numbers(document)
+        if header.letter is not None:
+            _letterhead(document, header, header.letter)
+            _letter(document, header.letter)
+            _closing(document, header)
+            document.add_page_break()
+            _title(document, report, header)
+            _table(document, report)
+        else:
+            _letterhead(document, header)
+            _title(document, report, header)
+            _table(document, report)
+            _closing(document, header)
         buffer = BytesIO()
         document.save(buffer)
         return buffer.getvalue()
@@ -137,7 +157,27 @@ def _cell_paragraph(cell: _Cell, first: bool) -> Paragraph:
     return cell.paragraphs[0] if first else cell.add_paragraph()
 
 
-def _letterhead(document: DocumentObject, header: OfficialHeader) -> None:
+def _page_numbers(document: DocumentObject) -> None:
+    """ND 30: the page number centred at the top, from the second page (a PAGE field)."""
+    section = document.sections[0]
+    section.different_first_page_header_footer = True
+    paragraph = section.header.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run()
+    run.font.name, run.font.size = FONT, Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind is not None:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), kind)
+        else:
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)
+
+
+def _letterhead(document: DocumentObject, header: OfficialHeader,
+                letter: RegistrationLetter | None = None) -> None:
     table = document.add_table(rows=1, cols=2)
     table.autofit = False
     left, right = table.rows[0].cells
@@ -150,6 +190,11 @@ def _letterhead(document: DocumentObject, header: OfficialHeader) -> None:
     issuer = _write(_cell_paragraph(left, first), header.issuer.upper(), size=13, bold=True,
                     align=center)
     _line_below(issuer, 1.6)
+    if letter is not None:  # a công văn: its number, then its subject line
+        number = left.add_paragraph()
+        number.paragraph_format.space_before = Pt(6)
+        _write(number, f"Số: {BLANK}/{letter.number_symbol}", size=13, align=center)
+        _write(left.add_paragraph(), letter.subject, size=12, align=center)
     _write(right.paragraphs[0], NATIONAL_NAME, size=12, bold=True, align=center)
     motto = _write(right.add_paragraph(), MOTTO, size=13, bold=True, align=center)
     _line_below(motto, 2.2)
@@ -159,15 +204,40 @@ def _letterhead(document: DocumentObject, header: OfficialHeader) -> None:
            align=center)
 
 
-def _title(document: DocumentObject, report: SummaryReport) -> None:
+def _paragraph(document: DocumentObject, text: str) -> Paragraph:
+    """A paragraph of the letter's body: justified, first line indented, 6 pt after."""
+    paragraph = _write(document.add_paragraph(), text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    paragraph.paragraph_format.first_line_indent = Cm(1)
+    paragraph.paragraph_format.space_after = Pt(6)
+    return paragraph
+
+
+def _letter(document: DocumentObject, letter: RegistrationLetter) -> None:
+    to = document.add_paragraph()
+    to.paragraph_format.space_before = Pt(12)
+    to.paragraph_format.space_after = Pt(12)
+    _write(to, f"Kính gửi: {letter.to.rstrip('.')}.", align=WD_ALIGN_PARAGRAPH.CENTER)
+    _paragraph(document, letter.grounds)
+    for number, commitment in enumerate(letter.commitments, start=1):
+        _paragraph(document, f"{number}. {commitment}")
+    _paragraph(document, letter.closing)
+
+
+def _title(document: DocumentObject, report: SummaryReport, header: OfficialHeader) -> None:
     title = document.add_paragraph()
     title.paragraph_format.space_before = Pt(18)
     _write(title, _("SUMMARY OF EMULATION TITLE REGISTRATIONS").upper(), bold=True,
            align=WD_ALIGN_PARAGRAPH.CENTER)
-    scope = _("OF {scope} FOR {year}").format(scope=report.scope_name.upper(),
-                                              year=report.summary.year)
+    name = header.scope_name or report.scope_name
+    scope = _("OF {scope} FOR {year}").format(scope=name.upper(), year=report.summary.year)
     _write(document.add_paragraph(), scope, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
-    if report.as_of is not None:
+    if header.letter is not None:  # the annex of the letter: "(Kèm theo văn bản số …)"
+        caption = document.add_paragraph()
+        caption.paragraph_format.space_after = Pt(12)
+        _write(caption, f"(Kèm theo văn bản số {BLANK}/{header.letter.number_symbol} ngày "
+               f"{BLANK} tháng {BLANK} năm {report.summary.year} của {name})", size=13,
+               italic=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    elif report.as_of is not None:
         note = document.add_paragraph()
         note.paragraph_format.space_after = Pt(12)
         _write(note, _("(As of {time})").format(time=format_datetime(report.as_of)), size=13,
@@ -260,5 +330,8 @@ def _closing(document: DocumentObject, header: OfficialHeader) -> None:
         _write(_cell_paragraph(right, i == 0), line.upper(), size=14, bold=True, align=center)
     for _blank in range(4):  # room for the signature and the seal
         right.add_paragraph()
+    position = header.letter.signer_position if header.letter is not None else ""
+    if position:  # seed 000: "CHÁNH VĂN PHÒNG UBND TỈNH" above the name
+        _write(right.add_paragraph(), position.upper(), size=14, align=center)
     if header.signer_name:
         _write(right.add_paragraph(), header.signer_name, size=14, bold=True, align=center)

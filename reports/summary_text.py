@@ -8,6 +8,7 @@ from domain.models import OrgKind
 from domain.summary import SummaryGroup, SummaryRow
 from locales import _, format_datetime, ngettext
 from reports.messages import MESSAGE_LIMIT, plain_text, split_blocks
+from reports.rule_warnings import warning_icon
 from reports.summary_common import (
     SummaryReport,
     acknowledgement_lines,
@@ -21,7 +22,6 @@ from reports.summary_common import (
     registration_lines,
     subtotal_label,
     two_digits,
-    warning_icon,
     warning_text,
 )
 

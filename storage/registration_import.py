@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from domain.registration import prune_answers
 from domain.registration_import import ImportPlan, RegistrationFile, plan_import
-from domain.rules import NoRuleSetInForce, RuleSet, load_ruleset, ruleset_for
+from domain.rules import NoRuleSetInForce, RuleSet, load_ruleset, ruleset_for_year
 from storage.audit import AuditContext
 from storage.db import Database
 from storage.orgs import OrgRepository
@@ -15,12 +13,13 @@ from storage.registrations import RegistrationRepository, store_registration
 
 
 async def ruleset_of_year(db: Database, year: int) -> RuleSet | None:
-    """The rule set of the year's window, else the one in force on 1 January of the year."""
+    """The rule set of the year's window, else the one the year is judged by (in force at
+    its end: `domain.rules.ruleset_for_year`)."""
     windows = await RegistrationRepository(db).windows(year)
     try:
         if windows:
             return load_ruleset(windows[-1].ruleset_id)
-        return ruleset_for(date(year, 1, 1))
+        return ruleset_for_year(year)
     except (NoRuleSetInForce, KeyError):
         return None
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from domain.records import RegistrationRecord, RegistrationStatus
 from domain.registration import expand_implied, explicit_choice, prune_answers
-from domain.rules import RuleSet, SubjectKind, ruleset_for
+from domain.rules import RuleSet, SubjectKind, ruleset_for_year
 from domain.subjects import Subject
 from domain.windows import MAX_YEAR, MIN_YEAR, RegistrationWindow
 from storage import audit, sessions
@@ -338,15 +338,16 @@ class RegistrationRepository:
         *,
         ruleset_id: str | None = None,
     ) -> RegistrationWindow:
-        """Open the registration of `year` for a scope; the rule set in force on `opens_on`
-        is kept with it unless `ruleset_id` pins another."""
+        """Open the registration of `year` for a scope; the rule set the year is judged by
+        (`domain.rules.ruleset_for_year`: in force at the year's end) is kept with it unless
+        `ruleset_id` pins another."""
         if not MIN_YEAR <= year <= MAX_YEAR:
             raise WindowError("bad_year", year=year)
         if deadline < opens_on:
             raise WindowError("deadline_before_opening", opens_on=opens_on, deadline=deadline)
         if ruleset_id is None:
             try:
-                ruleset_id = ruleset_for(opens_on).id
+                ruleset_id = ruleset_for_year(year).id
             except LookupError:
                 raise WindowError("no_ruleset", day=opens_on) from None
         now = to_db_time(utcnow())

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from domain.figures import MemberFigures
 from domain.models import Person
 from domain.records import RegistrationRecord, RegistrationStatus
 from domain.rules import RuleSet, SubjectKind
@@ -112,6 +113,13 @@ class SummaryStore:
             ):
                 counts.add_acknowledged(codes[r[0]], r[1], r[2])
         return counts
+
+    async def member_figures(self, ruleset: RuleSet, year: int, org_ids: Collection[int]
+                             ) -> MemberFigures:
+        """A collective's members (the active people of `org_ids`, its subtree) and how many
+        registered Lao động tiên tiến or Chiến sĩ thi đua cơ sở in `year` (confirmed)."""
+        counts = await self.people_counts(ruleset, year, org_ids)
+        return MemberFigures.of(counts.total(org_ids))
 
     async def records(
         self, year: int, org_ids: Collection[int] | None, *, collectives_only: bool = False

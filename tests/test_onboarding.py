@@ -55,9 +55,9 @@ async def test_someone_elses_contact_is_refused_and_links_nothing(bot: BotHarnes
 
     # A contact card of a roster person, but not Mallory's own: proves nothing.
     await mallory.share_contact(phone=AGENCY_HEAD, user_id=None)
-    await mallory.expect("số điện thoại của chính bạn")
+    await mallory.expect("số điện thoại của chính anh/chị")
     await mallory.share_contact(phone=AGENCY_HEAD, user_id=7999)
-    await mallory.expect("số điện thoại của chính bạn")
+    await mallory.expect("số điện thoại của chính anh/chị")
 
     assert await bot.services.links.by_account("telegram", 7003) is None
     await mallory.send("/help")
@@ -133,7 +133,7 @@ async def test_english_after_choosing_it_with_language(bot: BotHarness):
 async def test_help_lists_the_commands_of_the_role(bot: BotHarness):
     khanh = await bot.person_user(STAFF)
     await khanh.send("/help")
-    staff_help = await khanh.expect("Các lệnh bạn có thể dùng")
+    staff_help = await khanh.expect("Các lệnh anh/chị có thể dùng")
     assert "/language" in staff_help.plain
 
     stranger = bot.user(7010, "Stranger")

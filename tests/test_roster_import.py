@@ -147,7 +147,7 @@ async def test_secretariat_sends_the_roster_file_and_confirms_the_preview(harnes
 async def test_a_roster_file_from_a_staff_member_is_refused(bot: BotHarness):
     khanh = await bot.person_user("0935722539")
     await khanh.send_document("ds.csv", SAMPLE_ROSTER.read_bytes())
-    await khanh.expect("Thường trực thi đua")
+    await khanh.expect("Thường trực Hội đồng Thi đua")
 
 
 async def test_an_oversized_or_broken_file_is_refused(tmp_path):

@@ -25,7 +25,7 @@ from domain.campaigns import (
 )
 from domain.models import Link, Person
 from domain.org import OrgTree
-from locales import normalize_locale, use_locale
+from locales import choices_as_buttons, normalize_locale, use_locale
 from reports.campaigns import ack_status, campaign_page, page_budget
 from storage.audit import AuditContext
 from storage.campaign_progress import campaign_progress
@@ -248,7 +248,8 @@ def _launch_message(services: Services, campaign: Campaign, person: Person, link
                     locale: str | None, today: date) -> NewMessage:
     """The first page of a campaign with its choices, in the reader's language, paged for the
     channel of the link it goes to."""
-    with use_locale(normalize_locale(locale, services.settings.locale)):
+    with use_locale(normalize_locale(locale, services.settings.locale)), \
+            choices_as_buttons(link.channel != "zalo"):
         text, _page, pages = campaign_page(campaign, 0, ack_status(campaign, None, today),
                                            budget=budget_of(link.channel))
         choices = reader_choices(campaign.id, 0, pages, can_commit=True)

@@ -32,7 +32,7 @@ from domain.progress import (
     scope_key,
     scope_view,
 )
-from locales import _, normalize_locale, use_locale
+from locales import _, choices_as_buttons, normalize_locale, use_locale
 from reports.progress import (
     reminder_buttons,
     reminder_text,
@@ -152,7 +152,7 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
             for figures in view.items:
                 key = scope_key(view.root.id if view.root else None)
                 snapshots[(key, figures.item.key)] = figures.tally
-        with use_locale(locale):
+        with use_locale(locale), choices_as_buttons(contact.channel != "zalo"):
             text = render_digest(period, views, tree, today, reader=person_id)
             buttons = digest_buttons(views, today, person_id, _("🔔 Remind ({n})"),
                                      _("👥 Register the collective"))
@@ -226,7 +226,8 @@ async def queue_reminders(
     messages = []
     for reminder in reminder_plan.send:
         contact = contacts[reminder.person.id]
-        with use_locale(_locale(services, contact)):
+        with use_locale(_locale(services, contact)), \
+                choices_as_buttons(contact.channel != "zalo"):
             sender = trigger.label
             if trigger.kind == "secretariat":
                 sender = _("Emulation and commendation secretariat")

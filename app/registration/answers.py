@@ -6,7 +6,7 @@ from html import escape
 
 from domain.registration import AnswerError
 from domain.rules import ChoiceQuestion, Question, YearsQuestion
-from locales import _, get_locale
+from locales import _, get_locale, tapped
 
 
 def answer_error(question: Question, error: AnswerError) -> str:
@@ -20,24 +20,21 @@ def answer_error(question: Question, error: AnswerError) -> str:
             max=p["max"], length=p["length"])
     elif error.code == "unknown_option":
         if isinstance(question, ChoiceQuestion):
-            options = ", ".join(f"«{o.label.get(get_locale())}»" for o in question.options)
-            text = _("Please tap one of the answers: {options}.").format(options=options)
+            options = ", ".join(f"“{o.label.get(get_locale())}”" for o in question.options)
+            text = (_("Please tap one of the answers: {options}.") if tapped() else
+                    _("Please type the number of one of the answers: {options}.")).format(
+                options=options)
         else:
-            text = _("Please answer yes or no (có / không), or tap a button.")
+            text = _("Please answer yes or no (có / không), or tap a button.") if tapped() \
+                else _("Please answer yes or no (có / không), or type the number of a choice.")
     elif error.code == "not_a_number":
         text = _("Please type a number, for example 24.")
     elif error.code == "out_of_range":
         text = _("Please type a number from {min} to {max}.").format(
             min="…" if p["min"] is None else p["min"], max="…" if p["max"] is None else p["max"])
-    elif error.code == "years_not_before":
-        text = _("The years must be before {year} (at the latest {latest}).").format(
-            year=p["year"], latest=p["latest"])
-    elif error.code == "wrong_year_count":
-        text = _("Please give exactly {count} years ({given} given).").format(
-            count=p["count"], given=p["given"])
-    elif error.code == "years_not_consecutive":
-        text = _("The years must follow each other ({years} do not).").format(
-            years=", ".join(str(y) for y in p["years"]))
+    elif error.code == "years_too_late":
+        text = _("A year after {latest} has not happened yet: give years up to {latest}.").format(
+            latest=p["latest"])
     else:
         example = ""
         if isinstance(question, YearsQuestion):

@@ -18,7 +18,6 @@ from domain.registration import RegistrationReview, expand_implied, explicit_cho
 from domain.rules import (
     ChoiceQuestion,
     IntegerQuestion,
-    LegalRef,
     Question,
     RuleSet,
     RuleWarning,
@@ -28,6 +27,7 @@ from domain.rules import (
     YesNoQuestion,
 )
 from locales import _, format_date, format_datetime, format_number, get_locale
+from reports.rule_warnings import citation, warning_icon, warning_text
 from storage.registrations import Draft, Registration
 
 TICKED, UNTICKED = "☑", "☐"
@@ -45,12 +45,6 @@ def _button(text: str, data: str, role: Role | None = None) -> Choice:
 
 def _name(title: Title) -> str:
     return title.name.get(get_locale())
-
-
-def _legal(ref: LegalRef | None) -> str:
-    if ref is None:
-        return ""
-    return f"{ref.article}, {ref.doc}" if ref.article else ref.doc
 
 
 # --- Titles -------------------------------------------------------------------------------
@@ -119,17 +113,24 @@ def _hint(question: Question) -> str:
 
 
 def question_screen(
-    draft: Draft, question: Question, position: int, total: int, asked_by: Sequence[Title]
+    draft: Draft, question: Question, position: int, total: int, asked_by: Sequence[Title],
+    note: str | None = None,
 ) -> tuple[str, Rows]:
+    """`note`: what the bot knows itself (the members' registrations), under the prompt."""
     locale = get_locale()
     header = _("Question {n} of {total}").format(n=position, total=total)
     if asked_by:
         header += " · " + ", ".join(_name(t) for t in asked_by)
     lines = ["<b>" + escape(header) + "</b>", escape(question.prompt.get(locale))]
+    if note:
+        lines.append("📊 " + escape(note))
     current = draft.answers.get(question.key)
     if current is not None:
         lines.append(_("Current answer: {value}").format(value=format_value(question, current)))
-    lines.append("<i>" + escape(_hint(question)) + "</i>")
+    choosing = isinstance(question, ChoiceQuestion | YesNoQuestion)
+    hint = question.hint.get(locale) if question.hint is not None and not choosing \
+        else _hint(question)
+    lines.append("<i>" + escape(hint) + "</i>")
     rows: list[list[Choice]] = []
     if isinstance(question, ChoiceQuestion):
         rows = [[_button(o.label.get(locale), cb("a", draft.id, draft.version, i))]
@@ -152,7 +153,12 @@ def format_value(question: Question | None, value: Any) -> str:
     if isinstance(value, list):
         return escape(", ".join(str(v) for v in value))
     if isinstance(value, int):
-        return escape(format_number(value))
+        unit = getattr(question, "unit", None)
+        number = format_number(value)
+        if unit is None:
+            return escape(number)
+        text = unit.get(get_locale())
+        return escape(f"{number}{text}" if text == "%" else f"{number} {text}")
     return escape(str(value))
 
 
@@ -160,21 +166,10 @@ def format_value(question: Question | None, value: Any) -> str:
 
 
 def warning_line(warning: RuleWarning, ruleset: RuleSet) -> str:
-    """HTML: one warning with its legal basis."""
-    if warning.message is not None:
-        text = warning.message.get(get_locale())
-    elif warning.code == "bloc_title_limit":
-        holders = list(warning.params["holders"])
-        shown = ", ".join(holders[:5]) + (", …" if len(holders) > 5 else "")
-        text = _("{title}: at most {max} collective(s) per bloc; {bloc} would have {count} "
-                 "({holders}).").format(
-            title=_name(ruleset.title(warning.params["title"])), max=warning.params["max"],
-            bloc=warning.params["org_name"], count=warning.params["count"], holders=shown)
-    else:
-        text = warning.code
-    legal = _legal(warning.legal_ref)
+    """HTML: one warning (reports.rule_warnings words it) with its legal basis."""
+    legal = citation(ruleset, warning.legal_ref)
     suffix = f" <i>({escape(legal)})</i>" if legal else ""
-    return "⚠️ " + escape(text) + suffix
+    return warning_icon(warning) + " " + escape(warning_text(ruleset, warning)) + suffix
 
 
 def _answer_lines(ruleset: RuleSet, review: RegistrationReview, clip: int | None) -> list[str]:

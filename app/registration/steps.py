@@ -9,8 +9,7 @@ from app.context import Ctx
 from app.registration import screens
 from app.registration.scene import Scene, repo, scene_for, window_problem
 from app.ui import Choice, Rows
-from domain.quotas import subject_warnings
-from domain.records import RegistrationRecord, RegistrationStatus
+from domain.figures import SubjectFacts, subject_facts
 from domain.registrants import registrable_titles
 from domain.registration import expand_implied, needed_questions, next_question, review
 from domain.rules import (
@@ -22,7 +21,9 @@ from domain.rules import (
 )
 from domain.subjects import Subject
 from locales import _
+from reports.rule_warnings import figures_note
 from storage.registrations import Draft, Registration
+from storage.summary import SummaryStore
 
 
 def next_step(ruleset: RuleSet, draft_titles: frozenset[str], answers: dict,
@@ -58,20 +59,25 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
             asked_by = [t for t in ruleset.titles
                         if t.code in everything and t.applies_to(kind)
                         and any(ref.key == key for ref in t.questions)]
+            figure = getattr(question, "figure", None)
+            facts = await _facts(ctx, scene, draft) if figure else None
+            note = figures_note(figure, facts.figures) if facts and facts.figures else None
             return (*screens.question_screen(draft, question, keys.index(key) + 1, len(keys),
-                                             asked_by), question)
-    rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year)
-    warnings = list(rv.warnings)
-    if kind != SubjectKind.PERSON:
-        bloc = scene.tree.bloc_of(draft.subject.org_id)
-        records = await repo(ctx).records(draft.year, bloc.id if bloc else None)
-        candidate = RegistrationRecord(
-            year=draft.year, subject_kind=kind, org_id=draft.subject.org_id,
-            titles=draft.titles, status=RegistrationStatus.CONFIRMED,
-        )
-        warnings += subject_warnings(ruleset, scene.tree, records, candidate)
+                                             asked_by, note=note), question)
+    rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year,
+                facts=await _facts(ctx, scene, draft))
     editing = await repo(ctx).current(draft.year, draft.subject)
-    return (*screens.review_screen(scene, draft, rv, warnings, editing), None)
+    return (*screens.review_screen(scene, draft, rv, list(rv.warnings), editing), None)
+
+
+async def _facts(ctx: Ctx, scene: Scene, draft: Draft) -> SubjectFacts:
+    """The subject's agency and bloc, and for a collective its members' registrations."""
+    subject, tree = draft.subject, scene.tree
+    figures = None
+    if subject.kind != SubjectKind.PERSON and subject.org_id in tree:
+        figures = await SummaryStore(ctx.services.db).member_figures(
+            scene.ruleset, draft.year, tree.subtree_ids(subject.org_id))
+    return subject_facts(tree, subject.kind, subject.org_id, figures)
 
 
 def current_question(scene: Scene, draft: Draft) -> Question | None:

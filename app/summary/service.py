@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from app.services import Services
-from domain.models import OrgKind, Person
+from domain.letter import packaged_letter
+from domain.models import Person
 from domain.org import OrgTree
 from domain.records import RegistrationRecord
-from domain.rules import RuleSet, available_rulesets
+from domain.rules import NoRuleSetInForce, RuleSet, available_rulesets, ruleset_for_year
 from domain.summary import Summary, build_summary, summarize
 from domain.summary_request import SummaryRequest, find_orgs
 from domain.tally import PeopleCounts
 from domain.text import fold_key
-from locales import _
-from reports.summary_common import CampaignLabel, SummaryReport
+from locales import use_locale
+from reports.summary_common import CampaignLabel, SummaryReport, document_scope
 from storage.db import Database
 from storage.registration_import import ruleset_of_year
 from storage.summary import CampaignInfo, SummaryStore
@@ -97,10 +98,12 @@ def pick_target(tree: OrgTree, roots: Sequence[int | None], text: str) -> int:
 
 
 def fallback_ruleset(year: int) -> RuleSet:
-    """The rule set in force at the end of `year`, or the oldest one for earlier years."""
-    rulesets = available_rulesets()
-    started = [r for r in rulesets if r.effective_from <= date(year, 12, 31)]
-    return started[-1] if started else rulesets[0]
+    """The rule set `year` is judged by (as windows choose it), or the oldest one for
+    years before every rule set."""
+    try:
+        return ruleset_for_year(year)
+    except NoRuleSetInForce:
+        return available_rulesets()[0]
 
 
 async def resolve(
@@ -174,12 +177,7 @@ async def load_details_from(db: Database, inputs: SummaryInputs) -> SummaryDetai
 
 
 def scope_name(tree: OrgTree, target: int | None) -> str:
-    if target is not None:
-        return tree.get(target).name
-    roots = tree.roots()
-    if len(roots) == 1:
-        return roots[0].name
-    return _("all agencies")
+    return document_scope(tree, target).name
 
 
 def report_for(inputs: SummaryInputs, target: int | None,
@@ -233,20 +231,29 @@ def _lines(setting: str) -> tuple[str, ...]:
 
 def official_header(services: Services, inputs: SummaryInputs, target: int | None
                     ) -> OfficialHeader:
-    """Who issues and signs the DOCX: THIDUA_DOCUMENT_* settings, else sensible defaults."""
+    """Who issues and signs the DOCX: THIDUA_DOCUMENT_* settings, else sensible defaults;
+    for a bloc, the cover letter of its registration (THIDUA_REGISTRATION_LETTER)."""
     from reports.summary_docx import OfficialHeader, default_signer  # python-docx: lazily
 
     settings = services.settings
-    issuer = scope_name(inputs.tree, target)
-    kind = inputs.tree.get(target).kind if target is not None else OrgKind.BLOC
-    signer = _lines(settings.document_signer) or default_signer(kind, issuer)
-    recipients = _lines(settings.document_recipients)
+    with use_locale("vi"):  # the document is Vietnamese whoever asks
+        scope = document_scope(inputs.tree, target)
+    signer = _lines(settings.document_signer) or default_signer(scope.kind, scope.issuer)
+    letter = None
+    if scope.kind == "bloc":
+        letter = (settings.registration_letter or packaged_letter()).filled(
+            year=inputs.year, bloc=scope.name)
+    recipients = (letter.recipients if letter and letter.recipients
+                  else _lines(settings.document_recipients))
     return OfficialHeader(
-        issuer=issuer,
+        issuer=scope.issuer,
         day=inputs.as_of.date(),
         authority=settings.document_authority,
         place=settings.document_place,
         signer=signer,
-        signer_name=settings.document_signer_name,
+        signer_name=(letter.signer_name if letter and letter.signer_name
+                     else settings.document_signer_name),
         recipients=recipients,
+        scope_name=scope.name,
+        letter=letter,
     )

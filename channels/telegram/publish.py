@@ -17,14 +17,14 @@ from telegram.error import TelegramError
 from channels.telegram.commands import CommandSpec
 from domain.access import Actor
 from domain.models import Person, Role
-from locales import SUPPORTED_LOCALES, _, use_locale
+from locales import SUPPORTED_LOCALES, _, get_locale, use_locale
 
 log = logging.getLogger(__name__)
 
 
 def _menu(commands: list[CommandSpec], actor: Actor) -> list[BotCommand]:
     return [
-        BotCommand(spec.name, _(spec.description)[:256])
+        BotCommand(spec.shown(get_locale())[0], _(spec.description)[:256])
         for spec in commands
         if spec.available_to(actor)
     ]

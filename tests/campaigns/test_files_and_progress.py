@@ -113,10 +113,10 @@ async def test_measured_commitment_and_registration_rates_per_unit(bot: BotHarne
     for person in (mai, tuan, lam):
         await person.expect(SEED_NAME)
     await mai.tap("✅ Tôi cam kết thực hiện")
-    await mai.expect("Bạn đã cam kết")
+    await mai.expect("Anh/chị đã cam kết")
     freeze(bot, on(date(2024, 1, 20)))  # after the deadline: counted, and counted late
     await tuan.tap("✅ Tôi cam kết thực hiện")
-    await tuan.expect("Bạn đã cam kết")
+    await tuan.expect("Anh/chị đã cam kết")
 
     progress = await campaign_progress(bot.db, campaign_id, tz=bot.services.settings.tz)
     assert progress is not None
@@ -206,7 +206,7 @@ async def test_cli_launch_is_sent_by_the_running_bot(bot: BotHarness, capsys):
     message = await mai.expect("Phong trào thi đua thử nghiệm")
     assert "Thi đua hoàn thành xuất sắc nhiệm vụ được giao." in message.plain
     await mai.tap("✅ Tôi cam kết thực hiện")
-    await mai.expect("Bạn đã cam kết thực hiện lúc")
+    await mai.expect("Anh/chị đã cam kết thực hiện lúc")
 
     assert await asyncio.to_thread(main, ["--database", database, "campaign", "progress",
                                           "vp-now"]) == 0

@@ -88,7 +88,7 @@ async def test_seed_001_loaded_previewed_and_launched_to_the_people_in_scope(bot
         assert message.has_button("✅ Tôi cam kết thực hiện")
     await khanh.expect_silence(0.3)
     await khanh.send("/goals")
-    await khanh.expect("Hiện chưa có phong trào thi đua nào dành cho bạn")
+    await khanh.expect("Hiện chưa có phong trào thi đua nào dành cho anh/chị")
 
     campaign = await CampaignRepository(bot.db).by_code("vpubnd-2024-q1")
     assert campaign is not None and campaign.status == CampaignStatus.LAUNCHED
@@ -114,14 +114,14 @@ async def test_commit_once_twice_late_and_after_the_end(bot: BotHarness):
     assert page2.message_id == launch_message.message_id and "Trang 2/2" in page2.plain
     answer = await mai.tap("✅ Tôi cam kết thực hiện")
     assert "cam kết đã được ghi nhận" in (answer.text or "")
-    committed = await mai.expect("Bạn đã cam kết thực hiện lúc 09:00 03/01/2024")
+    committed = await mai.expect("Anh/chị đã cam kết thực hiện lúc 09:00 03/01/2024")
     assert "Trang 2/2" in committed.plain and not committed.has_button("Tôi cam kết thực hiện")
 
     # A second tap (the old button on the first snapshot) changes nothing, and says so.
     again = await mai.tap("✅ Tôi cam kết thực hiện", message=launch_message)
     assert again.show_alert and "đã cam kết thực hiện phong trào này lúc 09:00 03/01/2024" in (
         again.text or "")
-    refreshed = await mai.expect("Bạn đã cam kết thực hiện lúc 09:00 03/01/2024")
+    refreshed = await mai.expect("Anh/chị đã cam kết thực hiện lúc 09:00 03/01/2024")
     assert refreshed.message_id == launch_message.message_id and "Trang 1/2" in refreshed.plain
 
     campaign = await CampaignRepository(bot.db).by_code("vpubnd-2024-q1")
@@ -137,12 +137,12 @@ async def test_commit_once_twice_late_and_after_the_end(bot: BotHarness):
     # After the deadline to commit (15/01) but within the period: accepted, marked late.
     freeze(bot, on(date(2024, 2, 10), 14))
     await tuan.send("/camket")
-    goals = await tuan.expect("Phong trào thi đua của bạn")
-    assert "Hạn cam kết là 15/01/2024; bạn vẫn có thể cam kết đến hết ngày 31/03/2024" in (
+    goals = await tuan.expect("Phong trào thi đua của anh/chị")
+    assert "Hạn cam kết là 15/01/2024; anh/chị vẫn có thể cam kết đến hết ngày 31/03/2024" in (
         goals.plain)
     late = await tuan.tap("✅ Tôi cam kết thực hiện")
     assert "sau hạn 15/01/2024" in (late.text or "")
-    marked = await tuan.expect("Bạn đã cam kết thực hiện lúc 14:00 10/02/2024, sau hạn")
+    marked = await tuan.expect("Anh/chị đã cam kết thực hiện lúc 14:00 10/02/2024, sau hạn")
     assert not marked.has_button("Tôi cam kết thực hiện")
 
     # After the period (31/03): refused with the dates, nothing stored.
@@ -158,7 +158,7 @@ async def test_commit_once_twice_late_and_after_the_end(bot: BotHarness):
     lam_person = await bot.services.people.by_phone(LAM)
     assert await CampaignRepository(bot.db).acknowledgement(campaign.id, lam_person.id) is None
     await lam.send("/goals")
-    await lam.expect("Hiện chưa có phong trào thi đua nào dành cho bạn")
+    await lam.expect("Hiện chưa có phong trào thi đua nào dành cho anh/chị")
 
 
 async def test_a_campaign_ended_by_hand_refuses_commitments_with_its_end_date(bot: BotHarness):

@@ -57,19 +57,19 @@ async def test_people_linked_after_the_launch_receive_it_and_commit(bot: BotHarn
     khanh = await bot.person_user(KHANH)
     await khanh.expect_silence(0.3)
     await tuan.send("/goals")
-    goals = await tuan.expect("Phong trào thi đua của bạn")
+    goals = await tuan.expect("Phong trào thi đua của anh/chị")
     assert SEED_NAME in goals.plain
     assert "Đọc xong, vui lòng bấm “Tôi cam kết thực hiện” chậm nhất ngày 15/01/2024" in goals.plain
     await tuan.tap("📄 1. Đọc và cam kết")
     opened = await tuan.expect(SEED_NAME)
     assert opened.has_button("✅ Tôi cam kết thực hiện")
     await tuan.tap("✅ Tôi cam kết thực hiện")
-    await tuan.expect("Bạn đã cam kết thực hiện lúc")
+    await tuan.expect("Anh/chị đã cam kết thực hiện lúc")
 
     # The "open:goals" button reminders carry shows the same list, now with his commitment.
     await tuan.tap_data(opened, "open:goals")
-    listing = await tuan.expect("Phong trào thi đua của bạn")
-    assert "Bạn đã cam kết thực hiện lúc 09:00 03/01/2024" in listing.plain
+    listing = await tuan.expect("Phong trào thi đua của anh/chị")
+    assert "Anh/chị đã cam kết thực hiện lúc 09:00 03/01/2024" in listing.plain
     assert listing.has_button("📄 1. Xem lại")
 
     # Launching again reaches nobody new: whoever links is reached as they link, once.
@@ -104,7 +104,7 @@ async def test_relaunch_and_restart_never_send_twice(bot: BotHarness):
 
     # The buttons of the message sent before the restart still work.
     await mai.tap("✅ Tôi cam kết thực hiện")
-    await mai.expect("Bạn đã cam kết thực hiện lúc 09:00 04/01/2024")
+    await mai.expect("Anh/chị đã cam kết thực hiện lúc 09:00 04/01/2024")
 
 
 async def test_two_campaigns_at_once_each_person_sees_only_theirs(bot: BotHarness):
@@ -122,14 +122,14 @@ async def test_two_campaigns_at_once_each_person_sees_only_theirs(bot: BotHarnes
     await dung.expect("Phong trào thi đua Sở Nội vụ Quý I")
 
     await mai.send("/goals")
-    mine = await mai.expect("Phong trào thi đua của bạn")
+    mine = await mai.expect("Phong trào thi đua của anh/chị")
     assert SEED_NAME in mine.plain and "Sở Nội vụ" not in mine.plain
     await dung.send("/goals")
-    his = await dung.expect("Phong trào thi đua của bạn")
+    his = await dung.expect("Phong trào thi đua của anh/chị")
     assert "Sở Nội vụ Quý I" in his.plain and SEED_NAME not in his.plain
     await khanh.expect_silence(0.2)
     await khanh.send("/goals")
-    await khanh.expect("Hiện chưa có phong trào thi đua nào dành cho bạn")
+    await khanh.expect("Hiện chưa có phong trào thi đua nào dành cho anh/chị")
 
     # Buttons of another scope's campaign are refused and change nothing.
     answer = await dung.tap_data(dung.messages[-1], f"cp:ack:{seed}:0")

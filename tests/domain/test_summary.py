@@ -8,11 +8,12 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+import yaml
 
 from domain.models import OrgKind, OrgUnit, Person, Role
 from domain.quotas import bloc_warnings
 from domain.records import RegistrationRecord, RegistrationStatus
-from domain.rules import SubjectKind, load_ruleset
+from domain.rules import SubjectKind, load_ruleset, parse_ruleset
 from domain.summary import build_summary
 
 SHARED = Path(os.environ.get("THIDUA_SHARED", Path(__file__).resolve().parents[3] / "shared"))
@@ -22,6 +23,7 @@ FORMATS = next(
     for d in (SHARED / "formats", Path(__file__).resolve().parents[2] / "bot" / "demo")
     if (d / "sample-roster.csv").exists()
 )
+RULESETS = Path(__file__).resolve().parents[2] / "domain" / "rulesets"
 BLOC = "Khối Tham mưu Tổng hợp"
 SEED_ORDER = [
     "Văn phòng Đoàn ĐBQH và HĐND tỉnh",
@@ -132,8 +134,14 @@ def test_bloc_summary_reproduces_the_annex(roster, rs):
     assert summary.totals.collective["TTLDXS"].total == 31
     assert summary.totals.individual["CSTD_TINH"] == 16
     assert summary.totals.agency_titles == {"CO_CP": 4, "CO_TINH": 7}
+    # The agency's own line of the annex: its titles decided above it; Cục Thống kê's
+    # Tập thể lao động xuất sắc is its ministry's decision (named, not counted, in seed 000).
+    assert [[(t.code, t.reported) for t in row.own] for row in summary.rows] == [
+        [("TTLDXS", False)], [("TTLDXS", False)], [], [], [], [("TTLDXS", True)], []]
+    assert summary.totals.own == {"TTLDXS": 3}
     assert summary.columns.agency_titles == ("CO_CP", "CO_TINH")
-    assert summary.columns.collective_proposals == ("TTLDXS", "CO_TINH", "BK_TINH", "BK_TTCP")
+    # Cờ thi đua của UBND tỉnh is for agencies (bloc members): no collective column of its own.
+    assert summary.columns.collective_proposals == ("TTLDXS", "BK_TINH", "BK_TTCP")
     assert summary.columns.individual_proposals == ("CSTD_TINH", "CSTD_TQ", "BK_TINH", "BK_TTCP")
     assert summary.columns.individual_agency_level == ("LDTT", "CSTDCS", "GK")
 
@@ -154,13 +162,18 @@ def test_bloc_people_counts_and_rates(roster, rs):
     assert summary.rows[2].non_leader_share is None  # no individual proposal
 
 
-def test_bloc_warnings_name_the_flags_and_give_the_non_leader_share(roster, rs):
+def test_registering_the_flag_is_committing_to_compete_not_a_breach(roster, rs):
+    """Seven agencies register Cờ thi đua của UBND tỉnh: registering commits to compete, the
+    one-flag limit is the bloc's year-end proposal; no warning on the registrations."""
     warnings = bloc_warnings(rs, roster.orgs, roster.people, roster.registrations(), year=2024)
-    flags = [w for w in warnings if w.code == "bloc_title_limit"]
-    assert len(flags) == 1
-    assert flags[0].params["count"] == 7 and flags[0].params["max"] == 1
-    assert flags[0].params["holders"] == SEED_ORDER
-    assert flags[0].legal_ref.doc == "3666/QĐ-UBND"
+    assert not [w for w in warnings if w.code == "bloc_title_limit"]
+    (limit,) = [q for q in rs.quotas if q.code == "co_tinh_per_bloc"]
+    assert limit.stage == "proposal" and limit.legal_ref.article == "Điều 26"
+
+
+def test_bloc_warnings_give_the_non_leader_share_and_nothing_unsourced(roster, rs):
+    warnings = bloc_warnings(rs, roster.orgs, roster.people, roster.registrations(), year=2024)
+    # The bloc's own 40% target, cited to its registration (seed 000, item 3).
     share = [w for w in warnings if w.code.startswith("non_leader_share")]
     # All 16 CSTD tỉnh proposals are for people without a leadership post: target met.
     assert [(w.code, w.severity, w.params["scope"]) for w in share] == [
@@ -170,8 +183,11 @@ def test_bloc_warnings_name_the_flags_and_give_the_non_leader_share(roster, rs):
         share[0].params.items()
         >= {"share": 1.0, "non_leaders": 16, "leaders": 0, "total": 16}.items()
     )
-    heavy = [w.params["org_name"] for w in warnings if w.code == "collective_share_high"]
-    assert heavy == [SEED_ORDER[1], SEED_ORDER[2], SEED_ORDER[3], SEED_ORDER[4]]
+    assert share[0].legal_ref.doc == "Đăng ký thi đua của khối"
+    assert share[0].legal_ref.article == "mục 3"
+    # No quota without a source: no CSTĐCS share of LĐTT (a national cap until 2023) and no
+    # TTLĐXS share of collectives (none found) unless a province writes its own.
+    assert [w.code for w in warnings] == ["non_leader_share"]
 
 
 def test_summary_warnings_are_the_bloc_warnings(roster, rs):
@@ -287,21 +303,56 @@ def test_non_leader_share_below_target_per_agency_and_bloc(rs):
     )
 
 
-def test_cstdcs_share_of_ldtt(rs):
+def province_ruleset():
+    """A province's own rule file (domain/rulesets/README.md, "Quotas"): the packaged one with
+    its own quotas, each citing the province's document."""
+    data = yaml.safe_load(RULESETS.joinpath("nd152-2025.yaml").read_text(encoding="utf-8"))
+    data["id"] = "tinh-x-2026"
+    data["legal_docs"].append({
+        "code": "99/2025/QĐ-UBND",
+        "title": {"vi": "Quy định về công tác thi đua, khen thưởng của tỉnh X",
+                  "en": "Emulation and commendation rules of province X"},
+    })
+    data["quotas"] += [
+        {"code": "cstdcs_share", "kind": "max_share_of_title", "title": "CSTDCS",
+         "of_title": "LDTT", "max_share": 0.15,
+         "legal_ref": {"doc": "99/2025/QĐ-UBND", "article": "khoản 2 Điều 4"}},
+        {"code": "ttldxs_share", "kind": "max_share_of_collectives", "title": "TTLDXS",
+         "max_share": 0.5, "legal_ref": {"doc": "99/2025/QĐ-UBND", "article": "Điều 5"}},
+    ]
+    return parse_ruleset(yaml.safe_dump(data, allow_unicode=True), "tinh-x-2026.yaml")
+
+
+def test_unsourced_quotas_are_off_by_default(rs):
+    people = [_person(i, False) for i in range(1, 8)]
+    regs = [_reg(i, "CSTDCS") for i in range(1, 8)]
+    units = [RegistrationRecord(year=2024, subject_kind=SubjectKind.UNIT, org_id=org,
+                                titles=frozenset({"TTLDXS"}), status=RegistrationStatus.CONFIRMED)
+             for org in (3, 4)]
+    codes = {w.code for w in bloc_warnings(rs, _tree(), people, [*regs, *units])}
+    assert not codes & {"title_share_high", "collective_share_high"}
+
+
+def test_a_province_turns_on_its_own_cstdcs_share(rs):
+    province = province_ruleset()
     people = [_person(i, False) for i in range(1, 8)]
     regs = [_reg(1, "CSTDCS")] + [_reg(i, "LDTT") for i in range(2, 8)]
-    assert not [w for w in bloc_warnings(rs, _tree(), people, regs) if w.code == "title_share_high"]
+    assert not [w for w in bloc_warnings(province, _tree(), people, regs)
+                if w.code == "title_share_high"]
     regs[1] = _reg(2, "CSTDCS")  # 2 of 7 = 29% > 15%
     (warning,) = [
-        w for w in bloc_warnings(rs, _tree(), people, regs) if w.code == "title_share_high"
+        w for w in bloc_warnings(province, _tree(), people, regs) if w.code == "title_share_high"
     ]
     assert (
         warning.params.items()
         >= {"count": 2, "of_count": 7, "title": "CSTDCS", "of_title": "LDTT"}.items()
     )
+    assert (warning.legal_ref.doc, warning.legal_ref.article) == ("99/2025/QĐ-UBND",
+                                                                  "khoản 2 Điều 4")
 
 
-def test_ttldxs_share_of_collectives(rs):
+def test_a_province_turns_on_its_own_ttldxs_share():
+    province = province_ruleset()
     unit = RegistrationRecord(
         year=2024,
         subject_kind=SubjectKind.UNIT,
@@ -309,8 +360,9 @@ def test_ttldxs_share_of_collectives(rs):
         titles=frozenset({"TTLDXS"}),
         status=RegistrationStatus.CONFIRMED,
     )
-    assert not bloc_warnings(rs, _tree(), [], [unit])  # 1 of 3 collectives
+    assert not bloc_warnings(province, _tree(), [], [unit])  # 1 of 3 collectives
     other = unit.model_copy(update={"org_id": 4})
-    (warning,) = bloc_warnings(rs, _tree(), [], [unit, other])
+    (warning,) = bloc_warnings(province, _tree(), [], [unit, other])
     assert warning.code == "collective_share_high"
     assert warning.params.items() >= {"count": 2, "collectives": 3, "org_name": "Sở X"}.items()
+    assert warning.legal_ref.doc == "99/2025/QĐ-UBND"

@@ -218,12 +218,12 @@ async def remind_agency(bot: BotHarness, agency: str, what: str) -> BotMessage:
     await chat.send(member, "/remind")
     await chat.expect("Chọn phạm vi")
     await chat.tap(agency, by=member)
-    await chat.expect("Nhắc nhở về nội dung nào?")
+    await chat.expect("Nhắc việc về nội dung nào?")
     await chat.tap(what, by=member)
     return await chat.expect("Chưa thực hiện")
 
 
 async def confirm_reminders(bot: BotHarness) -> None:
     chat = bot.secretariat_chat()
-    await chat.tap("Gửi nhắc nhở", by=bot.user(9001, "Hằng"))
-    await chat.expect("Đã gửi nhắc nhở tới")
+    await chat.tap("Gửi nhắc việc", by=bot.user(9001, "Hằng"))
+    await chat.expect("Đã gửi nhắc việc tới")

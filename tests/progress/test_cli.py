@@ -71,24 +71,24 @@ async def test_remind_an_agency_from_the_command_line(bot: BotHarness, today: da
                                       dry_run=True), bot.settings()) == 0
     out = capsys.readouterr().out
     assert f"Phạm vi: {AGENCY}" in out
-    assert "sẽ nhắc nhở: 2 người" in out and "Chạy thử" in out
+    assert "sẽ nhắc việc: 2 người" in out and "Chạy thử" in out
     await anh.expect_silence(0.2)
 
     assert await remind_command(_args(agency="van phong doan", what=["registration"]),
                                 bot.settings()) == 0
     out = capsys.readouterr().out
-    assert "Đã gửi nhắc nhở tới 2 người: Phạm Ngọc Anh, Lò Ngọc Lan" in out
+    assert "Đã gửi nhắc việc tới 2 người: Phạm Ngọc Anh, Lò Ngọc Lan" in out
     assert "Đã gửi: 2;" in out
-    reminder = await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
-    assert "Người nhắc: Thường trực thi đua – khen thưởng" in reminder.plain
+    reminder = await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
+    assert "Người nhắc: Thường trực Hội đồng Thi đua – Khen thưởng" in reminder.plain
     assert "Cam kết thực hiện" not in reminder.plain
-    await lan.expect("Kính gửi đồng chí Lò Ngọc Lan")
+    await lan.expect("Kính gửi anh/chị Lò Ngọc Lan")
     await khanh.expect_silence(0.1)
 
     # The campaign, the same day: they were reminded already; Khánh was not.
     assert await remind_command(_args(what=["campaign", "VPDBQH-Q"]), bot.settings()) == 0
     out = capsys.readouterr().out
-    assert "Đã gửi nhắc nhở tới 1 người: Trịnh Minh Khánh" in out
+    assert "Đã gửi nhắc việc tới 1 người: Trịnh Minh Khánh" in out
     assert "Đã được nhắc hôm nay: Phạm Ngọc Anh, Lò Ngọc Lan" in out
     await khanh.expect("Cam kết thực hiện: Phong trào thi đua đợt I")
     await settle(bot)

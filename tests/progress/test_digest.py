@@ -63,7 +63,7 @@ async def test_each_head_gets_exactly_their_units_figures(bot: BotHarness):
     for name in HDND_STAFF.values():
         assert name not in digest.plain
     # Anh (registration, commitment) and Nga (commitment) can be reminded; Thảo is the reader.
-    assert digest.has_button("🔔 Nhắc nhở (2)")
+    assert digest.has_button("🔔 Nhắc việc (2)")
     assert "Chưa kết nối với bot (3): Bùi Thúy Hà, Trịnh Minh Khánh, Đinh Minh Yến" in digest.plain
 
     other = await phuong.expect("Tiến độ thi đua")

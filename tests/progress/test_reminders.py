@@ -52,28 +52,28 @@ async def test_remind_button_reaches_exactly_the_people_missing_in_the_heads_uni
     await bot.services.scheduler.tick(MONDAY)
     digest = await thao.expect("Tiến độ thi đua")
 
-    answer = await thao.tap("🔔 Nhắc nhở (3)", message=digest)
+    answer = await thao.tap("🔔 Nhắc việc (3)", message=digest)
     assert not answer.show_alert
-    result = await thao.expect("Đã gửi nhắc nhở tới 3 người")
+    result = await thao.expect("Đã gửi nhắc việc tới 3 người")
     assert "Phạm Ngọc Anh, Trịnh Minh Khánh, Đinh Minh Yến" in result.plain
     assert "Chưa kết nối với bot (1): Bùi Thúy Hà" in result.plain
 
-    to_anh = await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
+    to_anh = await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
     assert "Đăng ký thi đua năm 2024 – hạn 31/03/2024 (còn 20 ngày)" in to_anh.plain
     assert "Cam kết thực hiện: Phong trào thi đua Quý I năm 2024 – hạn 15/03/2024 (còn 4 ngày)" \
         in to_anh.plain
     assert f"Người nhắc: Hồ Kim Thảo, Trưởng phòng – {QH} – {AGENCY}" in to_anh.plain
     assert {(b.text, b.callback_data) for row in to_anh.buttons for b in row} == {
         ("📝 Đăng ký thi đua", "open:register"), ("✍️ Cam kết thực hiện", "open:goals")}
-    to_khanh = await khanh.expect("Kính gửi đồng chí Trịnh Minh Khánh")
+    to_khanh = await khanh.expect("Kính gửi anh/chị Trịnh Minh Khánh")
     assert "Đăng ký thi đua năm 2024" not in to_khanh.plain
     assert [b.callback_data for row in to_khanh.buttons for b in row] == ["open:goals"]
-    await yen.expect("Kính gửi đồng chí Đinh Minh Yến")
+    await yen.expect("Kính gửi anh/chị Đinh Minh Yến")
     await nga.expect_silence(0.2)
     await lan.expect_silence(0.05)
 
     # The same day, a second tap reminds nobody again.
-    await thao.tap("🔔 Nhắc nhở", message=digest)
+    await thao.tap("🔔 Nhắc việc", message=digest)
     again = await thao.expect("Không có lời nhắc mới nào được gửi")
     assert "Đã được nhắc hôm nay: Phạm Ngọc Anh, Trịnh Minh Khánh, Đinh Minh Yến" in again.plain
     await anh.expect_silence(0.2)
@@ -93,7 +93,7 @@ async def test_stale_forged_and_foreign_remind_buttons_change_nothing(bot: BotHa
 
     # A week and a day later the button has expired.
     freeze(bot, MONDAY + timedelta(days=8))
-    answer = await thao.tap("Nhắc nhở", message=digest)
+    answer = await thao.tap("Nhắc việc", message=digest)
     assert answer.show_alert and "hết hiệu lực" in (answer.text or "")
     freeze(bot, MONDAY)
     for data in ("pr:rm:2024031", "pr:rm:20241399", "pr:rm:20240311:9"):
@@ -110,8 +110,8 @@ async def test_stale_forged_and_foreign_remind_buttons_change_nothing(bot: BotHa
 
     # The head of another unit reminds her own unit, never Thảo's, even with Thảo's data.
     await phuong.tap_data(other, "pr:rm:20240311")
-    await phuong.expect("Đã gửi nhắc nhở tới 1 người: Lò Ngọc Lan")
-    await lan.expect("Kính gửi đồng chí Lò Ngọc Lan")
+    await phuong.expect("Đã gửi nhắc việc tới 1 người: Lò Ngọc Lan")
+    await lan.expect("Kính gửi anh/chị Lò Ngọc Lan")
     await anh.expect_silence(0.2)
 
 
@@ -127,17 +127,17 @@ async def test_a_head_is_reminded_of_the_unit_collective_registration(bot: BotHa
     member = bot.user(9001, "Hằng")
 
     await secretariat.send(member, "/remind")
-    await secretariat.expect("Chọn phạm vi nhắc nhở")
+    await secretariat.expect("Chọn phạm vi nhắc việc")
     await secretariat.tap(AGENCY, by=member)
-    await secretariat.expect("Nhắc nhở về nội dung nào?")
+    await secretariat.expect("Nhắc việc về nội dung nào?")
     await secretariat.tap("Đăng ký thi đua năm 2024", by=member)
-    preview = await secretariat.expect("sẽ nhắc nhở: 1 người")
-    await secretariat.tap("Gửi nhắc nhở", by=member)
-    await secretariat.expect("Đã gửi nhắc nhở tới 1 người: Hồ Kim Thảo")
+    preview = await secretariat.expect("sẽ nhắc việc: 1 người")
+    await secretariat.tap("Gửi nhắc việc", by=member)
+    await secretariat.expect("Đã gửi nhắc việc tới 1 người: Hồ Kim Thảo")
 
-    reminder = await thao.expect("Kính gửi đồng chí Hồ Kim Thảo")
+    reminder = await thao.expect("Kính gửi anh/chị Hồ Kim Thảo")
     assert f"Đăng ký thi đua cho tập thể {QH} – hạn 31/03/2024" in reminder.plain
-    assert "Người nhắc: Thường trực thi đua – khen thưởng" in reminder.plain
+    assert "Người nhắc: Thường trực Hội đồng Thi đua – Khen thưởng" in reminder.plain
     assert [b.callback_data for row in reminder.buttons for b in row] == ["open:collective"]
     await phuong.expect_silence(0.2)
     assert "Chưa thực hiện: 21 người" in preview.plain
@@ -155,27 +155,27 @@ async def test_secretariat_reminds_an_agency_after_a_preview(bot: BotHarness):
     phuong = await link(bot, HDND_HEAD)
     await phuong.send("/progress")
     await phuong.expect("Tiến độ thi đua")
-    await phuong.tap("Nhắc nhở")
-    await phuong.expect("Đã gửi nhắc nhở tới 1 người")
-    await lan.expect("Nhắc nhở")
+    await phuong.tap("Nhắc việc")
+    await phuong.expect("Đã gửi nhắc việc tới 1 người")
+    await lan.expect("Nhắc việc")
 
     await secretariat.send(member, "/nhacnho")
-    await secretariat.expect("Chọn phạm vi nhắc nhở")
+    await secretariat.expect("Chọn phạm vi nhắc việc")
     await secretariat.tap(AGENCY, by=member)
-    await secretariat.expect("Nhắc nhở về nội dung nào?")
+    await secretariat.expect("Nhắc việc về nội dung nào?")
     await secretariat.tap("Cam kết thực hiện", by=member)
     preview = await secretariat.expect("Nội dung: Cam kết thực hiện: Phong trào thi đua Quý I "
                                        "năm 2024 – hạn 15/03/2024 (còn 4 ngày)")
     assert "Phạm vi: Văn phòng Đoàn ĐBQH và HĐND tỉnh" in preview.plain
     assert "Chưa thực hiện: 20 người" in preview.plain
-    assert "sẽ nhắc nhở: 2 người" in preview.plain  # Anh, and Phương herself
+    assert "sẽ nhắc việc: 2 người" in preview.plain  # Anh, and Phương herself
     assert "đã được nhắc hôm nay: 1 người" in preview.plain  # Lan
     assert "không liên lạc được qua bot: 17 người" in preview.plain
     assert f"Đã chặn bot (1): Đinh Minh Yến ({QH} – {AGENCY})" in preview.plain
 
-    await secretariat.tap("Gửi nhắc nhở (2)", by=member)
-    await secretariat.expect("Đã gửi nhắc nhở tới 2 người: Phạm Ngọc Anh, Trần Thúy Phương")
-    reminder = await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
+    await secretariat.tap("Gửi nhắc việc (2)", by=member)
+    await secretariat.expect("Đã gửi nhắc việc tới 2 người: Phạm Ngọc Anh, Trần Thúy Phương")
+    reminder = await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
     assert "Đăng ký thi đua" not in reminder.plain  # only what the secretariat chose
     await khanh.expect_silence(0.2)
     await lan.expect_silence(0.05)
@@ -228,10 +228,10 @@ async def test_automatic_reminders_a_few_days_before_the_deadline(bot: BotHarnes
     three_days = at(deadline - timedelta(days=3), 9, 5)
     freeze(bot, three_days)
     assert ("deadline-reminders", "2024-03-12") in await scheduler.tick(three_days)
-    reminder = await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
-    assert "Nhắc nhở tự động: sắp đến hạn." in reminder.plain
+    reminder = await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
+    assert "Nhắc việc tự động: sắp đến hạn." in reminder.plain
     assert "hạn 15/03/2024 (còn 3 ngày)" in reminder.plain
-    await thao.expect("Kính gửi đồng chí Hồ Kim Thảo")
+    await thao.expect("Kính gửi anh/chị Hồ Kim Thảo")
     # Restarted the same day: nothing again.
     await bot.restart()
     freeze(bot, three_days)
@@ -246,7 +246,7 @@ async def test_automatic_reminders_a_few_days_before_the_deadline(bot: BotHarnes
     last_eve = at(deadline - timedelta(days=1))
     freeze(bot, last_eve)
     await bot.services.scheduler.tick(last_eve)
-    reminder = await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
+    reminder = await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
     assert "hạn 15/03/2024 (còn 1 ngày)" in reminder.plain
     await settle(bot)
     sent = await bot.db.fetchall(

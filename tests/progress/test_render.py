@@ -80,5 +80,5 @@ def test_previews_and_results_fit_one_message_for_a_whole_province():
         everything = plan_preview(plan, "Tỉnh", date(2024, 3, 11), TREE, fit=False)
     assert len(preview) + 40 <= 4096 and len(result) <= 4096
     assert "Chưa thực hiện: 3000 người" in preview
-    assert "sẽ nhắc nhở: 1500 người" in preview
+    assert "sẽ nhắc việc: 1500 người" in preview
     assert "Nguyễn Thị Phương Thảo 3000" in everything  # the command line lists everyone

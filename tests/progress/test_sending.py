@@ -52,7 +52,7 @@ async def test_telegram_429s_delay_the_broadcast_but_every_message_arrives_once(
 ):
     people = await _staff_of(bot, NOI_VU, 20)
     preview = await remind_agency(bot, NOI_VU, REGISTRATION)
-    assert "sẽ nhắc nhở: 20 người" in preview.plain
+    assert "sẽ nhắc việc: 20 người" in preview.plain
     bot.emu.stats.reset()
     bot.emu.faults.add("sendMessage", status=429, retry_after=1, times=2)
 
@@ -120,7 +120,7 @@ async def test_a_restart_in_the_middle_of_a_broadcast_completes_it_without_dupli
     freeze(bot, MONDAY)
     again = await remind_agency(bot, NOI_VU, REGISTRATION)
     assert "đã được nhắc hôm nay: 40 người" in again.plain
-    assert "sẽ nhắc nhở: 0 người" in again.plain
+    assert "sẽ nhắc việc: 0 người" in again.plain
 
 
 async def test_a_person_who_blocked_the_bot_is_reported_to_the_head_and_the_secretariat(
@@ -137,9 +137,9 @@ async def test_a_person_who_blocked_the_bot_is_reported_to_the_head_and_the_secr
     await bot.services.scheduler.tick(MONDAY)
     digest = await thao.expect("Tiến độ thi đua")
     await secretariat.expect("Tiến độ thi đua")
-    await thao.tap("Nhắc nhở", message=digest)
-    await thao.expect("Đã gửi nhắc nhở tới 2 người")
-    await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
+    await thao.tap("Nhắc việc", message=digest)
+    await thao.expect("Đã gửi nhắc việc tới 2 người")
+    await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
     await settle(bot)
 
     khanh_id = await person_id(bot, "0935722539")
@@ -154,7 +154,7 @@ async def test_a_person_who_blocked_the_bot_is_reported_to_the_head_and_the_secr
     await bot.services.scheduler.tick(next_monday)
     digest = await thao.expect("tuần 12/2024")
     assert "Đã chặn bot (1): Trịnh Minh Khánh" in digest.plain
-    assert "🔔 Nhắc nhở (1)" in digest.button_texts()  # Anh only
+    assert "🔔 Nhắc việc (1)" in digest.button_texts()  # Anh only
     overview = await secretariat.expect("tuần 12/2024")
     assert f"Đã chặn bot (1): Trịnh Minh Khánh ({QH}" in overview.plain
 
@@ -172,7 +172,7 @@ async def test_blocking_and_unblocking_the_bot_is_noticed_at_once(bot: BotHarnes
     khanh.block_bot()
     preview = await remind_agency(bot, "Văn phòng Đoàn ĐBQH và HĐND tỉnh", REGISTRATION)
     assert "Đã chặn bot (1): Trịnh Minh Khánh" in preview.plain
-    assert "Gửi nhắc nhở" not in " ".join(preview.button_texts())
+    assert "Gửi nhắc việc" not in " ".join(preview.button_texts())
     khanh.unblock_bot()
     await until(lambda: reachable(bot, "0935722539"), "Khánh reachable again")
 

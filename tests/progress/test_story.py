@@ -33,9 +33,9 @@ async def test_reminded_people_register_and_commit_through_the_reminders_buttons
     await bot.services.scheduler.tick(MONDAY)
     digest = await thao.expect("Tiến độ thi đua – tuần 11/2024")
     assert "░░░░░░░░░░ 0/6 (0%)" in digest.plain
-    await thao.tap("🔔 Nhắc nhở (1)", message=digest)
-    await thao.expect("Đã gửi nhắc nhở tới 1 người: Phạm Ngọc Anh")
-    reminder = await anh.expect("Kính gửi đồng chí Phạm Ngọc Anh")
+    await thao.tap("🔔 Nhắc việc (1)", message=digest)
+    await thao.expect("Đã gửi nhắc việc tới 1 người: Phạm Ngọc Anh")
+    reminder = await anh.expect("Kính gửi anh/chị Phạm Ngọc Anh")
 
     # The first button opens the registration conversation.
     await anh.tap("📝 Đăng ký thi đua", message=reminder)
@@ -57,7 +57,7 @@ async def test_reminded_people_register_and_commit_through_the_reminders_buttons
 
     # The second one opens the campaign, where she commits.
     await anh.tap("✍️ Cam kết thực hiện", message=reminder)
-    goals = await anh.expect("Phong trào thi đua của bạn")
+    goals = await anh.expect("Phong trào thi đua của anh/chị")
     await anh.tap("📄 1. Đọc và cam kết", message=goals)
     page = await anh.expect("📣 " + CAMPAIGN)
     await anh.tap("✅ Tôi cam kết thực hiện", message=page)
@@ -79,4 +79,4 @@ async def test_reminded_people_register_and_commit_through_the_reminders_buttons
     await bot.services.scheduler.tick(next_monday)
     digest = await thao.expect("tuần 12/2024")
     assert digest.plain.count("1/6 (17%) · +1 người so với tuần trước") == 2
-    assert not digest.has_button("Nhắc nhở")  # nobody left whom the bot can reach
+    assert not digest.has_button("Nhắc việc")  # nobody left whom the bot can reach

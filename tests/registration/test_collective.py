@@ -26,9 +26,20 @@ async def _org(bot: BotHarness, name: str) -> int:
     return next(u.id for u in tree.walk() if u.name == name)
 
 
+async def _members_register(bot: BotHarness, year: int, *rows: str) -> None:
+    """Registrations of the unit's members (full name, phone, title), as the import enters."""
+    lines = "".join(f"{year},{AGENCY},{UNIT},{row}\n" for row in rows)
+    file = parse_registration_file(
+        ("year,agency,unit,full_name,phone,title\n" + lines).encode(), "members.csv")
+    plan = await apply_import(bot.db, file, AuditContext.cli())
+    assert plan.ok, plan.problems
+
+
 async def test_unit_head_registers_ttldxs_for_the_unit(bot: BotHarness):
     year = today(bot).year
     await open_window(bot)
+    # One member of six has registered Chiến sĩ thi đua cơ sở (so Lao động tiên tiến too).
+    await _members_register(bot, year, f"Trịnh Minh Khánh,{STAFF},CSTDCS")
     thao = await bot.person_user(UNIT_HEAD)
 
     await thao.send("/tapthe")
@@ -36,24 +47,39 @@ async def test_unit_head_registers_ttldxs_for_the_unit(bot: BotHarness):
     assert f"Đơn vị: {UNIT} ({AGENCY})" in titles.plain
     assert titles.has_button("☐ Tập thể lao động xuất sắc")
     assert not titles.has_button("Cờ thi đua của Chính phủ")  # an agency's flag
+    # The provincial flag goes to a bloc's leading member agency, not to a unit.
+    assert not titles.has_button("☐ Cờ thi đua của UBND tỉnh")
     assert not titles.has_button("☐ Lao động tiên tiến")  # an individual title
     await tick_and_continue(thao, "Tập thể lao động xuất sắc")
 
-    await thao.expect("Câu hỏi 1/4")
+    # The collective's own rating (Điều 27, 28) is asked first.
+    rating = await thao.expect("Câu hỏi 1/5")
+    assert "Mức hoàn thành nhiệm vụ tập thể phấn đấu đạt trong năm" in rating.plain
+    await thao.tap("Hoàn thành xuất sắc nhiệm vụ")
+    await thao.expect("→ Hoàn thành xuất sắc nhiệm vụ")
+    # The share of members: the bot shows what their registrations say.
+    share = await thao.expect("Câu hỏi 2/5")
+    assert "1/6 người (16%) đăng ký Lao động tiên tiến" in share.plain
     await thao.send("85")
-    await thao.expect("Câu hỏi 2/4")  # anyone disciplined?
+    await thao.expect("Câu hỏi 3/5")  # anyone disciplined?
     await thao.tap("Không")
     await thao.expect("→ Không")
-    await thao.expect("Câu hỏi 3/4")
+    await thao.expect("Câu hỏi 4/5")
     await thao.tap("Có")
     await thao.expect("→ Có")
-    await thao.expect("Câu hỏi 4/4")
+    cstdcs = await thao.expect("Câu hỏi 5/5")
+    assert "1 người đăng ký Chiến sĩ thi đua cơ sở" in cstdcs.plain
     await thao.tap("Không")  # no member registers CSTDCS: a warning, not a block
     await thao.expect("→ Không")
     review = await thao.expect("Xem lại")
     assert "• Tập thể lao động xuất sắc\n• Tập thể lao động tiên tiến (kèm theo)" in review.plain
-    assert "⚠️ Tập thể lao động xuất sắc cần có cá nhân đạt Chiến sĩ thi đua cơ sở" \
+    assert "⚠️ Tập thể lao động xuất sắc cần có cá nhân đạt danh hiệu Chiến sĩ thi đua cơ sở" \
         in review.plain
+    # Both self-declared figures contradict the members' registrations.
+    assert "khai 85% thành viên đạt Lao động tiên tiến, nhưng theo đăng ký của các thành " \
+        "viên hiện mới có 16% (1/6 người)" in review.plain
+    assert "(khoản 1 Điều 28 Luật Thi đua, khen thưởng)" in review.plain
+    assert "đã có 1 thành viên đăng ký danh hiệu này" in review.plain
     await thao.tap("✅ Xác nhận")
     await thao.expect("Xem lại")
     done = await thao.expect("Đã lưu đăng ký thi đua")
@@ -62,22 +88,23 @@ async def test_unit_head_registers_ttldxs_for_the_unit(bot: BotHarness):
     unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
     registration = await RegistrationRepository(bot.db).current(year, unit)
     assert registration.titles == {"TTLDXS"} and registration.implied == {"TTLDTT"}
-    assert registration.answers == {"members_ldtt_percent": 85, "disciplined_members": False,
-                                    "all_members_complete": True, "has_cstdcs_member": False}
+    assert registration.answers == {"collective_rating": "excellent", "members_ldtt_percent": 85,
+                                    "disciplined_members": False, "all_members_complete": True,
+                                    "has_cstdcs_member": False}
     person = await bot.services.people.by_phone(UNIT_HEAD)
     assert registration.actor_person_id == person.id
 
     await thao.send("/cuatoi")
-    status = await thao.expect("của bạn")
+    status = await thao.expect("của anh/chị")
     assert f"✅ {UNIT}: Tập thể lao động xuất sắc" in status.plain
 
 
-async def test_agency_head_registers_co_tinh_and_is_warned_about_the_bloc_limit(
-    bot: BotHarness,
-):
+async def test_every_member_agency_registers_the_flag_without_a_warning(bot: BotHarness):
+    """Registering Cờ thi đua của UBND tỉnh commits to compete for it: the bloc's one-flag
+    limit belongs to its year-end proposal, so a second agency is not warned."""
     year = today(bot).year
     await open_window(bot)
-    # Another agency of the bloc already holds the provincial flag for this year.
+    # Another agency of the bloc already registered the provincial flag for this year.
     other = parse_registration_file(
         f"year,agency,unit,full_name,phone,title\n{year},Sở Nội vụ,,,,CO_TINH\n".encode(), "x.csv")
     await apply_import(bot.db, other, AuditContext.cli())
@@ -91,15 +118,33 @@ async def test_agency_head_registers_co_tinh_and_is_warned_about_the_bloc_limit(
     await long.expect("Câu hỏi 1/1")
     await long.send("Dẫn đầu Khối trong triển khai chuyển đổi số và cải cách hành chính")
     review = await long.expect("Xem lại")
-    assert "Cờ thi đua của UBND tỉnh: mỗi khối thi đua tối đa 1 tập thể" in review.plain
-    assert f"{BLOC} sẽ có 2 tập thể đăng ký ({AGENCY}, Sở Nội vụ)" in review.plain
-    assert "(Quy chế TĐKT của tỉnh)" in review.plain  # the legal basis of the limit
+    assert "⚠️" not in review.plain and "tối đa" not in review.plain
     await long.tap("✅ Xác nhận")
     await long.expect("Xem lại")
     await long.expect("Số tham chiếu")
     agency = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, AGENCY)))
     registration = await RegistrationRepository(bot.db).current(year, agency)
     assert registration.is_confirmed and registration.titles == {"CO_TINH"}
+
+
+async def test_an_agency_head_is_told_its_own_ttldtt_is_decided_above_it(bot: BotHarness):
+    await open_window(bot)
+    long = await bot.person_user(AGENCY_HEAD)
+    await long.send("/tapthe")
+    await long.expect("Chọn danh hiệu")
+    await tick_and_continue(long, "Tập thể lao động tiên tiến")
+    await long.expect("Câu hỏi 1/3")
+    await long.tap("Hoàn thành tốt nhiệm vụ")
+    await long.expect("→ Hoàn thành tốt nhiệm vụ")
+    await long.expect("Câu hỏi 2/3")
+    await long.send("75")
+    await long.expect("Câu hỏi 3/3")
+    await long.tap("Không")
+    await long.expect("→ Không")
+    review = await long.expect("Xem lại")
+    assert "ℹ️ Thủ trưởng cơ quan quyết định Tập thể lao động tiên tiến và Giấy khen cho tập " \
+        "thể, cá nhân thuộc cơ quan, không cho chính cơ quan mình" in review.plain
+    assert "(khoản 1 Điều 80 Luật Thi đua, khen thưởng)" in review.plain
 
 
 async def test_staff_cannot_register_a_collective(bot: BotHarness):
@@ -142,7 +187,7 @@ async def test_a_head_of_several_units_picks_which(bot: BotHarness, tmp_path):
     await open_window(bot)
     thao = await bot.person_user(UNIT_HEAD)
     await thao.send("/tapthe")
-    pick = await thao.expect("Bạn đăng ký cho tập thể nào?")
+    pick = await thao.expect("Anh/chị đăng ký cho tập thể nào?")
     assert pick.button_texts() == [f"▫️ {UNIT}", "▫️ Phòng Công tác HĐND"]
     await thao.tap("Phòng Công tác HĐND")
     await thao.expect("Phòng Công tác HĐND")  # the choice stays on the message
@@ -150,7 +195,7 @@ async def test_a_head_of_several_units_picks_which(bot: BotHarness, tmp_path):
     assert "Đơn vị: Phòng Công tác HĐND" in titles.plain
 
     await thao.send("/tapthe")
-    again = await thao.expect("Bạn đăng ký cho tập thể nào?")
+    again = await thao.expect("Anh/chị đăng ký cho tập thể nào?")
     assert again.button_texts() == [f"▫️ {UNIT}", "📝 Phòng Công tác HĐND"]
 
 
@@ -187,21 +232,24 @@ async def test_two_heads_of_one_unit_never_overwrite_each_other(bot: BotHarness,
     await thao.send("/tapthe")
     await thao.expect("Chọn danh hiệu")
     await tick_and_continue(thao, "Tập thể lao động tiên tiến")
-    await thao.expect("Câu hỏi 1/2")
+    await thao.expect("Câu hỏi 1/3")
+    await thao.tap("Hoàn thành tốt nhiệm vụ")
+    await thao.expect("→ Hoàn thành tốt nhiệm vụ")
+    await thao.expect("Câu hỏi 2/3")
 
     await nga.send("/tapthe")  # the same unit's draft, carried on where Thảo stopped
     await nga.expect("đang soạn dở")
     await nga.send("90")
-    await nga.expect("Câu hỏi 2/2")
+    await nga.expect("Câu hỏi 3/3")
 
     await thao.send("75")  # typed against a screen that is no longer current
     stale = await thao.expect("vừa được thay đổi ở nơi khác")
-    assert "Câu hỏi 2/2" in stale.plain
+    assert "Câu hỏi 3/3" in stale.plain
     unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
     draft = await RegistrationRepository(bot.db).draft(year, unit)
-    assert draft.answers == {"members_ldtt_percent": 90}
+    assert draft.answers == {"collective_rating": "good", "members_ldtt_percent": 90}
     await thao.tap("Không")
     await thao.expect("→ Không")
     await thao.expect("Xem lại")
     assert (await RegistrationRepository(bot.db).draft(year, unit)).answers == \
-        {"members_ldtt_percent": 90, "disciplined_members": False}
+        {"collective_rating": "good", "members_ldtt_percent": 90, "disciplined_members": False}

@@ -10,10 +10,14 @@ from pathlib import Path
 from openpyxl import Workbook
 
 from bot.cli import main
+from domain.models import OrgKind, OrgUnit
+from domain.org import OrgTree
 from domain.registration import expand_implied
-from domain.registration_import import parse_registration_file
+from domain.registration_import import parse_registration_file, plan_import
 from domain.rules import load_ruleset
 from domain.summary import build_summary
+from locales import use_locale
+from reports.registration_import import describe_problem
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Database
@@ -184,3 +188,23 @@ async def test_scope_limits_what_an_import_may_touch(db):
     assert not plan.ok
     assert {p.code for p in plan.problems} == {"out_of_scope"}
     assert len(plan.problems) == SAMPLE_ROWS - 13  # Sở Nội vụ has 13 rows
+
+
+def test_the_flags_are_refused_for_a_unit_and_for_an_agency_outside_any_bloc():
+    """Cờ thi đua của UBND tỉnh goes to the agencies that are bloc members: a unit, or an
+    agency outside every bloc, is refused with the line and the reason."""
+    tree = OrgTree([
+        OrgUnit(id=1, parent_id=None, kind=OrgKind.BLOC, name="Khối Tham mưu Tổng hợp"),
+        OrgUnit(id=2, parent_id=1, kind=OrgKind.AGENCY, name="Sở Nội vụ"),
+        OrgUnit(id=3, parent_id=2, kind=OrgKind.UNIT, name="Văn phòng Sở"),
+        OrgUnit(id=4, parent_id=None, kind=OrgKind.AGENCY, name="Ban Quản lý dự án"),
+    ])
+    file = parse_registration_file((HEADER + "2024,Sở Nội vụ,Văn phòng Sở,,,CO_TINH\n"
+                                    "2024,Ban Quản lý dự án,,,,CO_TINH\n"
+                                    "2024,Sở Nội vụ,,,,CO_TINH\n").encode(), "flags.csv")
+    plan = plan_import(file, tree, [], [], lambda year: load_ruleset("nd98-2023"))
+    assert [(p.line, p.code) for p in plan.problems] == [
+        (2, "title_not_for_unit"), (3, "title_for_bloc_members")]
+    with use_locale("vi"):
+        assert describe_problem(plan.problems[1]) == \
+            "Dòng 3: CO_TINH chỉ dành cho cơ quan là thành viên khối thi đua"

@@ -45,21 +45,24 @@ async def test_staff_registers_cstdcs_with_an_initiative_edits_one_answer_and_co
     assert "Chiến sĩ thi đua cơ sở, Lao động tiên tiến (kèm theo)" in chosen.plain
 
     # The initiative's title is asked only once the ground says "initiative": 3, then 4.
-    await khanh.expect("Câu hỏi 1/3")  # months of service
+    months = await khanh.expect("Câu hỏi 1/3")  # months of service
+    assert "Nhập số tháng, ví dụ 36." in months.plain  # the hint, on the question only
     await khanh.send("60")
     rating = await khanh.expect("Câu hỏi 2/3")
     assert "✔ Đã lưu" in rating.plain
     await khanh.tap("Hoàn thành xuất sắc nhiệm vụ")
     await khanh.expect("→ Hoàn thành xuất sắc nhiệm vụ")  # the question keeps the answer
     await khanh.expect("Câu hỏi 3/3")
-    await khanh.tap("Có sáng kiến được công nhận ở cơ sở")
+    await khanh.tap("Có sáng kiến được cơ sở công nhận")
     await khanh.expect("→ Có sáng kiến")
     await khanh.expect("Câu hỏi 4/4")
     await khanh.send(INITIATIVE)
 
     reviewed = await khanh.expect("Xem lại đăng ký thi đua năm")
     assert "• Chiến sĩ thi đua cơ sở\n• Lao động tiên tiến (kèm theo)" in reviewed.plain
-    assert "→ 60" in reviewed.plain and INITIATIVE in reviewed.plain
+    # The answer as the record keeps it: "60 tháng", never the hint.
+    assert "→ 60 tháng" in reviewed.plain and INITIATIVE in reviewed.plain
+    assert "Nhập số tháng" not in reviewed.plain
     # Every answer is in SQLite before the confirmation.
     draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
     assert draft.answers == {"service_months": 60, "expected_rating": "excellent",
@@ -68,10 +71,10 @@ async def test_staff_registers_cstdcs_with_an_initiative_edits_one_answer_and_co
     await khanh.tap("✏️ Câu 1")
     await khanh.expect("Xem lại")  # the old review loses its buttons
     again = await khanh.expect("Câu hỏi 1/4")
-    assert "Câu trả lời hiện tại: 60" in again.plain and again.has_button("↩️ Giữ nguyên")
+    assert "Câu trả lời hiện tại: 60 tháng" in again.plain and again.has_button("↩️ Giữ nguyên")
     await khanh.send("72")
     reviewed = await khanh.expect("Xem lại đăng ký thi đua năm")
-    assert "→ 72" in reviewed.plain and "→ 60" not in reviewed.plain
+    assert "→ 72 tháng" in reviewed.plain and "→ 60" not in reviewed.plain
 
     answer = await khanh.tap("✅ Xác nhận")
     assert answer.text == "Đã lưu."
@@ -101,30 +104,42 @@ async def test_bad_answers_are_explained_and_nfd_text_is_stored_composed(bot: Bo
     await khanh.expect("Chọn danh hiệu")
     await tick_and_continue(khanh, "Chiến sĩ thi đua cấp tỉnh")
 
-    await khanh.expect("Câu hỏi 1/3")  # the initiative
+    ground = await khanh.expect("Câu hỏi 1/3")  # an initiative, or a research topic
+    assert ground.has_button("Đề tài, đề án, công trình khoa học đã nghiệm thu, áp dụng hiệu quả")
+    await khanh.send("sáng kiến đã áp dụng hiệu quả, có khả năng nhân rộng")  # typed
+    await khanh.expect("Câu hỏi 2/4")  # the initiative
     await khanh.send("ngắn")
     problem = await khanh.expect("ít nhất 10 ký tự")
     assert "Chưa lưu gì" in problem.plain
     decomposed = unicodedata.normalize("NFD", "Ứng dụng chữ ký số trong văn phòng điện tử")
     await khanh.send(decomposed)
-    await khanh.expect("Câu hỏi 2/3")  # province-wide? (buttons, or typed)
+    await khanh.expect("Câu hỏi 3/4")  # province-wide? (buttons, or typed)
     await khanh.send("có lẽ")
     await khanh.expect("có hoặc không")
     await khanh.send("Có")
-    await khanh.expect("Câu hỏi 3/3")  # the three CSTDCS years
-    await khanh.send("2020, 2022, 2023")
-    await khanh.expect("liên tiếp")
-    await khanh.send(f"{year - 3}-{year}")
-    await khanh.expect(f"phải trước năm {year}")
+    await khanh.expect("Câu hỏi 4/4")  # the three CSTDCS years
+    await khanh.send(f"{year - 1}-{year + 1}")
+    await khanh.expect(f"Năm sau {year} chưa diễn ra")
     await khanh.send("ba năm gần đây")
     await khanh.expect("Không đọc được các năm")
-    await khanh.send(f"{year - 3} – {year - 1}")
-    await khanh.expect("Xem lại")
+    # The registration year as the third grassroots year: accepted, with what it needs.
+    await khanh.send(f"{year - 2} – {year}")
+    reviewed = await khanh.expect("Xem lại")
+    assert "cần đăng ký cả Chiến sĩ thi đua cơ sở năm nay" in reviewed.plain
+    assert "(điểm a khoản 1 Điều 22 Luật Thi đua, khen thưởng)" in reviewed.plain
 
     draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
-    assert draft.answers["initiative_title"] == unicodedata.normalize("NFC", decomposed)
-    assert draft.answers["cstdcs_years"] == [year - 3, year - 2, year - 1]
+    assert draft.answers["cstd_initiative_title"] == unicodedata.normalize("NFC", decomposed)
+    assert draft.answers["cstdcs_years"] == [year - 2, year - 1, year]
     assert draft.answers["initiative_province_wide"] is True
+
+    # Years with a gap are kept too: the review says why they fall short.
+    await khanh.tap("✏️ Câu 4")
+    await khanh.expect("Xem lại")
+    await khanh.expect("Câu hỏi 4/4")
+    await khanh.send(f"{year - 4}, {year - 2}, {year - 1}")
+    reviewed = await khanh.expect("Xem lại")
+    assert "⚠️ Các năm đạt Chiến sĩ thi đua cơ sở phải liên tục" in reviewed.plain
 
 
 async def test_restart_between_two_answers_continues_at_the_same_question(bot: BotHarness):
@@ -220,10 +235,10 @@ async def test_cancel_keeps_the_draft_and_register_resumes_it(bot: BotHarness):
     assert (await RegistrationRepository(bot.db).draft(year, await _me(bot))).answers == {}
 
     await khanh.send("/cuatoi")
-    status = await khanh.expect(f"Đăng ký thi đua năm {year} của bạn")
+    status = await khanh.expect(f"Đăng ký thi đua năm {year} của anh/chị")
     assert "Chưa xác nhận" in status.plain and "Lao động tiên tiến" in status.plain
     await khanh.tap("▶️ Tiếp tục")
-    await khanh.expect("của bạn")  # /cuatoi loses its button
+    await khanh.expect("của anh/chị")  # /cuatoi loses its button
     await khanh.expect("Câu hỏi 1/2")
     await khanh.send("40")
     await khanh.expect("Câu hỏi 2/2")
@@ -257,15 +272,15 @@ async def test_editing_then_abandoning_keeps_the_confirmed_registration(bot: Bot
     confirmed = await repo.current(year, await _me(bot))
 
     await khanh.send("/status")
-    status = await khanh.expect("của bạn")
+    status = await khanh.expect("của anh/chị")
     assert "Đã xác nhận lúc" in status.plain and confirmed.reference in status.plain
     assert "đang mở" in status.plain
 
     # Editing works on a draft copy; the confirmed registration stays until confirmed again.
     await khanh.tap("✏️ Sửa")
-    await khanh.expect("của bạn")  # /status loses its buttons
+    await khanh.expect("của anh/chị")  # /status loses its buttons
     editing = await khanh.expect("Xem lại")
-    assert f"Bạn đang sửa đăng ký số {confirmed.reference}" in editing.plain
+    assert f"Anh/chị đang sửa đăng ký số {confirmed.reference}" in editing.plain
     await khanh.tap("✏️ Sửa danh hiệu")
     await khanh.expect("Xem lại")
     await khanh.expect("Chọn danh hiệu")
@@ -313,7 +328,7 @@ async def test_withdrawing_until_the_deadline(bot: BotHarness):
         ["confirm", "withdraw"]
 
     await khanh.send("/cuatoi")
-    status = await khanh.expect("của bạn")
+    status = await khanh.expect("của anh/chị")
     assert "Đã rút lúc" in status.plain and not status.buttons
     await khanh.send("/dangky")  # registering again starts afresh
     await khanh.expect("Chọn danh hiệu")
@@ -339,7 +354,7 @@ async def test_before_the_window_opens_and_without_a_window(bot: BotHarness):
     await khanh.send("/dangky")
     await khanh.expect("Chưa mở đăng ký thi đua cho Trịnh Minh Khánh")
     await khanh.send("/cuatoi")
-    await khanh.expect("Chưa mở đăng ký thi đua cho bạn")
+    await khanh.expect("Chưa mở đăng ký thi đua cho anh/chị")
     window = await open_window(bot, starts=3, ends=30)
     await khanh.send("/dangky")
     early = await khanh.expect("Chưa đến thời gian đăng ký thi đua")

@@ -19,6 +19,7 @@ TREE = OrgTree([
     OrgUnit(id=3, parent_id=2, kind=OrgKind.UNIT, name="Văn phòng Sở"),
     OrgUnit(id=4, parent_id=2, kind=OrgKind.UNIT, name="Thanh tra Sở"),
     OrgUnit(id=5, parent_id=1, kind=OrgKind.AGENCY, name="Sở Ngoại vụ"),
+    OrgUnit(id=6, parent_id=None, kind=OrgKind.AGENCY, name="Ban Quản lý dự án"),  # no bloc
 ])
 
 
@@ -42,11 +43,22 @@ def test_staff_register_their_own_individual_titles_only():
     assert registrable_titles(RS, staff, TREE, other) == []
 
 
+def test_the_flags_are_for_agencies_that_are_bloc_members():
+    """Cờ thi đua goes to the collective leading a bloc: an agency outside every bloc is
+    not offered it (seed 000: every member agency registered it)."""
+    member = registrable_titles(RS, actor(Role.AGENCY_HEAD, 2, headed=(2,)), TREE,
+                                Subject.of_org(TREE.get(2)))
+    outside = registrable_titles(RS, actor(Role.AGENCY_HEAD, 6, headed=(6,)), TREE,
+                                 Subject.of_org(TREE.get(6)))
+    assert {"CO_TINH", "CO_CP"} <= set(codes(member))
+    assert codes(outside) == [c for c in codes(member) if c not in {"CO_TINH", "CO_CP"}]
+
+
 def test_heads_register_the_collectives_they_head():
     head = actor(Role.UNIT_HEAD, 3, headed=(3,))
     unit = Subject.of_org(TREE.get(3))
     assert codes(registrable_titles(RS, head, TREE, unit)) == [
-        "TTLDTT", "TTLDXS", "CO_TINH", "GK", "BK_TINH", "BK_TTCP"]
+        "TTLDTT", "TTLDXS", "GK", "BK_TINH", "BK_TTCP"]
     assert not may_register(head, TREE, Subject.of_org(TREE.get(4)))
     assert not may_register(head, TREE, Subject.of_org(TREE.get(2)))
 

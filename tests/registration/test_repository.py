@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from app.summary.service import fallback_ruleset
 from bot.cli import main
 from domain.records import RegistrationStatus
 from domain.rules import load_ruleset
@@ -15,12 +16,26 @@ from storage import audit
 from storage.audit import AuditContext
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
+from storage.registration_import import ruleset_of_year
 from storage.registrations import RegistrationRepository, WindowError
 from tests.harness import BLOC, SAMPLE_ROSTER
 
 STAFF = "0935722539"  # Trịnh Minh Khánh, Phòng Công tác Quốc hội
 RS = load_ruleset("nd98-2023")
 WHO = AuditContext(channel="telegram", person_id=1, account="telegram:4242", chat_id=4242)
+
+
+async def test_a_year_straddling_a_change_of_rules_is_judged_by_the_rules_at_its_end(db):
+    """2025: Nghị định 98/2023 until 30 June, 152/2025 from 1 July. A 2025 registration
+    opened in January asks the criteria its titles will be judged by, at the end of 2025;
+    an import of 2025 without a window and the summary's fallback choose the same."""
+    repo = RegistrationRepository(db)
+    window = await repo.open_window(2025, None, date(2025, 1, 10), date(2025, 3, 15),
+                                    AuditContext.cli())
+    assert window.ruleset_id == "nd152-2025"
+    assert (await ruleset_of_year(db, 2026)).id == "nd152-2025"  # no window: the same rule
+    assert (await ruleset_of_year(db, 2024)).id == "nd98-2023"
+    assert fallback_ruleset(2025).id == "nd152-2025"
 
 
 async def test_windows_open_once_per_scope_and_extend(db):

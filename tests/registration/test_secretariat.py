@@ -28,8 +28,8 @@ async def test_secretariat_opens_lists_and_extends_a_window_from_its_chat(bot: B
 
     await chat.send(clerk, f"/dotdangky mo {year} {_d(deadline)}")
     opened = await chat.expect("Đã mở đăng ký thi đua")
-    assert f"Năm {year} · tất cả cơ quan: từ {_d(today(bot))} đến hết ngày {_d(deadline)}" \
-        in opened.plain
+    assert f"Năm {year} · tất cả các khối, cơ quan: từ {_d(today(bot))} đến hết ngày " \
+        f"{_d(deadline)}" in opened.plain
     assert "Nghị định 152/2025/NĐ-CP" in opened.plain
     await chat.send(clerk, f"/window open {year} {_d(deadline)}")
     await chat.expect("đã được mở")
@@ -63,7 +63,7 @@ async def test_secretariat_opens_lists_and_extends_a_window_from_its_chat(bot: B
 async def test_only_the_secretariat_manages_windows(bot: BotHarness):
     khanh = await bot.person_user(STAFF)
     await khanh.send("/dotdangky")
-    await khanh.expect("Thường trực thi đua")
+    await khanh.expect("Thường trực Hội đồng Thi đua")
 
     hang = await bot.person_user(SECRETARIAT)  # the secretariat member, in private
     await hang.send(f"/dotdangky mo {today(bot).year} {_d(today(bot))}")
@@ -71,7 +71,7 @@ async def test_only_the_secretariat_manages_windows(bot: BotHarness):
 
     other_group = bot.emu.group(-100555, "Nhóm khác")
     await other_group.send(khanh, "/dotdangky")
-    await other_group.expect("Thường trực thi đua")
+    await other_group.expect("Thường trực Hội đồng Thi đua")
 
 
 async def test_secretariat_sends_the_registrations_file_and_applies_it(bot: BotHarness):
@@ -123,19 +123,22 @@ async def test_imported_registration_shows_in_status(bot: BotHarness):
 
     khanh = await bot.person_user(STAFF)
     await khanh.send("/cuatoi")
-    status = await khanh.expect("của bạn")
+    status = await khanh.expect("của anh/chị")
     assert "Chiến sĩ thi đua cấp tỉnh" in status.plain
     assert "do bộ phận thi đua – khen thưởng nhập" in status.plain
     assert BLOC not in status.plain
     # Editing what the office entered asks the questions it did not answer, then saves.
     await khanh.tap("✏️ Sửa")
-    await khanh.expect("của bạn")
+    await khanh.expect("của anh/chị")
     await khanh.expect("Câu hỏi 1/3")
+    await khanh.tap("Sáng kiến đã áp dụng hiệu quả, có khả năng nhân rộng")
+    await khanh.expect("→ Sáng kiến")
+    await khanh.expect("Câu hỏi 2/4")
     await khanh.send("Sổ tay điện tử phục vụ đại biểu")
-    await khanh.expect("Câu hỏi 2/3")
+    await khanh.expect("Câu hỏi 3/4")
     await khanh.tap("Có")
     await khanh.expect("→ Có")
-    await khanh.expect("Câu hỏi 3/3")
+    await khanh.expect("Câu hỏi 4/4")
     await khanh.send(f"{year - 3}-{year - 1}")
     await khanh.expect("Xem lại")
     await khanh.tap("✅ Xác nhận")
@@ -164,7 +167,7 @@ async def test_status_without_an_open_window_still_shows_what_the_office_entered
 
     await khanh.send("/cuatoi")
     status = await khanh.expect("Chưa mở đăng ký")
-    assert "Đăng ký thi đua năm 2024 của bạn" in status.plain
+    assert "Đăng ký thi đua năm 2024 của anh/chị" in status.plain
     assert "Chiến sĩ thi đua cấp tỉnh" in status.plain
     assert "do bộ phận thi đua – khen thưởng nhập" in status.plain
     assert not status.buttons

@@ -1,6 +1,6 @@
 """Who may use what: every command and every button, for every kind of actor.
 
-Commands are enumerated from `handlers.features.all_commands()` (names and aliases) and
+Commands are enumerated from `channels.telegram.features.all_commands()` (names and aliases) and
 buttons from the callback patterns of the application's registered handlers, so each new
 feature is covered without editing this file. A command is expected to work for exactly the
 audience its CommandSpec declares (`available_to`), and to be refused with one of the known
@@ -218,7 +218,7 @@ async def press_every_button(bot: BotHarness, scopes: Scopes, language: Language
 async def test_a_file_preview_answers_only_its_sender_in_its_chat(scoped_bot: BotHarness,
                                                                   watch: ErrorWatch):
     bot = scoped_bot
-    expired, secretariat_only = expired_text("vi"), "chỉ dành cho Thường trực thi đua"
+    expired, secretariat_only = expired_text("vi"), "chỉ dành cho Thường trực Hội đồng Thi đua"
     chat = bot.secretariat_chat()
     clerk, colleague = bot.user(8101, "Hằng"), bot.user(8102, "Lan")
     lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()

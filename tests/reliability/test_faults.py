@@ -61,7 +61,7 @@ async def test_replies_survive_429_and_5xx(fault_bot: BotHarness, watch: ErrorWa
 
     inject(bot, "sendMessage", status=429, retry_after=1, chat_id=khanh.id)
     await khanh.send("/help")
-    await khanh.expect("Các lệnh bạn có thể dùng")
+    await khanh.expect("Các lệnh anh/chị có thể dùng")
 
     inject(bot, "sendMessage", status=502, times=2, chat_id=khanh.id)
     await khanh.send("/language")
@@ -124,7 +124,7 @@ async def test_a_read_timeout_is_not_answered_twice(tmp_path: Path, watch: Error
         khanh = await bot.person_user(STAFF)
         inject(bot, "sendMessage", delay=1.0, chat_id=khanh.id)  # slower than the timeout
         await khanh.send("/help")
-        await khanh.expect("Các lệnh bạn có thể dùng", timeout=5)
+        await khanh.expect("Các lệnh anh/chị có thể dùng", timeout=5)
         await khanh.expect_silence(0.7)  # neither sent again nor an apology
         assert watch.errors == []
     finally:
@@ -142,7 +142,7 @@ async def test_a_user_who_blocked_the_bot_is_marked_unreachable_then_back(
     await _until_async(lambda: _unreachable(bot, person.id))
     await khanh.expect_silence(0.3)  # no apology into a blocked chat
     await khanh.send("/help")  # unblocked and writing again
-    await khanh.expect("Các lệnh bạn có thể dùng")
+    await khanh.expect("Các lệnh anh/chị có thể dùng")
     assert not await _unreachable(bot, person.id)
     assert watch.errors == []
 
@@ -183,14 +183,14 @@ async def test_a_bug_alerts_the_operators_once_without_personal_data(
     operators = bot.emu.group(OPERATORS_CHAT, "Vận hành")
     khanh = await bot.person_user(STAFF)
     await khanh.send("/help")
-    await khanh.expect("Các lệnh bạn có thể dùng")
+    await khanh.expect("Các lệnh anh/chị có thể dùng")
     await khanh.expect(APOLOGY)
     alert = await operators.expect("RuntimeError")
     assert "test_faults.py" in alert.plain and f"user={khanh.id}" in alert.plain
     assert "0912" not in alert.plain and TOKEN not in alert.plain
     assert "<phone>" in alert.plain and "<secret>" in alert.plain
     await khanh.send("/help")
-    await khanh.expect("Các lệnh bạn có thể dùng")
+    await khanh.expect("Các lệnh anh/chị có thể dùng")
     await khanh.expect(APOLOGY)
     await operators.expect_silence(0.3)  # the same error again: no second alert
     thao = await bot.person_user(UNIT_HEAD)  # the apology speaks the user's language

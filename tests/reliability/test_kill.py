@@ -111,7 +111,7 @@ async def test_killed_anywhere_nothing_is_lost(tmp_path: Path):
             users.append(user)
             for action, answer in (("start", "chia sẻ số điện thoại"),
                                    ("contact", "Đã liên kết tài khoản"),
-                                   ("help", "Các lệnh bạn có thể dùng")):
+                                   ("help", "Các lệnh anh/chị có thể dùng")):
                 point = killer.plan()
                 killer.arm(point, user.id)
                 seen = len(user.events)

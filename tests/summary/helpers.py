@@ -61,15 +61,38 @@ async def import_sample_registrations(db: Database) -> None:
     await import_registrations(db, content, SAMPLE_REGISTRATIONS.name)
 
 
-TTLDXS_LINE = re.compile(r"(\d{2}) tập thể Lao động xuất sắc")
-CSTD_LINE = re.compile(r"(\d{2}) cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh")
+# Seed 000's annex, column "Đăng ký thi đua của các tập thể, cá nhân", row by row: the bot's
+# lines, with the official names where the seed abbreviates ("lao động xs", "Chiến sỹ").
+SEED_LINES = [
+    ["01 tập thể Lao động xuất sắc", "04 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+     "01 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc"],
+    ["01 tập thể Lao động xuất sắc", "05 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+     "05 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc"],
+    ["03 tập thể Lao động xuất sắc"],
+    ["09 tập thể Lao động xuất sắc", "05 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh"],
+    ["09 tập thể Lao động xuất sắc", "02 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh"],
+    ["Tập thể Lao động xuất sắc"],  # Cục Thống kê: its ministry decides, no count
+    ["01 tập thể Lao động xuất sắc"],
+]
+TTLDXS_LINE = re.compile(
+    r"(?:(\d{2}) tập thể (?:Lao động xuất sắc|phòng, ban, đơn vị đạt danh hiệu Tập thể lao "
+    r"động xuất sắc|đơn vị trực thuộc đạt danh hiệu Tập thể lao động xuất sắc)"
+    r"|^(?:• )?Tập thể Lao động xuất sắc$|(\d{2}) (?:cơ quan|đơn vị) đạt danh hiệu Tập thể lao "
+    r"động xuất sắc)", re.MULTILINE)
+CSTD_LINE = re.compile(r"(\d{2}) cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh")
+
+
+def without_units(text: str) -> str:
+    """An agency's summary text without its list of sub-units."""
+    return text.split("Theo phòng, ban, đơn vị", 1)[0]
 
 
 def counts_in(text: str) -> tuple[int, int]:
-    """(TTLDXS collectives, CSTĐ tỉnh individuals) named in an annex cell or text block."""
-    ttldxs = TTLDXS_LINE.search(text)
+    """(TTLDXS collectives, CSTĐ tỉnh individuals) of an annex cell or text block: the
+    agency's own line, its units' line ("Tập thể Lao động xuất sắc" alone counts one)."""
+    ttldxs = sum(int(m[1] or m[2] or 1) for m in TTLDXS_LINE.finditer(text))
     cstd = CSTD_LINE.search(text)
-    return (int(ttldxs[1]) if ttldxs else 0, int(cstd[1]) if cstd else 0)
+    return (ttldxs, int(cstd[1]) if cstd else 0)
 
 
 @dataclass(frozen=True)

@@ -41,10 +41,12 @@ async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarnes
     assert "I. KHỐI THAM MƯU TỔNG HỢP\n\n1. Văn phòng Đoàn ĐBQH và HĐND tỉnh" in first
     assert "7. Ban Dân tộc" in first
     assert "Cộng Khối Tham mưu Tổng hợp (07 cơ quan)" in first
-    assert "31 tập thể Lao động xuất sắc (03 cơ quan và 28 phòng, ban, đơn vị)" in first
+    assert "• 03 cơ quan đạt danh hiệu Tập thể lao động xuất sắc\n" \
+        "• 16 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh\n" \
+        "• 28 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc" in first
     # The second bloc is numbered from 1 again, with its own subtotal.
     assert "1. Sở Y tế\nĐăng ký thi đua của cơ quan: Cờ thi đua của UBND tỉnh" in second
-    assert "01 tập thể Lao động xuất sắc (01 phòng, ban, đơn vị)" in second
+    assert "• 01 tập thể Lao động xuất sắc\n• 01 cá nhân tặng danh hiệu" in second
     assert "2. Sở Văn hóa và Thể thao" in second
     subtotal = second.split("Cộng Khối Văn hóa – Xã hội (02 cơ quan)", 1)[1]
     assert "01 cơ quan đăng ký Cờ thi đua của UBND tỉnh" in subtotal
@@ -52,11 +54,11 @@ async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarnes
     grand = second.split("Tổng cộng (09 cơ quan)", 1)[1]
     assert "04 cơ quan đăng ký Cờ thi đua của Chính phủ; 08 cơ quan đăng ký Cờ thi đua của " \
            "UBND tỉnh" in grand
-    assert "32 tập thể Lao động xuất sắc (03 cơ quan và 29 phòng, ban, đơn vị)" in grand
-    assert "17 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in grand
-    # Each bloc's own flag is no breach: only the first bloc has seven.
-    assert "Khối Tham mưu Tổng hợp: có 7 tập thể đăng ký Cờ thi đua của UBND tỉnh" in text
-    assert "Khối Văn hóa – Xã hội: có" not in text
+    assert "• 03 cơ quan đạt danh hiệu Tập thể lao động xuất sắc\n" \
+        "• 17 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh\n" \
+        "• 29 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc" in grand
+    # Registering the flag is no breach, in either bloc: the limit is the year-end proposal.
+    assert "tối đa" not in text
     assert all(len(m.text) <= 4096 for m in post.texts)
 
     sheet = read_xlsx(post.xlsx.document.data).worksheets[0]
@@ -68,9 +70,17 @@ async def test_a_summary_over_two_blocs_keeps_each_blocs_annex(seeded: BotHarnes
     assert names[9:12] == ["KHỐI VĂN HÓA – XÃ HỘI", "Sở Y tế", "Sở Văn hóa và Thể thao"]
     assert [table[10][0], table[11][0]] == [1, 2]
     assert names[12:] == ["Cộng Khối Văn hóa – Xã hội", "Tổng cộng"]
-    assert table[13][3].startswith("32 tập thể Lao động xuất sắc")
+    assert table[13][3].startswith("03 cơ quan đạt danh hiệu Tập thể lao động xuất sắc")
 
+    # The province's office: its council issues the table, never "all agencies".
+    assert text.startswith("TỔNG HỢP ĐĂNG KÝ THI ĐUA NĂM 2024\nCác khối thi đua\n")
     document = read_docx(post.docx.document.data)
+    letterhead = document.tables[0].rows[0].cells[0]
+    assert letterhead.paragraphs[0].text == "HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG TỈNH"
+    titles = [p.text for p in document.paragraphs if p.text]
+    assert titles[:2] == ["BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA",
+                          "CỦA CÁC KHỐI THI ĐUA NĂM 2024"]
+    assert "TẤT CẢ" not in document.tables[0].rows[0].cells[0].text
     annex = next(t for t in document.tables if t.rows[0].cells[0].text == "STT")
     first_cells = [row.cells[0].text for row in annex.rows]
     second_cells = [row.cells[1].text for row in annex.rows]

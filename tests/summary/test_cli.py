@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+import os
+import re
+from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from bot.cli import main
-from tests.harness import BLOC, SAMPLE_REGISTRATIONS, SAMPLE_ROSTER
+from tests.harness import BLOC, DEMO, SAMPLE_REGISTRATIONS, SAMPLE_ROSTER
 from tests.summary.helpers import (
     MOTTO,
     SEED_CSTD_TINH,
@@ -73,3 +76,48 @@ def test_default_file_name_and_refusals(database, tmp_path, capsys, monkeypatch)
     assert "--out" in capsys.readouterr().err
     assert _cli(database, "--agency", "Sở Tài chính") == 1
     assert "Không tìm thấy cơ quan, đơn vị nào khớp với “Sở Tài chính”" in capsys.readouterr().err
+
+
+SEED = Path(os.environ.get("THIDUA_SHARED", Path(__file__).resolve().parents[3] / "shared")) \
+    / "seeds" / "000_235d60349dcbaed8.txt"
+
+
+def _seed_letter() -> list[str]:
+    """Seed 000's letter, paragraph by paragraph, in the bot's one dash and number style."""
+    body = SEED.read_text(encoding="utf-8").split("**Nơi nhận:**", 1)[0]
+    body = body.replace("các\n\ngương", "các gương").replace("*", "")
+    body = re.sub(r"(\d{4}) - (\d{4})", r"\1–\2", body).replace(" - ", " – ")
+    body = body.replace("hân đấu", "hấn đấu")  # the seed's typo (items 3 and 7)
+    return [" ".join(p.split()) for p in body.split("\n\n") if p.strip()]
+
+
+def test_the_blocs_registration_document_is_seed_000s(database, tmp_path, monkeypatch, capsys):
+    """With the bloc's letter (THIDUA_REGISTRATION_LETTER), `thidua summary --format docx`
+    writes seed 000 whole: the cover letter as the bloc wrote it, then its annex."""
+    monkeypatch.setenv("THIDUA_REGISTRATION_LETTER", str(DEMO / "dang-ky-thi-dua-2024.yaml"))
+    monkeypatch.setenv("THIDUA_DOCUMENT_PLACE", "Lào Cai")
+    docx = tmp_path / "dang-ky.docx"
+    assert _cli(database, "--format", "docx", "--out", str(docx), "--year", "2024") == 0
+    document = read_docx(docx.read_bytes())
+    paragraphs = [p.text for p in document.paragraphs if p.text]
+    letter = paragraphs[:paragraphs.index("BẢNG TỔNG HỢP ĐĂNG KÝ DANH HIỆU THI ĐUA")]
+    if SEED.exists():
+        assert letter == _seed_letter()
+    assert letter[0] == "Kính gửi: Thường trực Hội đồng Thi đua – Khen thưởng tỉnh."
+    assert len(letter) == 1 + 1 + 8 + 1  # Kính gửi, the grounds, 1–8, the closing
+    names, signature = document.tables[1].rows[0].cells
+    assert [p.text for p in names.paragraphs] == [
+        "Nơi nhận:", "- Như trên;", "- Ban TĐKT tỉnh;", "- Các cơ quan trong Khối TMTH;",
+        "- Lãnh đạo Văn phòng;", "- Lưu: VT, TCHC2."]
+    assert [p.text for p in signature.paragraphs if p.text] == [
+        "TM. KHỐI THI ĐUA TMTH", "TRƯỞNG KHỐI", "CHÁNH VĂN PHÒNG UBND TỈNH", "Phan Quốc Nghĩa"]
+    assert document.tables[0].rows[0].cells[1].paragraphs[2].text.startswith("Lào Cai, ngày ")
+
+
+def test_a_letter_file_that_cannot_be_read_stops_the_command(database, tmp_path, monkeypatch,
+                                                              capsys):
+    broken = tmp_path / "thu.yaml"
+    broken.write_text("grounds: [not, a, text]\n", encoding="utf-8")
+    monkeypatch.setenv("THIDUA_REGISTRATION_LETTER", str(broken))
+    assert _cli(database, "--format", "docx", "--out", str(tmp_path / "x.docx")) != 0
+    assert "THIDUA_REGISTRATION_LETTER" in capsys.readouterr().err

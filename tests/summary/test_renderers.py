@@ -21,11 +21,16 @@ from domain.summary_request import SummaryRequest, find_orgs, parse_summary_args
 from locales import use_locale
 from reports.messages import MESSAGE_LIMIT, caption, split_blocks
 from reports.summary_chart import summary_chart
-from reports.summary_common import CampaignLabel, SummaryReport, registration_lines
+from reports.summary_common import (
+    CampaignLabel,
+    SummaryReport,
+    agency_level_lines,
+    registration_lines,
+)
 from reports.summary_docx import OfficialHeader, official_date_line, summary_docx
 from reports.summary_text import summary_messages, summary_plain
 from reports.summary_xlsx import summary_xlsx
-from tests.domain.test_summary import Roster
+from tests.domain.test_summary import Roster, province_ruleset
 from tests.summary.helpers import read_docx, read_xlsx
 
 RS = load_ruleset("nd98-2023")
@@ -51,40 +56,68 @@ def test_one_wording_rule_for_rows_units_and_totals(roster):
     with use_locale("vi"):
         lines = [registration_lines(report, row, OrgKind.AGENCY) for row in rows]
         totals = registration_lines(report, report.summary.totals, OrgKind.AGENCY)
+    # Seed 000's lines: the agency's own, its individuals, then its units beside it.
     assert lines[0] == [
-        "02 tập thể Lao động xuất sắc (cơ quan và 01 phòng, ban, đơn vị)",
-        "04 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+        "01 tập thể Lao động xuất sắc",
+        "04 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+        "01 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc",
     ]
-    assert lines[6] == ["01 tập thể Lao động xuất sắc (01 phòng, ban, đơn vị)"]
-    # The agency's own Cờ thi đua is in its own column, never repeated among collectives.
-    assert not any("Cờ thi đua" in line for row in lines for line in row)
+    assert lines[3] == ["09 tập thể Lao động xuất sắc",  # units only: no separate line
+                        "05 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh"]
+    assert lines[5] == ["Tập thể Lao động xuất sắc"]  # Cục Thống kê: its ministry decides
+    assert lines[6] == ["01 tập thể Lao động xuất sắc"]
+    # No bracket is added, and the agency's own Cờ thi đua is in its own column only.
+    assert not any("(" in line or "Cờ thi đua" in line for row in lines for line in row)
     assert totals == [
-        "31 tập thể Lao động xuất sắc (03 cơ quan và 28 phòng, ban, đơn vị)",
-        "16 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+        "03 cơ quan đạt danh hiệu Tập thể lao động xuất sắc",
+        "16 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+        "28 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc",
     ]
     unit = _report(roster, roster.ids[("Văn phòng Ủy ban nhân dân tỉnh", "Phòng Tổng hợp")])
     with use_locale("vi"):
         assert registration_lines(unit, unit.summary.rows[0], OrgKind.UNIT) == [
-            "01 tập thể Lao động xuất sắc (đơn vị)",
-            "04 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+            "01 tập thể Lao động xuất sắc",
+            "04 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
         ]
 
 
-def test_a_collective_form_and_a_unit_flag_read_as_proposals(roster):
-    unit = roster.ids[("Sở Nội vụ", "Văn phòng Sở")]
-    extra = RegistrationRecord(year=2024, subject_kind=SubjectKind.UNIT, org_id=unit,
-                               titles=frozenset({"TTLDXS", "CO_TINH", "BK_TINH"}),
+def test_an_agencys_own_ttldtt_is_in_the_annex_not_among_its_heads_decisions(roster):
+    """The agency's own Tập thể lao động tiên tiến is decided above it: a line of the annex
+    when ticked on its own (with Tập thể lao động xuất sắc it goes up with that one)."""
+    agency = roster.ids[("Sở Ngoại vụ", "")]
+    extra = RegistrationRecord(year=2024, subject_kind=SubjectKind.AGENCY, org_id=agency,
+                               titles=frozenset({"CO_TINH", "TTLDTT"}),
                                status=RegistrationStatus.CONFIRMED)
-    regs = [r for r in roster.registrations() if r.org_id != unit] + [extra]
+    regs = [r for r in roster.registrations() if r.org_id != agency] + [extra]
+    summary = build_summary(RS, roster.orgs, roster.people, regs, scope_org_id=1, year=2024)
+    report = SummaryReport(summary, RS, "Khối", (), AS_OF)
+    row = summary.rows[2]
+    with use_locale("vi"):
+        assert registration_lines(report, row, OrgKind.AGENCY) == [
+            "01 tập thể Lao động tiên tiến", "03 tập thể Lao động xuất sắc"]
+        assert agency_level_lines(report, row, OrgKind.AGENCY) == [
+            "03 tập thể Lao động tiên tiến (03 phòng, ban, đơn vị)"]
+
+
+def test_a_collective_form_reads_as_registered(roster):
+    unit = roster.ids[("Sở Nội vụ", "Văn phòng Sở")]
+    agency = roster.ids[("Sở Nội vụ", "")]
+    extra = [RegistrationRecord(year=2024, subject_kind=SubjectKind.UNIT, org_id=unit,
+                                titles=frozenset({"TTLDXS", "BK_TINH"}),
+                                status=RegistrationStatus.CONFIRMED),
+             RegistrationRecord(year=2024, subject_kind=SubjectKind.AGENCY, org_id=agency,
+                                titles=frozenset({"CO_TINH", "TTLDXS"}),
+                                status=RegistrationStatus.CONFIRMED)]
+    regs = [r for r in roster.registrations() if r.org_id not in (unit, agency)] + extra
     summary = build_summary(RS, roster.orgs, roster.people, regs, scope_org_id=1, year=2024)
     report = SummaryReport(summary, RS, "Khối", (), AS_OF)
     with use_locale("vi"):
         lines = registration_lines(report, summary.rows[4], OrgKind.AGENCY)
     assert lines == [
-        "09 tập thể Lao động xuất sắc (09 phòng, ban, đơn vị)",
-        "01 tập thể đề nghị tặng Cờ thi đua của UBND tỉnh (01 phòng, ban, đơn vị)",
-        "01 tập thể đề nghị tặng Bằng khen của Chủ tịch UBND tỉnh (01 phòng, ban, đơn vị)",
-        "02 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+        "01 tập thể Lao động xuất sắc",
+        "01 tập thể tặng Bằng khen của Chủ tịch UBND tỉnh",
+        "02 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh",
+        "09 tập thể phòng, ban, đơn vị đạt danh hiệu Tập thể lao động xuất sắc",
     ]
 
 
@@ -128,7 +161,7 @@ def test_a_long_summary_is_split_between_rows_within_telegrams_limit():
         block = next(m for m in messages if f"<b>{row.stt}. " in m)
         assert "Đã đăng ký: 1/1 người" in block.split(f"<b>{row.stt}. ", 1)[1]
     assert joined.count("Tổng cộng (120 cơ quan)") == 1
-    assert "120 cá nhân đề nghị tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in plain
+    assert "120 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in plain
 
 
 def test_splitting_cuts_an_oversized_block_between_lines_and_a_huge_line_safely():
@@ -219,18 +252,18 @@ def test_names_are_found_without_diacritics_and_with_abbreviations(roster):
 
 def test_digest_comparison_reports_changes_and_warnings_that_come_and_go(roster):
     regs = roster.registrations()
-    before = take_snapshot(build_summary(RS, roster.orgs, roster.people, regs[:5],
+    province = province_ruleset()  # with a province's own quotas, which the sample exceeds
+    before = take_snapshot(build_summary(province, roster.orgs, roster.people, regs[:5],
                                          scope_org_id=1, year=2024))
-    after = take_snapshot(build_summary(RS, roster.orgs, roster.people, regs,
+    after = take_snapshot(build_summary(province, roster.orgs, roster.people, regs,
                                         scope_org_id=1, year=2024))
     changes = compare(before, after)
     assert not changes.first and changes.total_before == before.total.registered_people == 3
     assert changes.total_after == 16
     assert changes.rows[0].name == "Văn phòng Đoàn ĐBQH và HĐND tỉnh"
-    assert {w.code for w in changes.new_warnings} >= {"bloc_title_limit",
-                                                      "collective_share_high"}
+    assert {w.code for w in changes.new_warnings} >= {"collective_share_high"}
     back = compare(after, before)
-    assert {w.code for w in back.resolved_warnings} >= {"bloc_title_limit"}
+    assert {w.code for w in back.resolved_warnings} >= {"collective_share_high"}
     assert compare(after, after).empty
 
 
