@@ -123,7 +123,7 @@ async def register_person(run: Run, user: EmuUser, year: int) -> None:
         await user.expect("Câu hỏi 3/3", timeout=TIMEOUT)
 
     async def ground() -> None:
-        await user.tap("Có sáng kiến được công nhận ở cơ sở", timeout=TIMEOUT)
+        await user.tap("Có sáng kiến được cơ sở công nhận", timeout=TIMEOUT)
         await user.expect("→ Có sáng kiến", timeout=TIMEOUT)
         await user.expect("Câu hỏi 4/4", timeout=TIMEOUT)
 

@@ -99,7 +99,7 @@ async def register_person(run: Run, user: ZaloUser, year: int) -> None:
         await user.expect("Câu hỏi 3/3", timeout=TIMEOUT)
 
     async def ground() -> None:
-        await user.tap("Có sáng kiến được công nhận ở cơ sở")
+        await user.tap("Có sáng kiến được cơ sở công nhận")
         await user.expect("→ Có sáng kiến", timeout=TIMEOUT)
         await user.expect("Câu hỏi 4/4", timeout=TIMEOUT)
 

@@ -146,7 +146,7 @@ async def test_the_demo_has_a_campaign_running_now_to_commit_to(tmp_path, monkey
     assert "Đã phát động phong trào thi đua mẫu" in transcript
     assert f"Chuyển đổi số trong công tác tham mưu, tổng hợp” năm {date.today().year}" in (
         transcript)
-    assert "Bạn đã cam kết thực hiện lúc" in transcript
+    assert "Anh/chị đã cam kết thực hiện lúc" in transcript
 
 
 @pytest.mark.parametrize("today", [date(2026, 1, 1), date(2026, 6, 15), date(2026, 12, 31)])
@@ -214,7 +214,7 @@ async def test_a_newcomer_on_zalo_links_with_the_printed_code_registers_and_comm
         lambda: number(operator, "Tiếp tục ➡️"),
         "36",
         lambda: number(operator, "Hoàn thành xuất sắc nhiệm vụ"),
-        lambda: number(operator, "Có sáng kiến được công nhận ở cơ sở"),
+        lambda: number(operator, "Có sáng kiến được cơ sở công nhận"),
         "Sổ tay điện tử phục vụ đại biểu HĐND",
         lambda: number(operator, "✅ Xác nhận"),
         "camket",  # the demo's campaign running now
@@ -235,7 +235,7 @@ async def test_a_newcomer_on_zalo_links_with_the_printed_code_registers_and_comm
     assert "Đã lưu đăng ký thi đua năm" in transcript
     assert "Số tham chiếu" in transcript
     assert "cam kết đã được ghi nhận" in transcript
-    assert "Bạn đã cam kết thực hiện lúc" in transcript
+    assert "Anh/chị đã cam kết thực hiện lúc" in transcript
     assert "không chia sẻ được số điện thoại" in transcript
     assert "[Trịnh Minh Khánh · riêng]>" in transcript
 
