@@ -134,7 +134,7 @@ async def test_a_reader_on_zalo_reads_every_page_from_the_menu_and_commits(world
 
     # /camket: her campaigns, each one a numbered choice.
     goals = _screen(await core.handle(world.person_source(mai), Command("camket")))
-    assert "Phong trào thi đua của bạn" in goals.text and SEED_NAME in goals.text
+    assert "Phong trào thi đua của anh/chị" in goals.text and SEED_NAME in goals.text
     assert _menu(goals) == ["1. 📄 1. Đọc và cam kết"]
 
     # She opens it and goes through every page by typing the menu's numbers; each page is the
@@ -163,10 +163,10 @@ async def test_a_reader_on_zalo_reads_every_page_from_the_menu_and_commits(world
     outs = await core.handle(world.person_source(mai), _choice(back, "Tôi cam kết thực hiện"))
     (thanks,) = [o for o in outs if isinstance(o, Toast | Alert)]
     assert isinstance(thanks, Toast) and not thanks.quiet
-    assert thanks.text == "Cảm ơn bạn: cam kết đã được ghi nhận."
+    assert thanks.text == "Cảm ơn anh/chị: cam kết đã được ghi nhận."
     committed = _screen(outs)
     assert committed.replace and f"Trang {pages - 1}/{pages}" in committed.text
-    assert "Bạn đã cam kết thực hiện lúc 09:00 03/01/2024" in committed.text
+    assert "Anh/chị đã cam kết thực hiện lúc 09:00 03/01/2024" in committed.text
     assert not any("cam kết" in c.label for c in committed.all_choices)
 
     # Recorded once, as coming from Zalo, by her Zalo account.
@@ -184,7 +184,7 @@ async def test_a_reader_on_zalo_reads_every_page_from_the_menu_and_commits(world
     # (a message on Zalo) saying when she committed.
     outs = await core.handle(world.person_source(mai), _choice(back, "Tôi cam kết thực hiện"))
     (again,) = [o for o in outs if isinstance(o, Alert)]
-    assert again.text == ("Bạn đã cam kết thực hiện phong trào này lúc 09:00 03/01/2024; "
+    assert again.text == ("Anh/chị đã cam kết thực hiện phong trào này lúc 09:00 03/01/2024; "
                           "không có gì thay đổi.")
     assert len(await CampaignRepository(services.db).acknowledged_people(campaign.id)) == 1
 
@@ -255,7 +255,7 @@ async def test_the_secretariat_launches_from_its_zalo_group(world: World):
     stranger = Source(channel=Channel.ZALO, user_id=clerk, chat_id="another-group",
                       chat_kind=ChatKind.GROUP)
     (refused,) = await core.handle(stranger, Command("phongtrao"))
-    assert isinstance(refused, Alert) and "Thường trực thi đua" in refused.text
+    assert isinstance(refused, Alert) and "Thường trực Hội đồng Thi đua" in refused.text
 
 
 async def test_launch_goes_to_each_persons_preferred_link_and_newcomers_get_it(world: World):

@@ -41,34 +41,34 @@ async def test_nhacnho_in_the_zalo_group_scope_what_preview_send(desk: CoreDesk)
     group = desk.zalo_group()
 
     scopes = only_message(await desk.command(group, "/nhacnho"))
-    assert "Chọn phạm vi nhắc nhở" in scopes.text
+    assert "Chọn phạm vi nhắc việc" in scopes.text
     assert choice(scopes, "Toàn bộ: Khối Tham mưu Tổng hợp").data == "rmd:s:all"
     assert choice(scopes, "Huỷ").role == Role.CANCEL
 
     what = only_message(await desk.pick(group, choice(scopes, AGENCY).data))
-    assert what.replace and "Nhắc nhở về nội dung nào?" in what.text
+    assert what.replace and "Nhắc việc về nội dung nào?" in what.text
     preview = only_message(await desk.pick(group, choice(what, "Đăng ký thi đua năm 2024").data))
     assert preview.replace
     assert f"Phạm vi: {AGENCY}" in preview.text
-    assert "sẽ nhắc nhở: 2 người" in preview.text
-    send = choice(preview, "Gửi nhắc nhở (2)")
+    assert "sẽ nhắc việc: 2 người" in preview.text
+    send = choice(preview, "Gửi nhắc việc (2)")
     assert send.data.endswith(":20240311")
 
     # Back to the choice of what, then forward again: nothing was sent meanwhile.
     back = choice(preview, "Quay lại")
     assert back.role == Role.BACK
     again = only_message(await desk.pick(group, back.data))
-    assert "Nhắc nhở về nội dung nào?" in again.text
+    assert "Nhắc việc về nội dung nào?" in again.text
     assert await desk.queued(kind="reminder") == []
 
     result = only_message(await desk.pick(group, send.data))
-    assert result.replace and "Đã gửi nhắc nhở tới 2 người" in result.text
+    assert result.replace and "Đã gửi nhắc việc tới 2 người" in result.text
     assert "Phạm Ngọc Anh" in result.text and "Trịnh Minh Khánh" in result.text
     reminders = await desk.queued(kind="reminder")
     assert {(r["channel"], r["chat_id"]) for r in reminders} == {
         ("zalo", anh.chat_id), ("zalo", khanh.chat_id)}
     payload = json.loads(reminders[0]["payload"])
-    assert "Người nhắc: Thường trực thi đua – khen thưởng" in payload["text"]
+    assert "Người nhắc: Thường trực Hội đồng Thi đua – Khen thưởng" in payload["text"]
     assert [b["callback_data"] for row in payload["buttons"] for b in row] == ["open:register"]
 
     # The same pick again reminds nobody twice; yesterday's preview and forged scopes change
@@ -126,10 +126,10 @@ async def test_digests_reach_each_head_on_their_channel_and_every_secretariat_gr
 
         # /tiendo on Zalo shows the same choice; picking it reminds Thảo's unit, on Zalo.
         board = only_message(await desk.command(thao, "/tiendo"))
-        remind = choice(board, "Nhắc nhở")
+        remind = choice(board, "Nhắc việc")
         assert remind.data == "pr:rm:20240311"
         result = only_message(await desk.pick(thao, remind.data))
-        assert "Đã gửi nhắc nhở tới 1 người: Phạm Ngọc Anh" in result.text
+        assert "Đã gửi nhắc việc tới 1 người: Phạm Ngọc Anh" in result.text
         [reminder] = await desk.queued(kind="reminder")
         assert (reminder["channel"], reminder["chat_id"]) == ("zalo", anh.chat_id)
         assert "Người nhắc: Hồ Kim Thảo" in json.loads(reminder["payload"])["text"]

@@ -115,9 +115,8 @@ async def test_digest_and_reminders_reach_zalo_users(zbot: BotHarness):
     khanh = await zbot.zalo_person(STAFF)
     await thao.send("/tiendo")
     board = await thao.expect("Phòng Công tác Quốc hội")
-    await thao.tap("🔔 Nhắc nhở", message=board) if any(
-        "Nhắc nhở" in o.label for o in thao.options(board)) else None
-    await thao.expect("nhắc", timeout=10)
-    reminder = await khanh.expect("Nhắc nhở", timeout=10)
+    await thao.tap("🔔 Nhắc việc (1)", message=board)
+    await thao.expect("Đã gửi nhắc việc", timeout=10)
+    reminder = await khanh.expect("Nhắc việc", timeout=10)
     assert "Gõ số" in reminder.plain
     assert any("Đăng ký" in o.label for o in khanh.options(reminder))

@@ -29,7 +29,7 @@ async def test_a_civil_servant_registers_on_zalo_by_typing_numbers(zbot: BotHarn
     await khanh.tap("Hoàn thành xuất sắc nhiệm vụ")
     await khanh.expect("→ Hoàn thành xuất sắc nhiệm vụ")  # the answer, said back
     ground = await khanh.expect("Câu hỏi 3/3")
-    await khanh.tap("Có sáng kiến được công nhận ở cơ sở", message=ground)
+    await khanh.tap("Có sáng kiến được cơ sở công nhận", message=ground)
     await khanh.expect("→ Có sáng kiến")
     name = await khanh.expect("Tên sáng kiến")
     assert "1." not in name.plain  # a typed answer is expected: no numbers to pick
