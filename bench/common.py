@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from emulator import BotApiEmulator
 from emulator.zalo import ZaloEmulator
@@ -71,6 +71,18 @@ def thidua_env(emu: BotApiEmulator, database: Path, **settings: object) -> dict[
     return env
 
 
+def zalo_env(emu: ZaloEmulator, database: Path, **settings: object) -> dict[str, str]:
+    """The environment of `thidua run` on Zalo only, against the Zalo emulator."""
+    env = {
+        "ZALO_BOT_TOKEN": emu.token,
+        "ZALO_API_BASE_URL": emu.base_url,
+        "THIDUA_DATABASE": str(database),
+        "THIDUA_LOG_LEVEL": "WARNING",
+    }
+    env.update({f"THIDUA_{k.upper()}": str(v) for k, v in settings.items() if v is not None})
+    return env
+
+
 class BotProcess:
     """A bot in a subprocess, with its resident memory and CPU time read from /proc."""
 
@@ -90,6 +102,13 @@ class BotProcess:
                    thidua_env(emu, database, **settings), cwd)
 
     @classmethod
+    def thidua_zalo(cls, emu: ZaloEmulator, database: Path, cwd: Path,
+                    **settings: object) -> BotProcess:
+        """thidua as `thidua run` starts it with only a Zalo token (long polling)."""
+        return cls([sys.executable, "-m", "bot", "run", "--mode", "polling"],
+                   zalo_env(emu, database, **settings), cwd)
+
+    @classmethod
     def echo(cls, emu: BotApiEmulator, cwd: Path, transport: str = "httpx") -> BotProcess:
         return cls([sys.executable, "-m", "bench.echo_bot", emu.base_url, emu.base_file_url,
                     emu.token, transport], {}, cwd)
@@ -102,7 +121,7 @@ class BotProcess:
 
     async def start(self) -> None:
         env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("THIDUA_", "TELEGRAM_"))}
+               if not k.startswith(("THIDUA_", "TELEGRAM_", "ZALO_"))}
         env.update(self.env)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
         self.started_at = time.monotonic()
@@ -241,7 +260,10 @@ def run(main: Coroutine[Any, Any, dict[str, Any]]) -> None:
     emit(figures)
 
 
-def quiet_emulator(emu: BotApiEmulator) -> BotApiEmulator:
+Emulator = TypeVar("Emulator", BotApiEmulator, ZaloEmulator)
+
+
+def quiet_emulator(emu: Emulator) -> Emulator:
     """Keep only counters: a long benchmark must not grow the emulator's call log."""
     emu.record_calls = False
     return emu

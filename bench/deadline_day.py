@@ -1,6 +1,7 @@
 """Deadline day: many people registering at once, against a bare echo bot on the same emulator.
 
     .venv/bin/python -m bench.deadline_day [--users 500] [--concurrency 0] [--skip-echo]
+    .venv/bin/python -m bench.deadline_day --channel zalo [--users 500] …
 
 U linked staff members of a province-sized roster (bench/province.py: 30,000 people, 800
 units, 100,000 registrations over four years, most people of this year registered already:
@@ -19,7 +20,9 @@ Prints the updates per second, p50/p95/p99 latency, CPU per update and Bot API c
 update of each, the ratios of throughputs, and a JSON line last. `--latency MS` answers every
 Bot API call after MS milliseconds (Telegram is far away); `--with-summaries` has the
 secretariat pull the province's summary and files meanwhile; `--profile FILE` records each
-bot with py-spy.
+bot with py-spy. `--channel zalo` runs the same day over Zalo (bench/deadline_day_zalo.py):
+people linking with invite codes, then registering by typing numbers, against the bare Zalo
+echo bot.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from pathlib import Path
 from bench.common import BotProcess, Profiler, latency_ms, machine, quiet_emulator, run
 from bench.province import Province, ProvinceSpec, generate
 from emulator import BotApiEmulator, EmuUser
+from emulator.zalo import ZaloEmulator, ZaloUser
 
 TOKEN = "123456:BENCH-TOKEN"
 ECHO_BASE = 900_000_000
@@ -119,7 +123,7 @@ async def register_person(run: Run, user: EmuUser, year: int) -> None:
         await user.expect("Câu hỏi 3/3", timeout=TIMEOUT)
 
     async def ground() -> None:
-        await user.tap("Có sáng kiến được công nhận ở cơ sở", timeout=TIMEOUT)
+        await user.tap("Có sáng kiến được cơ sở công nhận", timeout=TIMEOUT)
         await user.expect("→ Có sáng kiến", timeout=TIMEOUT)
         await user.expect("Câu hỏi 4/4", timeout=TIMEOUT)
 
@@ -138,7 +142,7 @@ async def register_person(run: Run, user: EmuUser, year: int) -> None:
 
 
 async def crowd(run: Run, people: list[Callable[[], Awaitable[None]]], concurrency: int,
-                bot: BotProcess, emu: BotApiEmulator) -> None:
+                bot: BotProcess, emu: BotApiEmulator | ZaloEmulator) -> None:
     """Everyone at once (or `concurrency` at a time); CPU and memory of the bot around it."""
     gate = asyncio.Semaphore(concurrency or len(people))
 
@@ -176,7 +180,7 @@ async def summaries(secretariat: EmuUser, done: asyncio.Event, seconds: list[flo
         seconds.append(time.monotonic() - started)
 
 
-async def ready(bot: BotProcess, user: EmuUser, text: str, expected: str) -> float:
+async def ready(bot: BotProcess, user: EmuUser | ZaloUser, text: str, expected: str) -> float:
     """Seconds from spawning the bot to its first answer."""
     await user.send(text)
     while True:
@@ -203,7 +207,7 @@ async def run_bot(run: Run, bot: BotProcess, emu: BotApiEmulator,
     if meanwhile is not None:
         await meanwhile  # the summary being built when the people were done
     await bot.stop()
-    _report(run)
+    report(run)
 
 
 async def echo_run(name: str, transport: str, emu: BotApiEmulator, workdir: Path, users: int,
@@ -275,7 +279,7 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             return figures
 
 
-def _report(run: Run) -> None:
+def report(run: Run) -> None:
     f = run.figures()
     lat = f["latency_ms"]
     print(f"{run.name:7} {f['updates']:6} updates in {f['seconds']:7.1f} s: "
@@ -289,6 +293,10 @@ def _report(run: Run) -> None:
 
 def cli() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--channel", choices=("telegram", "zalo"), default="telegram",
+                        help="the messenger: telegram (buttons, the default) or zalo (people "
+                             "link with invite codes and type numbers; compared with the bare "
+                             "Zalo echo bot)")
     parser.add_argument("--users", type=int, default=500)
     parser.add_argument("--people", type=int, default=30_000, help="roster size")
     parser.add_argument("--agencies", type=int, default=60)
@@ -308,8 +316,14 @@ def cli() -> None:
                         help="answer every Bot API call after MS milliseconds (Telegram is far)")
     parser.add_argument("--profile", type=Path, metavar="FILE",
                         help="record the bots with py-spy (collapsed stacks) into FILE and "
-                             "FILE.echo.txt")
-    run(main(parser.parse_args()))
+                             "FILE.echo.txt (Telegram)")
+    args = parser.parse_args()
+    if args.channel == "zalo":
+        from bench.deadline_day_zalo import main as zalo_main
+
+        run(zalo_main(args))
+    else:
+        run(main(args))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+from domain.campaigns import CampaignDocument, Measure, Paragraph, Section, Target
 from domain.registration import expand_implied
 from domain.rules import RuleSet, available_rulesets, ruleset_for
 from domain.text import fold_key, identity_key
@@ -177,13 +178,16 @@ async def generate(path: Path, spec: ProvinceSpec, today: date | None = None) ->
     province.staff = [p[0] for p in people
                       if p[0] not in registered_now and p[6] == "staff"]
 
-    # A launched campaign of the current year, acknowledged by a share of the people.
+    # A launched campaign of the current year, acknowledged by a share of the people; its
+    # document is a real one (whoever links now receives it, as from a loaded file).
+    campaign = _campaign(today, opens)
     conn.execute(
         "INSERT INTO campaigns (id, code, name, issuer, period_start, period_end, ack_deadline,"
         " document, source, status, launched_at, created_at, updated_at) VALUES (1, ?, ?, ?,"
-        " ?, ?, ?, '{}', '', 'launched', ?, ?, ?)",
-        (f"bench-{today.year}", "Phong trào thi đua chuyển đổi số", BLOC,
-         f"{today.year}-01-01", f"{today.year}-12-31", opens.isoformat(), now, now, now))
+        " ?, ?, ?, ?, '', 'launched', ?, ?, ?)",
+        (campaign.code, campaign.name, campaign.issuer, campaign.period_start.isoformat(),
+         campaign.period_end.isoformat(), campaign.ack_deadline.isoformat(),
+         campaign.model_dump_json(), now, now, now))
     conn.executemany(
         "INSERT INTO acknowledgements (campaign_id, person_id, at, channel) VALUES (1, ?, ?,"
         " 'telegram')",
@@ -202,6 +206,17 @@ async def generate(path: Path, spec: ProvinceSpec, today: date | None = None) ->
     conn.close()
     province.seconds = time.perf_counter() - started
     return province
+
+
+def _campaign(today: date, opens: date) -> CampaignDocument:
+    return CampaignDocument(
+        code=f"bench-{today.year}", name="Phong trào thi đua chuyển đổi số", issuer=BLOC,
+        scope=BLOC, period_start=date(today.year, 1, 1), period_end=date(today.year, 12, 31),
+        ack_deadline=opens, year=today.year,
+        intro=(Paragraph(text="Toàn thể cán bộ, công chức, viên chức thi đua chuyển đổi số."),),
+        sections=(Section(title="Chỉ tiêu thi đua", targets=(
+            Target(text="100% cán bộ, công chức, viên chức cam kết thực hiện.",
+                   measure=Measure.ACKNOWLEDGEMENT_RATE),)),))
 
 
 def _registrations(conn: sqlite3.Connection, rnd: random.Random, spec: ProvinceSpec,

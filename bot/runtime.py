@@ -34,6 +34,7 @@ from bot.webhook import (
     set_telegram_webhook,
     webhook_secret,
 )
+from bot.zalo import POLL_TIMEOUT as ZALO_POLL_TIMEOUT
 from bot.zalo import ZaloRuntime
 from channels.telegram.chat_migration import secretariat_chat_moved
 from channels.telegram.features import periodic_jobs, registry, start_features, stop_features
@@ -52,13 +53,17 @@ def _polling_failed(error: TelegramError) -> None:
 
 class BotRuntime:
     def __init__(self, settings: Settings, *, token: str | None = None,
-                 rate_limiter: bool = True, scheduler_ticks: bool = True) -> None:
+                 rate_limiter: bool = True, scheduler_ticks: bool = True,
+                 zalo_poll_timeout: float = ZALO_POLL_TIMEOUT) -> None:
         """`scheduler_ticks=False` leaves periodic jobs to explicit `scheduler.tick(now)`
-        calls (tests drive the clock themselves). Every channel whose token is set runs."""
+        calls (tests drive the clock themselves); `zalo_poll_timeout`: seconds a Zalo long
+        poll waits (a stop waits for the poll in flight). Every channel whose token is set
+        runs."""
         self.settings = settings
         self.token = token
         self.rate_limiter = rate_limiter
         self.scheduler_ticks = scheduler_ticks
+        self.zalo_poll_timeout = zalo_poll_timeout
         self.db = Database(settings.database, lock_wait=settings.db_lock_wait)
         self.lock = RunLock(settings.database)
         self.services: Services | None = None
@@ -99,7 +104,8 @@ class BotRuntime:
         if self.telegram_on:
             await self._start_telegram(mode, webhook_path)
         if settings.has_zalo:
-            self.zalo = ZaloRuntime(self.core, self.services)
+            self.zalo = ZaloRuntime(self.core, self.services,
+                                    poll_timeout=self.zalo_poll_timeout)
             await self.zalo.start(mode, self.web)
             self.replayed += self.zalo.replayed
         if self.web is not None:

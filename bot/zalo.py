@@ -26,8 +26,10 @@ POLL_TIMEOUT = 10
 
 
 class ZaloRuntime:
-    def __init__(self, core: Core, services: Services) -> None:
+    def __init__(self, core: Core, services: Services, *,
+                 poll_timeout: float = POLL_TIMEOUT) -> None:
         self.core = core
+        self.poll_timeout = poll_timeout
         self.services = services
         settings = services.settings
         register_secret(settings.zalo_token)
@@ -46,7 +48,7 @@ class ZaloRuntime:
         services.deliverers[Channel.ZALO.value] = self.deliver
         self.replayed = await self.receiver.replay_pending()
         if mode == "polling":
-            self.poller = ZaloPoller(self.api, self.receiver, timeout=POLL_TIMEOUT)
+            self.poller = ZaloPoller(self.api, self.receiver, timeout=self.poll_timeout)
             await self.poller.start()
         elif mode == "webhook":
             assert web is not None
