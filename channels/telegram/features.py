@@ -8,6 +8,7 @@ from types import ModuleType
 from telegram.ext import Application
 
 from app import help as help_feature
+from app import invites as invites_feature
 from app import onboarding
 from app import registration as registration_feature
 from app.core import Core
@@ -45,7 +46,7 @@ def _legacy(module: ModuleType) -> Feature:
 
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
-                *(_legacy(m) for m in LEGACY)]
+                *(_legacy(m) for m in LEGACY), invites_feature.FEATURE]
     return Registry(features, complete=False)
 
 
