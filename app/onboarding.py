@@ -63,8 +63,11 @@ async def start(ctx: Ctx, args: tuple[str, ...]) -> None:
         ctx.say(_plain(_("Please message me privately to get started.")))
         return
     payload = " ".join(args).strip()  # a code may come typed in groups: /start 7KQ2 M9XD …
-    if payload and ctx.actor.person is None and looks_like_phone(payload):
-        _explain_phone(ctx)
+    if payload and looks_like_phone(payload):
+        if ctx.actor.person is None:
+            _explain_phone(ctx)
+        else:
+            await _greet(ctx, ctx.actor.person, welcome_back=True)
         return
     if payload and looks_like_code(payload):
         await _redeem_invite(ctx, payload)

@@ -6,7 +6,8 @@ I, L, O and U, so nothing reads as something else), in groups of four: `7KQ2-M9X
 do not matter: `canonical` turns every such spelling into the one form whose hash is stored.
 
 Codes of the first format (16 characters of Telegram's deep-link alphabet, case-sensitive)
-are still accepted as typed: `legacy_form`.
+are still accepted as typed: `legacy_form`. Other words typed by someone not linked yet are
+not codes, so they never count as wrong codes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ GROUP = 4
 # kind, dots and underscores.
 _SEPARATORS = re.compile(r"[\s\-‐‑‒–—―−_.·]+")
 _LOOK_ALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
-_LEGACY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# secrets.token_urlsafe(12): always 16 characters (a longer or shorter word is not a code).
+_LEGACY = re.compile(r"^[A-Za-z0-9_-]{16}$")
 
 
 def new_code() -> str:

@@ -34,3 +34,7 @@ async def test_a_phone_number_typed_on_zalo_is_explained_and_links_nobody(zbot: 
     assert "trưởng đơn vị" in answer.plain and "không hợp lệ" not in answer.plain
     assert "chia sẻ" not in answer.plain  # Zalo cannot share a contact: not offered
     assert await zbot.services.links.by_account("zalo", stranger.id) is None
+    # Words are not codes either: they never count as wrong codes.
+    await stranger.send("xin chào, tôi là Khánh")
+    await stranger.expect("chưa được liên kết")
+    assert await zbot.db.fetchall("SELECT * FROM invite_failures") == []
