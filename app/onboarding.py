@@ -9,11 +9,15 @@ stateDiagram-v2
     Ask --> Linked: own contact, phone on the roster (Telegram)
     Ask --> Ask: someone else's contact (refused)
     Ask --> Refused: phone not on the roster
-    Ask --> Linked: invite code typed
+    Ask --> Linked: invite code typed (any case, spaces or dashes)
+    Ask --> Ask: phone number typed (explained: it proves nothing)
+    Ask --> Ask: wrong code (the account is slowed down after 5 in 15 minutes)
     Linked --> [*]
 ```
 No conversation state is needed: each step is decided from the message and the database.
 A phone number typed as text never links anyone: only the channel's verified contact does.
+A person may be linked on Telegram, Zalo or both; linking one keeps the other, and /start says
+where they are linked and how to add the other channel (app.invites.channels).
 """
 
 from __future__ import annotations
@@ -25,12 +29,14 @@ from app.commands import CommandSpec
 from app.context import Ctx
 from app.events import Contact
 from app.features import Feature
+from app.invites.channels import linked_channels
 from app.texts import command_lines, person_card
 from domain.access import Actor
+from domain.invite_codes import looks_like_code
 from domain.models import Person
-from domain.phone import InvalidPhone, normalize_phone
-from locales import N_, _
-from storage.invites import InviteProblem, looks_like_code
+from domain.phone import InvalidPhone, looks_like_phone, normalize_phone
+from locales import N_, _, format_datetime
+from storage.invites import InviteProblem, RedeemResult
 
 
 def _plain(text: str) -> str:
@@ -56,7 +62,13 @@ async def start(ctx: Ctx, args: tuple[str, ...]) -> None:
     if not ctx.source.is_private:
         ctx.say(_plain(_("Please message me privately to get started.")))
         return
-    payload = args[0] if args else None
+    payload = " ".join(args).strip()  # a code may come typed in groups: /start 7KQ2 M9XD …
+    if payload and looks_like_phone(payload):
+        if ctx.actor.person is None:
+            _explain_phone(ctx)
+        else:
+            await _greet(ctx, ctx.actor.person, welcome_back=True)
+        return
     if payload and looks_like_code(payload):
         await _redeem_invite(ctx, payload)
         return
@@ -64,6 +76,21 @@ async def start(ctx: Ctx, args: tuple[str, ...]) -> None:
         await _greet(ctx, ctx.actor.person, welcome_back=True)
         return
     _ask(ctx)
+
+
+def _explain_phone(ctx: Ctx) -> None:
+    """A typed phone number proves nothing (anyone can type anyone's): say how to link."""
+    why = _("A phone number typed in a message cannot show that it is yours, so I never link "
+            "anyone with it.")
+    if ctx.caps.contact_sharing:
+        ctx.ask_contact(_plain(why + "\n" + _(
+            "Tap the button below to share your phone number (Telegram confirms it is "
+            "yours), or send the invite code given to you by the emulation and commendation "
+            "office.")), _("📱 Share my phone number"))
+    else:
+        ctx.say(_plain(why + "\n" + _(
+            "Please send the invite code that the emulation and commendation office or the "
+            "head of your unit handed you (it looks like 7KQ2-M9XD-4HPA-QR8T-ZW3E).")))
 
 
 async def contact_shared(ctx: Ctx, contact: Contact) -> None:
@@ -87,8 +114,12 @@ async def contact_shared(ctx: Ctx, contact: Contact) -> None:
 
 
 async def text_from_stranger(ctx: Ctx, text: str) -> bool:
-    """An unlinked account typed something: an invite code is redeemed; False otherwise."""
+    """An unlinked account typed something: an invite code is redeemed, a phone number is
+    explained; False otherwise."""
     text = text.strip()
+    if looks_like_phone(text):
+        _explain_phone(ctx)
+        return True
     if looks_like_code(text):
         await _redeem_invite(ctx, text)
         return True
@@ -100,25 +131,43 @@ async def _redeem_invite(ctx: Ctx, code: str) -> None:
     account = ctx.source.account
     if account is None:
         return
-    result = await services.invites.redeem(code, account, ctx.who())
+    result = await services.invites.redeem(code, account, ctx.who(), now=ctx.now())
     if result.person is None:
-        reasons = {
-            InviteProblem.UNKNOWN: _("This invite code is not valid."),
-            InviteProblem.USED: _("This invite code has already been used."),
-            InviteProblem.EXPIRED: _("This invite code has expired."),
-            InviteProblem.INACTIVE: _("This invite code is no longer valid."),
-        }
-        reason = reasons[result.problem or InviteProblem.UNKNOWN]
-        if ctx.caps.contact_sharing:
-            ctx.ask_contact(_plain(reason + "\n" + _(
-                "Ask the emulation and commendation office for a new code, or share your "
-                "phone number with the button below.")), _("📱 Share my phone number"))
-        else:
-            ctx.say(_plain(reason + "\n" + _(
-                "Ask the emulation and commendation office (or the head of your unit) for a "
-                "new code.")))
+        _refuse(ctx, result)
         return
     await _link(ctx, result.person, "invite")
+
+
+def _refuse(ctx: Ctx, result: RedeemResult) -> None:
+    """Why a code did not link, and what to do; when to try again after too many."""
+    if result.problem == InviteProblem.THROTTLED:
+        assert result.retry_at is not None
+        ctx.say(_plain(_(
+            "Too many wrong codes were sent from this account. To keep codes safe from "
+            "guessing, please try again after {time}.").format(
+            time=format_datetime(result.retry_at.astimezone(ctx.tz)))))
+        return
+    reasons = {
+        InviteProblem.UNKNOWN: _("This invite code is not valid."),
+        InviteProblem.USED: _("This invite code has already been used."),
+        InviteProblem.EXPIRED: _("This invite code has expired."),
+        InviteProblem.INACTIVE: _("This invite code is no longer valid."),
+        InviteProblem.REVOKED: _("This invite code was replaced by a newer one: please use "
+                                 "the latest code you were given."),
+    }
+    reason = reasons.get(result.problem or InviteProblem.UNKNOWN, reasons[InviteProblem.UNKNOWN])
+    if result.retry_at is not None:
+        reason += "\n" + _("That was too many wrong codes: please wait until {time} before "
+                           "trying again.").format(
+            time=format_datetime(result.retry_at.astimezone(ctx.tz)))
+    if ctx.caps.contact_sharing:
+        ctx.ask_contact(_plain(reason + "\n" + _(
+            "Ask the emulation and commendation office for a new code, or share your "
+            "phone number with the button below.")), _("📱 Share my phone number"))
+    else:
+        ctx.say(_plain(reason + "\n" + _(
+            "Ask the emulation and commendation office (or the head of your unit) for a "
+            "new code.")))
 
 
 async def _link(ctx: Ctx, person: Person, method: str) -> None:
@@ -156,19 +205,22 @@ async def _greet(ctx: Ctx, person: Person, *, welcome_back: bool) -> Actor:
     greeting = (
         _("Welcome back, {name}!") if welcome_back else _("Linked. Welcome, {name}!")
     ).format(name=person.full_name)
+    # Where the person is linked; on /start, how to add the other channel (with a choice,
+    # not offered on the greeting that must take the contact keyboard away).
+    channels, choices = await linked_channels(ctx, person, offer=welcome_back)
     text = "\n\n".join([
         "<b>" + escape(greeting, quote=False) + "</b>",
         person_card(person, tree, actor.headed_org_ids),
+        channels,
         _plain(_("Commands you can use:")) + "\n"
         + command_lines(ctx.registry.listed_commands(), actor),
     ])
-    ctx.say(text, remove_keyboard=True)
+    ctx.say(text, choices, remove_keyboard=True)
     return actor
 
 
 COMMANDS = [
-    CommandSpec("start", N_("Start, or link your Telegram account"), start, ANYONE,
-                public=True),
+    CommandSpec("start", N_("Start, or link your account"), start, ANYONE, public=True),
 ]
 
 FEATURE = Feature(

@@ -54,6 +54,10 @@ class Settings(BaseSettings):
     send_rate: float = Field(default=28.0, gt=0, le=1000, alias="THIDUA_SEND_RATE")
     max_upload_bytes: int = Field(default=2_000_000, gt=0, alias="THIDUA_MAX_UPLOAD_BYTES")
     invite_ttl_days: int = Field(default=14, gt=0, le=365, alias="THIDUA_INVITE_TTL_DAYS")
+    # Where people find the bot, printed on invite slips and said to people adding a channel.
+    telegram_bot_username: str | None = Field(default=None,
+                                              alias="THIDUA_TELEGRAM_BOT_USERNAME")
+    zalo_bot_name: str | None = Field(default=None, alias="THIDUA_ZALO_BOT_NAME")
     webhook_url: str | None = Field(default=None, alias="THIDUA_WEBHOOK_URL")
     # The public HTTPS base of the bot's web server (files handed out as links on Zalo).
     public_url: str | None = Field(default=None, alias="THIDUA_PUBLIC_URL")
@@ -139,6 +143,18 @@ class Settings(BaseSettings):
             if not value or any(c.isspace() for c in value):
                 raise ValueError("a Zalo group id, without spaces")
         return value
+
+    @field_validator("telegram_bot_username")
+    @classmethod
+    def _telegram_username(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        name = value.strip().removeprefix("@")
+        if not name:
+            return None
+        if not all(c.isascii() and (c.isalnum() or c == "_") for c in name):
+            raise ValueError("a Telegram username: letters, digits and _")
+        return name
 
     @field_validator("zalo_webhook_path")
     @classmethod

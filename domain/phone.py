@@ -47,3 +47,13 @@ def normalize_phone(raw: str) -> str:
 def mask_phone(phone: str) -> str:
     """Phone for logs and operator output: never the whole number."""
     return phone[:3] + "****" + phone[-3:] if len(phone) >= 7 else "***"
+
+
+_DIGITS = re.compile(r"[\s.\-()/+]")
+
+
+def looks_like_phone(text: str) -> bool:
+    """Whether a typed text is a phone number (9 to 12 digits with the usual separators):
+    what a person types when asked who they are."""
+    digits = _DIGITS.sub("", text.strip())
+    return digits.isdigit() and 9 <= len(digits) <= 12

@@ -9,6 +9,7 @@ from telegram.ext import Application
 
 from app import campaigns as campaigns_feature
 from app import help as help_feature
+from app import invites as invites_feature
 from app import onboarding
 from app import progress as progress_feature
 from app import registration as registration_feature
@@ -46,7 +47,7 @@ def _legacy(module: ModuleType) -> Feature:
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
                 *(_legacy(m) for m in LEGACY), campaigns_feature.FEATURE,
-                summary_feature.FEATURE, progress_feature.FEATURE]
+                summary_feature.FEATURE, progress_feature.FEATURE, invites_feature.FEATURE]
     return Registry(features, complete=False)
 
 

@@ -515,4 +515,4 @@ def test_questions_follow_each_titles_order_and_the_count_never_grows(rs):
         answers[key] = value
         counts.append(question_count(rs, {"CSTDCS"}, answers, subject="person"))
     assert counts[0] == 4 and counts[-1] == 3
-    assert all(a >= b for a, b in zip(counts, counts[1:], strict=False))
+    assert all(a >= b for a, b in zip(counts, counts[1:], strict=False))  # noqa: RUF007

@@ -19,6 +19,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from channels.telegram.features import all_commands
+from domain.invite_codes import ALPHABET as CODE_ALPHABET
+from domain.invite_codes import grouped
 from emulator import EmuGroup, EmuUser
 from emulator.markup import command_entities
 from emulator.world import ChatState, now
@@ -51,6 +53,7 @@ texts = st.one_of(
     st.lists(fragments, min_size=1, max_size=10).map(" ".join),
     st.integers(1, 4096).map(lambda n: ("Trần Thị Bích Ngọc 🙂 " * 200)[:n]),
     st.text(TOKEN_CHARS, min_size=8, max_size=64),  # looks like an invite code
+    st.text(CODE_ALPHABET, min_size=20, max_size=20).map(grouped),  # as printed on a slip
 ).filter(lambda t: t.strip() != "")
 
 

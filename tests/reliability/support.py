@@ -404,11 +404,12 @@ def leaked(text: str, names: Iterable[str]) -> list[str]:
 # --------------------------------------------------------------------------- database
 
 # What legitimately changes whatever the input: conversation states, language choices,
-# scheduler runs, the update inbox, and whether a person can be reached (they block and
-# unblock the bot), with the cache tokens those changes renew (data_versions). Audit entries
-# of those legitimate changes are ignored too.
+# scheduler runs, the update inbox, whether a person can be reached (they block and unblock
+# the bot) and the wrong invite codes an account sent (the rate limit counts them), with the
+# cache tokens those changes renew (data_versions). Audit entries of those legitimate changes
+# are ignored too.
 VOLATILE_TABLES = {"conversations", "account_settings", "person_channel", "job_runs",
-                   "update_inbox", "schema_migrations", "data_versions"}
+                   "update_inbox", "schema_migrations", "data_versions", "invite_failures"}
 VOLATILE_COLUMNS = {"links": {"unreachable_at"}}
 VOLATILE_AUDIT = {"set_locale", "reachable", "unreachable"}
 

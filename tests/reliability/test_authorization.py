@@ -63,6 +63,9 @@ BUTTONS_ALLOWED: dict[str, set[str]] = {
     **{rf"^cp:{action}:": {"secretariat"} for action in ("pg", "ack", "open")},
     **{rf"^cp:{action}:": SECRETARIAT_KINDS for action in ("view", "pv", "ask", "go", "no", "pr")},
     r"^rmd:": SECRETARIAT_KINDS,  # the secretariat's reminders (/remind)
+    # /mamoi: heads confirm the codes of their own people (a stale or foreign list is shown
+    # again, creating nothing: tests/invites/test_heads.py).
+    r"^iv:": {"unit_head", "agency_head"},
 }
 
 
