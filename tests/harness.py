@@ -84,8 +84,10 @@ class BotHarness:
             await self.zalo.start()
         # Periodic jobs run when a test calls `services.scheduler.tick(now)`, never on the
         # wall clock, so no test sees a digest or reminder it did not ask for.
+        # A short Zalo long poll: stopping waits for the poll in flight (a cancelled one
+        # could lose what the platform handed out), so tests stop quicker with 1 s.
         self.runtime = BotRuntime(self.settings(), rate_limiter=self.rate_limiter,
-                                  scheduler_ticks=False)
+                                  scheduler_ticks=False, zalo_poll_timeout=1)
         await self.runtime.start(mode="polling")
         return self
 

@@ -13,12 +13,12 @@ async def test_a_telegram_user_gets_a_code_for_zalo_and_ends_up_linked_on_both(
     telegram = await zbot.person_user(STAFF)  # linked by sharing the contact
     await telegram.send("/start")
     hello = await telegram.expect("Chào mừng Trịnh Minh Khánh quay lại")
-    assert "Bạn đã liên kết trên Telegram." in hello.plain
+    assert "Anh/chị đã liên kết trên Telegram." in hello.plain
     assert "Zalo" in hello.plain
 
     await telegram.tap("🔑 Mã để liên kết Zalo", message=hello)
     assert (await telegram.expect("quay lại")).buttons == []  # the choice is taken
-    given = await telegram.expect("Mã để liên kết Zalo của bạn")
+    given = await telegram.expect("Mã để liên kết Zalo của anh/chị")
     code = CODE.search(given.plain).group()
     assert "dùng một lần" in given.plain
 
@@ -45,10 +45,10 @@ async def test_a_zalo_user_is_told_how_to_add_telegram(zbot: BotHarness):
     zalo = await zbot.zalo_person(STAFF)  # linked with a code
     await zalo.send("/start")
     hello = await zalo.expect("Chào mừng Trịnh Minh Khánh quay lại")
-    assert "Bạn đã liên kết trên Zalo." in hello.plain
+    assert "Anh/chị đã liên kết trên Zalo." in hello.plain
     assert "Telegram" in hello.plain and "chia sẻ số điện thoại" in hello.plain
     await zalo.tap("🔑 Mã để liên kết Telegram")
-    given = await zalo.expect("Mã để liên kết Telegram của bạn")
+    given = await zalo.expect("Mã để liên kết Telegram của anh/chị")
     code = CODE.search(given.plain).group()
 
     telegram = zbot.user(7401, "Khánh")
@@ -64,7 +64,7 @@ async def test_only_the_channels_the_bot_runs_on_are_offered(bot: BotHarness):
     khanh = await bot.person_user(STAFF)
     await khanh.send("/start")
     hello = await khanh.expect("quay lại")
-    assert "Bạn đã liên kết trên Telegram." in hello.plain
+    assert "Anh/chị đã liên kết trên Telegram." in hello.plain
     assert "Zalo" not in hello.plain and hello.buttons == []
     forged = await khanh.tap_data(hello, "iv:me:zalo")
     assert forged.text == "Nút này đã hết hiệu lực. Vui lòng dùng tin nhắn mới nhất."

@@ -121,7 +121,7 @@ async def test_stale_and_forged_confirmations_create_nothing(zbot: BotHarness):
     # Not a head at all.
     khanh = await zbot.person_user(STAFF)
     await khanh.send("/mamoi")
-    await khanh.expect("Bạn không có quyền")
+    await khanh.expect("Anh/chị không có quyền")
     answer = await khanh.tap_data(await _help(khanh), f"iv:go:0:{data.rsplit(':', 1)[1]}")
     assert "không có quyền" in (answer.text or "")
     assert await zbot.db.fetchall("SELECT * FROM invite_codes") == []
