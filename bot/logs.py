@@ -1,7 +1,8 @@
 """Logging that never writes a phone number or a secret.
 
 `redact()` masks Vietnamese phone numbers (0…, +84…, 84…, (+84)…, with spaces, dots, dashes
-or slashes), invite codes after `/start`, and every registered secret (the bot token, the webhook secret) plus anything shaped like a bot token.
+or slashes), invite codes after `/start`, and every registered secret (the bot token, the
+webhook secret) plus anything shaped like a bot token.
 `configure_logging()` installs `RedactingFilter` on the root handlers, so every record — ours,
 python-telegram-bot's, the Bot API client's request lines whose URLs carry the token (bot.http
 at DEBUG), and tracebacks — is masked before it is written. The operators' alerts go

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from bot.workers import ParseLimits
 
 TELEGRAM_API = "https://api.telegram.org/bot"
 TELEGRAM_FILES = "https://api.telegram.org/file/bot"
@@ -41,6 +43,11 @@ class Settings(BaseSettings):
     # keeps the weekly digest to 2,000 heads within 1.2x that floor, with no 429 measured).
     send_rate: float = Field(default=28.0, gt=0, le=1000, alias="THIDUA_SEND_RATE")
     max_upload_bytes: int = Field(default=2_000_000, gt=0, alias="THIDUA_MAX_UPLOAD_BYTES")
+    # A file's preview can be applied this long after it was shown (bot/parsing.py, issue 12).
+    upload_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30, alias="THIDUA_UPLOAD_TTL_HOURS")
+    # Bounds of parsing one uploaded file, in its worker process (bot/parsing.py).
+    parse_seconds: float = Field(default=30.0, gt=0, le=3600, alias="THIDUA_PARSE_SECONDS")
+    parse_memory_mb: int = Field(default=512, ge=64, le=65536, alias="THIDUA_PARSE_MEMORY_MB")
     invite_ttl_days: int = Field(default=14, gt=0, le=365, alias="THIDUA_INVITE_TTL_DAYS")
     webhook_url: str | None = Field(default=None, alias="THIDUA_WEBHOOK_URL")
     webhook_listen: str = Field(default="0.0.0.0", alias="THIDUA_WEBHOOK_LISTEN")
@@ -86,6 +93,20 @@ class Settings(BaseSettings):
             if not raw or len(raw) > 256 or not all(c.isalnum() or c in "_-" for c in raw):
                 raise ValueError("1-256 characters of A-Z, a-z, 0-9, _ and -")
         return value
+
+    @property
+    def upload_ttl(self) -> timedelta:
+        return timedelta(hours=self.upload_ttl_hours)
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        return ParseLimits(self.parse_seconds, self.parse_memory_mb << 20)
+
+    @property
+    def cli_parse_limits(self) -> ParseLimits:
+        """An operator's import (200,000 rows at most) may take longer than a chat upload."""
+        return ParseLimits(max(self.parse_seconds, 600.0),
+                           max(self.parse_memory_mb, 4096) << 20)
 
     @property
     def tz(self) -> ZoneInfo:

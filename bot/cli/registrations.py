@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
-from bot.cli.common import fail, open_services, read_input
+from bot.cli.common import fail, open_services, parse_file, read_input
+from bot.parsing import ParseFailed
 from bot.services import Services
 from bot.settings import Settings
-from domain.registration_import import parse_registration_file
 from domain.rules import load_ruleset
 from domain.subjects import Subject
 from domain.text import fold_key
@@ -150,7 +150,16 @@ async def import_registrations(args: argparse.Namespace, settings: Settings) -> 
         content, name = read_input(args.file)
     except OSError as exc:
         return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
-    file = parse_registration_file(content, name)
+    try:
+        parsed = await parse_file(settings, name, content, settings.bloc_name, tables_only=True)
+    except ParseFailed as failed:
+        return fail(failed.message)
+    file = parsed.registrations
+    if file is None:
+        if parsed.roster is not None and not parsed.roster.ok:  # unreadable as a table
+            return fail(describe_problems(parsed.roster.problems, limit=200))
+        return fail(_("This is not a registrations file (CSV or XLSX with the columns of "
+                      "bot/demo/FORMATS.md)."))
     if not file.rows and not file.ok:
         return fail(describe_problems(file.problems, limit=200))
     async with open_services(settings) as services:
