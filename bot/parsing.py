@@ -99,8 +99,14 @@ def _run(filename: str, content: bytes, default_bloc: str, limits: ParseLimits
     process = ctx.Process(target=_work, args=(send, filename, content, default_bloc, limits),
                           name="thidua-parse", daemon=True)
     started = time.monotonic()
-    process.start()
-    send.close()
+    try:
+        process.start()
+    except OSError:  # the fork server could not fork (out of memory, processes, …)
+        log.exception("could not start a worker to parse %s", _kind_of(filename))
+        receive.close()
+        raise ParseFailed("crashed") from None
+    finally:
+        send.close()
     try:
         if not receive.poll(limits.seconds):
             log.warning("parsing %s took over %.0f s: stopped", _kind_of(filename),

@@ -19,10 +19,11 @@ from domain.rules import load_ruleset
 from domain.subjects import Subject
 from domain.text import fold_key
 from domain.windows import parse_day
-from locales import _, get_locale
+from locales import _, get_locale, ngettext
 from reports.registration_import import describe_plan, describe_problems
-from reports.registration_windows import describe_window, window_error
+from reports.registration_windows import deadline_notice, describe_window, window_error
 from storage.audit import AuditContext
+from storage.deadlines import change_deadline
 from storage.registration_import import apply_import, preview_import, ruleset_of_year
 from storage.registrations import RegistrationRepository, WindowError
 
@@ -122,13 +123,19 @@ async def extend_window(args: argparse.Namespace, settings: Settings) -> int:
         if window is None:
             return fail(_("The registration of {year} has not been opened for this scope.")
                         .format(year=args.year))
-        try:
-            window = await repo.set_deadline(window.id, args.deadline, AuditContext.cli())
+        tree = await services.orgs.tree()
+        try:  # the people concerned are told by the running bot (its outbox sender)
+            change = await change_deadline(
+                services.db, window.id, args.deadline, AuditContext.cli(), tree,
+                lambda w, before, locale: deadline_notice(w, before, tree,
+                                                          locale or settings.locale))
         except WindowError as exc:
             return fail(window_error(exc.code, exc.params))
-        tree = await services.orgs.tree()
         print(_("Deadline changed: {window}").format(
-            window=describe_window(window, tree, services.now().date())))
+            window=describe_window(change.window, tree, services.now().date())))
+        print(ngettext("{n} person concerned is told the new deadline.",
+                       "{n} people concerned are told the new deadline.",
+                       change.told).format(n=change.told))
     return 0
 
 

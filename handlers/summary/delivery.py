@@ -2,13 +2,16 @@
 
 The files need the full detail list and take longest to build, so they are rendered in a
 worker process (handlers/summary/workers.py; `render_files` is pure computation) and sent
-after the text.
+after the text. Each file is built on its own: one that fails (a name its library refuses)
+is replaced by a short note, and the others are sent all the same.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -33,15 +36,21 @@ if TYPE_CHECKING:
 FILE_PREFIX = "tong-hop-dang-ky-thi-dua"
 
 
+log = logging.getLogger(__name__)
+
+
 @dataclass(frozen=True)
 class SummaryFiles:
     name: str  # file name without extension, e.g. tong-hop-dang-ky-thi-dua-2024
     scope_name: str
     year: int
     registrations: int  # rows of the detail list
-    chart: bytes
-    xlsx: bytes
-    docx: bytes
+    chart: bytes | None  # None: could not be built (see `failed`)
+    xlsx: bytes | None
+    docx: bytes | None
+    # (file, exception type) of each file that could not be built: the worker does not log
+    # (nothing masks its output); the bot logs these.
+    failed: tuple[tuple[str, str], ...] = field(default=())
 
 
 def file_name(inputs: SummaryInputs, target: int | None) -> str:
@@ -62,22 +71,44 @@ def render_files(inputs: SummaryInputs, details: SummaryDetails, target: int | N
     from reports.summary_xlsx import summary_xlsx
 
     report = report_for(inputs, target, details)
+    failed: list[tuple[str, str]] = []
+
+    def build(kind: str, render: Callable[[], bytes]) -> bytes | None:
+        try:
+            return render()
+        except Exception as exc:  # one bad file must not cost the others
+            failed.append((kind, type(exc).__name__))
+            return None
+
+    chart = build("chart", lambda: summary_chart(report))
+    xlsx = build("xlsx", lambda: summary_xlsx(report))
+    docx = build("docx", lambda: summary_docx(report, header))
     return SummaryFiles(
         name=file_name(inputs, target),
         scope_name=report.scope_name,
         year=report.summary.year,
         registrations=len(report.summary.detail_rows),
-        chart=summary_chart(report),
-        xlsx=summary_xlsx(report),
-        docx=summary_docx(report, header),
+        chart=chart, xlsx=xlsx, docx=docx, failed=tuple(failed),
     )
 
 
 async def render_files_in_worker(services: Services, inputs: SummaryInputs,
                                  target: int | None) -> SummaryFiles:
-    """Load every person and registration and build the files, in a worker process."""
+    """Load every person and registration and build the files, in a worker process.
+
+    Never raises for a file that cannot be built: the failure is logged and the files come
+    back without it (even when the worker itself died)."""
     header = official_header(services, inputs, target)
-    return await render_in_worker(services.db.path, inputs, target, header, get_locale())
+    try:
+        files = await render_in_worker(services.db.path, inputs, target, header, get_locale())
+    except Exception:
+        log.exception("the summary files' worker failed")
+        report = report_for(inputs, target)
+        return SummaryFiles(file_name(inputs, target), report.scope_name, report.summary.year,
+                            0, None, None, None, (("all", "worker"),))
+    for kind, error in files.failed:
+        log.error("summary %s file could not be built: %s", kind, error)
+    return files
 
 
 async def send_texts(bot: Bot, chat_id: int, texts: list[str]) -> None:
@@ -88,19 +119,26 @@ async def send_texts(bot: Bot, chat_id: int, texts: list[str]) -> None:
 async def send_files(bot: Bot, chat_id: int, files: SummaryFiles) -> None:
     scope = escape(files.scope_name)
     year = files.year
-    await bot.send_photo(
-        chat_id, files.chart, parse_mode=ParseMode.HTML,
-        caption=caption("📊 " + escape(_("Registration and acknowledgement rates")) +
-                        f" – {scope} ({year})"),
-    )
+    if files.chart is not None:
+        await bot.send_photo(
+            chat_id, files.chart, parse_mode=ParseMode.HTML,
+            caption=caption("📊 " + escape(_("Registration and acknowledgement rates")) +
+                            f" – {scope} ({year})"),
+        )
     count = files.registrations
-    await bot.send_document(
-        chat_id, files.xlsx, filename=f"{files.name}.xlsx", parse_mode=ParseMode.HTML,
-        caption=caption(escape(_("Summary table (XLSX): the table and all {count} "
-                                 "registrations").format(count=count)) + f" – {scope}"),
-    )
-    await bot.send_document(
-        chat_id, files.docx, filename=f"{files.name}.docx", parse_mode=ParseMode.HTML,
-        caption=caption(escape(_("Official document (DOCX, Decree 30/2020/ND-CP), ready to "
-                                 "sign")) + f" – {scope}"),
-    )
+    if files.xlsx is not None:
+        await bot.send_document(
+            chat_id, files.xlsx, filename=f"{files.name}.xlsx", parse_mode=ParseMode.HTML,
+            caption=caption(escape(_("Summary table (XLSX): the table and all {count} "
+                                     "registrations").format(count=count)) + f" – {scope}"),
+        )
+    if files.docx is not None:
+        await bot.send_document(
+            chat_id, files.docx, filename=f"{files.name}.docx", parse_mode=ParseMode.HTML,
+            caption=caption(escape(_("Official document (DOCX, Decree 30/2020/ND-CP), ready "
+                                     "to sign")) + f" – {scope}"),
+        )
+    if files.failed:
+        await bot.send_message(chat_id, _(
+            "Some files of this summary could not be built (the error is logged for the "
+            "operators); the others were sent."))

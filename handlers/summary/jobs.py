@@ -179,8 +179,8 @@ async def post_final(app: Application, services: Services, window: RegistrationW
         report = report_for(inputs, target)
         texts = split_blocks([final_intro(report, window.deadline),
                               *summary_blocks(report, rows_up_to=CHAT_ROWS)])
+        await send_texts(app.bot, chat_id, texts)  # first: the text does not wait for files
         files = await render_files_in_worker(services, inputs, target)
-        await send_texts(app.bot, chat_id, texts)
         await send_files(app.bot, chat_id, files)
     await SummaryStore(services.db).save_digest(
         window_id=window.id, kind="final", period=period, covered_until=now,

@@ -7,18 +7,19 @@ from ~280 to ~100 updates a second while the secretariat pulled summaries). In a
 its own it runs on another core. The process reads the database itself (read-only, committed
 data, as the thread did), so only the small summary inputs cross over and only the files come
 back; each job gets a fresh process (forked from a server that has the report libraries
-imported already), which gives its memory back to the system when it is done.
+imported already), which gives its memory back to the system when it is done. The server
+and its workers die with the bot, even after `kill -9` (bot.workers).
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.workers import context, die_with_parent
 from locales import use_locale
 
 if TYPE_CHECKING:
@@ -26,19 +27,15 @@ if TYPE_CHECKING:
     from handlers.summary.service import SummaryInputs
     from reports.summary_docx import OfficialHeader
 
-# Imported once by the fork server, then shared by every job forked from it.
-PRELOAD = ["handlers.summary.delivery", "reports.summary_chart", "reports.summary_docx",
-           "reports.summary_xlsx"]
 _pool: ProcessPoolExecutor | None = None
 
 
 def _executor() -> ProcessPoolExecutor:
     global _pool
-    if _pool is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+    if _pool is None:  # the fork server preloads the report libraries (bot.workers.PRELOAD)
         _pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                    mp_context=context, max_tasks_per_child=1)
+                                    mp_context=context(), max_tasks_per_child=1,
+                                    initializer=die_with_parent)
     return _pool
 
 
