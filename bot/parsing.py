@@ -29,6 +29,7 @@ import time
 import weakref
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from typing import Any
 
 from bot.workers import ParseLimits, context, die_with_parent
@@ -85,16 +86,16 @@ async def parse_in_worker(filename: str, content: bytes, *, default_bloc: str,
     gate.waiting += 1
     try:
         async with gate.slots:
-            return await asyncio.to_thread(_run, filename, content, default_bloc, limits)
+            ctx = context()  # here, on the event loop's thread (bot.workers)
+            return await asyncio.to_thread(_run, ctx, filename, content, default_bloc, limits)
     finally:
         gate.waiting -= 1
 
 
-def _run(filename: str, content: bytes, default_bloc: str, limits: ParseLimits
-         ) -> ParsedUpload:
+def _run(ctx: ForkServerContext, filename: str, content: bytes, default_bloc: str,
+         limits: ParseLimits) -> ParsedUpload:
     """In a thread of the bot: start the worker, wait for its answer or its deadline."""
     global last_stats
-    ctx = context()
     receive, send = ctx.Pipe(duplex=False)
     process = ctx.Process(target=_work, args=(send, filename, content, default_bloc, limits),
                           name="thidua-parse", daemon=True)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from bot.flood import SharedRenders, Throttle
 from bot.settings import Settings
 from domain.org import OrgTree
 from domain.text import fold_key
@@ -49,6 +50,10 @@ class Services:
     scheduler: Scheduler | None = field(default=None)
     # Tests set a fixed clock; production reads the wall clock.
     clock: Callable[[], datetime] | None = field(default=None)
+    # Answers to people linked to nobody: a few, then one per period (bot/flood.py).
+    strangers: Throttle = field(default_factory=Throttle)
+    # The summary files: shared, one per person, a bounded number at once (bot/flood.py).
+    summaries: SharedRenders = field(default_factory=SharedRenders)
 
     def wake_sender(self) -> None:
         """Call after queuing messages in the outbox so they go out at once."""

@@ -17,7 +17,8 @@ import multiprocessing
 import os
 import signal
 from dataclasses import dataclass
-from multiprocessing.context import BaseContext
+from multiprocessing import forkserver
+from multiprocessing.context import ForkServerContext
 
 PR_SET_PDEATHSIG = 1
 # Set in the bot before the fork server starts: the server finds its parent's pid here
@@ -30,7 +31,8 @@ PRELOAD = [
     "handlers.summary.delivery", "reports.summary_chart", "reports.summary_docx",
     "reports.summary_xlsx",
 ]
-_context: BaseContext | None = None
+_context: ForkServerContext | None = None
+_LIBC = ctypes.util.find_library("c") or "libc.so.6"
 
 
 @dataclass(frozen=True)
@@ -42,26 +44,32 @@ class ParseLimits:
     memory_bytes: int
 
 
-def die_with_parent() -> None:
+def die_with_parent(expected: int | None = None) -> None:
     """Ask the kernel to SIGKILL this process when its parent dies (Linux; else nothing).
 
-    If the parent died already (between the fork and this call), exit now."""
-    parent = os.getppid()
+    If the parent died already (it is not `expected`, or changed during the call), exit now.
+    (Comparing with pid 1 would not do: a bot in Docker may itself be pid 1.)"""
+    parent = os.getppid() if expected is None else expected
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc = ctypes.CDLL(_LIBC, use_errno=True)
         libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):  # not Linux: the fork server's pipe watch remains
         return
-    if os.getppid() != parent:  # reparented meanwhile (a bot in Docker may itself be pid 1)
+    if os.getppid() != parent:
         os._exit(1)
 
 
-def context() -> BaseContext:
-    """The fork server context every worker of the bot uses (started on first use)."""
+def context() -> ForkServerContext:
+    """The fork server context every worker of the bot uses, its server running.
+
+    Call it from the event loop's thread: the server is started by the thread that first
+    needs it, and its death signal is tied to that thread (a worker thread of a pool may end
+    long before the bot)."""
     global _context
     if _context is None:
         os.environ[GUARD_VARIABLE] = str(os.getpid())
         ctx = multiprocessing.get_context("forkserver")
         ctx.set_forkserver_preload(PRELOAD)
         _context = ctx
+    forkserver.ensure_running()  # a no-op while it runs; restarted if it died
     return _context

@@ -14,6 +14,7 @@ from domain.access import Actor
 from domain.models import Role
 from handlers.context import BotContext
 from locales import _, normalize_locale, set_locale
+from storage.invites import looks_like_code
 
 IDENTITY_GROUP = -2  # -1 is left for what must run between identity and the features
 
@@ -58,12 +59,36 @@ async def identify(update: Update, context: BotContext) -> None:
     context.actor = actor
     set_locale(actor.locale)
     if update.edited_message is not None:
-        if actor.is_private:
+        if actor.is_private and _may_answer(update, context):
             await update.edited_message.reply_text(
                 _("I read new messages only, not edits: please send the correction as a new "
                   "message.")
             )
         raise ApplicationHandlerStop
+    if not _may_answer(update, context):
+        raise ApplicationHandlerStop  # a stranger's flood: answered a few times, then quiet
+
+
+def _may_answer(update: Update, context: BotContext) -> bool:
+    """False for a message of a stranger (linked to nobody, in private) beyond their share of
+    answers (bot.flood.Throttle). What links an account is always read: a shared contact, an
+    invite code (a wrong code's answer is throttled by onboarding)."""
+    actor = context.actor
+    message = update.effective_message
+    if not actor.is_private or actor.person is not None or message is None \
+            or update.callback_query is not None or actor.telegram_user_id is None:
+        return True
+    if message.contact is not None or looks_like_invite(message.text or ""):
+        return True
+    return context.services.strangers.allow(actor.telegram_user_id)
+
+
+def looks_like_invite(text: str) -> bool:
+    """An invite code, typed alone or after /start (handlers.onboarding reads both)."""
+    words = text.strip().split()
+    if len(words) == 2 and words[0].split("@")[0] == "/start":
+        return looks_like_code(words[1])
+    return len(words) == 1 and looks_like_code(words[0])
 
 
 def register(app: Application) -> None:

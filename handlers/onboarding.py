@@ -144,6 +144,8 @@ async def _redeem_invite(update: Update, context: BotContext, code: str) -> None
     services = context.services
     result = await services.invites.redeem(code, user.id, audit_context(update))
     if result.person is None:
+        if not services.strangers.allow(user.id):
+            return  # a flood of guesses: answered a few times, then quiet (bot.flood)
         reasons = {
             InviteProblem.UNKNOWN: _("This invite code is not valid."),
             InviteProblem.USED: _("This invite code has already been used."),

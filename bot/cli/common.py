@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from bot.parsing import ParseFailed, parse_in_worker
+from bot.runlock import UsersLock
 from bot.services import Services
 from bot.settings import Settings
 from domain.text import fold_key
@@ -20,12 +21,14 @@ ALL = "all"
 
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    db = Database(settings.database, lock_wait=settings.db_lock_wait)
-    await db.open()
-    try:
-        yield Services.create(settings, db)
-    finally:
-        await db.close()
+    """The database, held open against a restore (bot.runlock: InUse while one runs)."""
+    with UsersLock(settings.database).shared():
+        db = Database(settings.database, lock_wait=settings.db_lock_wait)
+        await db.open()
+        try:
+            yield Services.create(settings, db)
+        finally:
+            await db.close()
 
 
 def read_input(path: str) -> tuple[bytes, str]:

@@ -8,18 +8,20 @@ outside it is answered exactly like a name that does not exist.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from telegram import Update
 from telegram.constants import ChatAction, ParseMode
 
+from bot.flood import Busy
 from domain.access import scope_roots
 from domain.summary_request import parse_summary_args
 from handlers.context import BotContext
 from handlers.guards import guard
 from handlers.summary.delivery import render_files_in_worker, send_files, send_texts
 from handlers.summary.service import Refusal, SummaryInputs, report_for, resolve
-from locales import _, ngettext
+from locales import _, get_locale, ngettext
 from reports.summary_text import summary_messages
 from storage.summary import SummaryStore
 
@@ -60,6 +62,11 @@ async def summary_command(update: Update, context: BotContext) -> None:
             _("You are not linked yet. Send /start to link your Telegram account."))
         return
     services = context.services
+    person = actor.telegram_user_id or message.chat_id
+    if services.summaries.has(person):  # one request in flight per person (bot.flood)
+        await message.reply_text(_("Your previous summary is still being prepared: its files "
+                                   "will follow."))
+        return
     tree = await services.orgs.tree()
     roots = scope_roots(actor, tree)
     codes = await SummaryStore(services.db).campaign_codes()
@@ -69,18 +76,41 @@ async def summary_command(update: Update, context: BotContext) -> None:
     except Refusal as refusal:
         await message.reply_text(escape(refusal_text(refusal)), parse_mode=ParseMode.HTML)
         return
-    for target in inputs.targets:
-        report = report_for(inputs, target)
-        await send_texts(context.bot, message.chat_id, summary_messages(report))
+    try:
+        services.summaries.reserve(person, [files_key(inputs, t) for t in inputs.targets])
+    except Busy:
+        await message.reply_text(_("Many summaries are being prepared right now. Please ask "
+                                   "again in a few minutes."))
+        return
+    try:
+        for target in inputs.targets:
+            report = report_for(inputs, target)
+            await send_texts(context.bot, message.chat_id, summary_messages(report))
+    except BaseException:
+        services.summaries.release(person)
+        raise
     # The files take longest: build and send them without holding up other users' updates.
     context.application.create_task(
-        _send_files(context, message.chat_id, inputs), update=update,
+        _send_files(context, message.chat_id, inputs, person), update=update,
         name=f"summary-files-{message.chat_id}",
     )
 
 
-async def _send_files(context: BotContext, chat_id: int, inputs: SummaryInputs) -> None:
-    for target in inputs.targets:
-        await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
-        files = await render_files_in_worker(context.services, inputs, target)
-        await send_files(context.bot, chat_id, files)
+def files_key(inputs: SummaryInputs, target: int | None) -> tuple[object, ...]:
+    """What makes two requests' files identical (then rendered once, bot.flood)."""
+    return (inputs.year, target, inputs.ruleset.id, tuple(c.code for c in inputs.campaigns),
+            get_locale())
+
+
+async def _send_files(context: BotContext, chat_id: int, inputs: SummaryInputs,
+                      person: int) -> None:
+    services = context.services
+    try:
+        for target in inputs.targets:
+            await context.bot.send_chat_action(chat_id, ChatAction.UPLOAD_DOCUMENT)
+            files = await services.summaries.render(
+                files_key(inputs, target),
+                functools.partial(render_files_in_worker, services, inputs, target))
+            await send_files(context.bot, chat_id, files)
+    finally:
+        services.summaries.release(person)

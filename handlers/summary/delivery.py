@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
@@ -101,8 +102,11 @@ async def render_files_in_worker(services: Services, inputs: SummaryInputs,
     header = official_header(services, inputs, target)
     try:
         files = await render_in_worker(services.db.path, inputs, target, header, get_locale())
-    except Exception:
-        log.exception("the summary files' worker failed")
+    except Exception as exc:
+        if isinstance(exc, BrokenProcessPool):  # stopped with the bot, or killed
+            log.warning("the summary files' worker ended before the files were built")
+        else:
+            log.exception("the summary files' worker failed")
         report = report_for(inputs, target)
         return SummaryFiles(file_name(inputs, target), report.scope_name, report.summary.year,
                             0, None, None, None, (("all", "worker"),))

@@ -47,10 +47,20 @@ async def render_in_worker(database: Path, inputs: SummaryInputs, target: int | 
 
 
 def shutdown() -> None:
-    """Stop the workers (the bot is stopping): a job in progress is abandoned."""
+    """Stop the workers (the bot is stopping): a job in progress is abandoned.
+
+    The workers are killed: with one task per worker, jobs already handed to the pool's queue
+    would otherwise wait forever for a worker the stopped pool no longer starts, and so would
+    whoever awaits them (the application's stop, the interpreter's exit). Their futures fail
+    (BrokenProcessPool), which the delivery reports as files that could not be built."""
     global _pool
     if _pool is not None:
+        # No public way to stop a ProcessPoolExecutor's workers before Python 3.14.
+        processes = list((getattr(_pool, "_processes", None) or {}).values())
         _pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
         _pool = None
 
 
