@@ -82,6 +82,14 @@ def xlsx_hidden_sheet() -> tuple[str, bytes]:
     return "danh-sach.xlsx", workbook_bytes([ROSTER_HEADER, ROSTER_ROW], hidden_first=True)
 
 
+def xlsx_opens_on_hidden_sheet() -> tuple[str, bytes]:
+    """The workbook opens on the hidden sheet itself (only a crafted file does)."""
+    _name, content = xlsx_hidden_sheet()
+    return "danh-sach.xlsx", _patch_xlsx(
+        content, "xl/workbook.xml",
+        lambda xml: xml.replace('firstSheet="0"', 'firstSheet="0" activeTab="1"'))
+
+
 def xlsx_shared_strings_bomb() -> tuple[str, bytes]:
     """A workbook whose shared strings unpack to hundreds of megabytes."""
     content = workbook_bytes([ROSTER_HEADER, ROSTER_ROW])
@@ -138,13 +146,13 @@ def yaml_alias_bomb() -> tuple[str, bytes]:
 
 
 def yaml_deep_nesting() -> tuple[str, bytes]:
-    return "phong-trao.yaml", ("code: " + "[" * 20_000 + "]" * 20_000 + "\n").encode()
+    return "phong-trao.yaml", ("code: " + "[\n" * 5_000 + "]\n" * 5_000).encode()
 
 
 def markdown_heading_backtracking() -> tuple[str, bytes]:
-    """Headings that made the old heading pattern backtrack for seconds (2 KB)."""
-    body = "\n".join("#" + " " * 2000 + "x" + " " * 10 + "#" * 1 + " \t" for _ in range(1))
-    return "phong-trao.md", (FRONT + "---\n" + body + "\n").encode()
+    """A heading with a long run of spaces inside: the old heading pattern backtracked
+    cubically on it (2 KB held the bot 14 s)."""
+    return "phong-trao.md", (FRONT + "---\n# a" + " " * 2000 + "b\nChữ.\n").encode()
 
 
 def markdown_target_tag_backtracking() -> tuple[str, bytes]:
@@ -161,6 +169,7 @@ HOSTILE: dict[str, Callable[[], tuple[str, bytes]]] = {
     "xlsx_wide_row": xlsx_wide_row,
     "xlsx_far_row": xlsx_far_row,
     "xlsx_hidden_sheet": xlsx_hidden_sheet,
+    "xlsx_opens_on_hidden_sheet": xlsx_opens_on_hidden_sheet,
     "xlsx_shared_strings_bomb": xlsx_shared_strings_bomb,
     "not_a_zip_xlsx": not_a_zip_xlsx,
     "csv_giant_cell": csv_giant_cell,
