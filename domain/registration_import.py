@@ -76,9 +76,9 @@ def parse_registration_file(content: bytes, filename: str) -> RegistrationFile:
     return registrations_from_raw(read_raw(content, filename))
 
 
-def registrations_from_raw(raw: RawTable) -> RegistrationFile:
+def registrations_from_raw(source: RawTable) -> RegistrationFile:
     """The registrations of a table already read (domain.uploads reads each file once)."""
-    table = map_table(raw, COLUMNS, REQUIRED)
+    table = map_table(source, COLUMNS, REQUIRED)
     result = RegistrationFile()
     if table.problem is not None:
         problem = table.problem
@@ -204,7 +204,7 @@ class _Resolver:
             return scope_org_id is None or tree.is_within(org_id, scope_org_id)
 
         def reaches(org: OrgUnit) -> bool:  # in the scope, or holding it (a unit's agency)
-            return visible(org.id) or (scope_org_id in tree
+            return visible(org.id) or (scope_org_id is not None and scope_org_id in tree
                                        and tree.is_within(scope_org_id, org.id))
 
         self.visible = visible

@@ -85,9 +85,9 @@ def parse_roster(content: bytes, filename: str, default_bloc: str) -> RosterFile
     return roster_from_raw(read_raw(content, filename), default_bloc)
 
 
-def roster_from_raw(raw: RawTable, default_bloc: str) -> RosterFile:
+def roster_from_raw(source: RawTable, default_bloc: str) -> RosterFile:
     """The roster of a table already read (domain.uploads reads each file once)."""
-    table = map_table(raw, COLUMNS, REQUIRED)
+    table = map_table(source, COLUMNS, REQUIRED)
     result = RosterFile()
     if table.problem is not None:
         result.problems.append(_from_table_problem(table.problem))

@@ -53,9 +53,9 @@ async def deadline_recipients(conn: Connection | Database, window: RegistrationW
     params = (json.dumps(sorted(org_ids)), Role.UNIT_HEAD.value, Role.AGENCY_HEAD.value,
               window.year)
     if isinstance(conn, Database):
-        rows = await conn.fetchall(sql, params)
+        rows = list(await conn.fetchall(sql, params))
     else:
-        rows = await (await conn.execute(sql, params)).fetchall()
+        rows = list(await (await conn.execute(sql, params)).fetchall())
     return [Recipient(r[0], r[1], r[2]) for r in rows]
 
 

@@ -14,6 +14,7 @@ from storage.registrations import RegistrationRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, BotHarness
 from tests.reliability.actors import AGENCY_HEAD, SECRETARIAT, STAFF, UNIT_HEAD
 from tests.reliability.conftest import SECRETARIAT_SCOPE
+from tests.reliability.figures import FIGURES
 from tests.reliability.support import data_dump
 
 HEADER, *ROWS = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
@@ -77,6 +78,7 @@ async def test_a_scoped_roster_file_cannot_reach_outside_its_scope(scoped_bot: B
         "Sở Nội vụ,Văn phòng Sở,Người Mới,Chuyên viên,không,staff,0912000123"))
     await chat.expect("Dòng 2: nằm ngoài phạm vi phụ trách")
     assert await data_dump(bot.db) == before
+    FIGURES["scope_escapes"] += 3
 
 
 async def test_a_scoped_roster_file_changes_only_its_scope(scoped_bot: BotHarness):
@@ -127,6 +129,7 @@ def test_cli_import_with_a_scope_refuses_rows_outside_it(tmp_path: Path, capsys)
                  "--scope", SECRETARIAT_SCOPE]) == 0
     out = capsys.readouterr().out
     assert "Ngừng theo dõi (không còn trong tệp): 5 người" in out  # not 248
+    FIGURES["scope_escapes"] += 1
 
 
 # --------------------------------------------------------------------------- registrations
@@ -162,6 +165,7 @@ async def test_registrations_import_never_names_who_is_behind_a_number(scoped_bo
     assert "Dòng 6: không có cơ quan “Sở Không Có” trong danh sách" in text
     assert not [name for name in await outside_names(bot) if name in text.replace(
         "Văn phòng Đoàn ĐBQH và HĐND tỉnh", "")]  # only the name the file itself wrote
+    FIGURES["scope_escapes"] += 3
 
 
 # --------------------------------------------------------------------------- windows
@@ -191,6 +195,7 @@ async def test_plus_seven_days_only_on_ones_own_windows_confirmed_and_announced(
         answer = await chat.tap_data(listing, data, by=clerk)
         assert "hết hiệu lực" in answer.text
     assert (await repo.window(province.id)).deadline == province.deadline  # type: ignore[union-attr]
+    FIGURES["scope_escapes"] += 2
 
     await chat.tap(listing.button_texts()[0], by=clerk, message=listing)
     question = await chat.expect("?")
@@ -239,6 +244,7 @@ async def test_a_preview_applies_only_the_plan_it_showed_and_only_in_time(
     await chat.tap("✅ Áp dụng", by=clerk, message=late)
     await chat.expect("đã hết hạn")
     assert await data(bot.db) == before
+    FIGURES["scope_escapes"] += 2
 
 
 async def test_uploaded_files_are_wiped_once_applied_cancelled_or_expired(

@@ -11,7 +11,7 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from bot.logs import ThrottledLog, redact
+from bot.logs import redact
 from bot.runtime import BotRuntime
 from bot.settings import Settings
 from domain.phone import InvalidPhone, normalize_phone
@@ -62,6 +62,8 @@ async def test_a_real_conversation_logs_no_invite_code_and_no_phone(bot: BotHarn
 
 
 def test_a_throttled_warning_is_written_once_a_minute_with_a_count():
+    from bot.logs import ThrottledLog
+
     now = [0.0]
     logger = logging.getLogger("tests.throttled")
     with ErrorWatch() as watch:
