@@ -41,6 +41,7 @@ from app.features import Registry
 from app.services import Services
 from app.ui import Out, choices_as_buttons
 from domain.access import Actor
+from domain.invite_codes import looks_like_code
 from domain.models import Role
 from locales import _, normalize_locale, use_locale
 from storage.links import Identity
@@ -101,6 +102,8 @@ class Core:
         if isinstance(event, Presence):
             await self._presence(ctx, event.reachable)
             return
+        if not self._may_answer(ctx, event):
+            return  # a stranger's flood: answered a few times, then quiet
         await self._touch(ctx, identity)
         if isinstance(event, Command):
             await self._command(ctx, event)
@@ -116,6 +119,23 @@ class Core:
             hook = self.registry.first("on_file")
             if hook is not None:
                 await hook(ctx, event)
+
+    def _may_answer(self, ctx: Ctx, event: Event) -> bool:
+        """False for what a stranger (an account linked to nobody, in private) sends beyond
+        their share of answers (app.flood.Throttle): every answer counts against the
+        platform's per-chat limit. What links an account is always read: a shared contact,
+        an invite code (wrong codes have their own limit, storage.invites)."""
+        source = ctx.source
+        if not source.is_private or ctx.actor.person is not None or source.account is None:
+            return True
+        if isinstance(event, Contact):
+            return True
+        if isinstance(event, Text) and looks_like_code(event.text.strip()):
+            return True
+        if isinstance(event, Command) and event.name == "start" and event.args \
+                and looks_like_code(event.args[0]):
+            return True
+        return self.services.strangers.allow(source.account)
 
     async def _touch(self, ctx: Ctx, identity: Identity) -> None:
         """A person who writes in private is reachable there, and that channel is theirs."""

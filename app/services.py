@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+from app.flood import SharedRenders, Throttle
 from app.settings import Settings
 from app.ui import Out
 from domain.org import OrgTree
@@ -67,6 +68,10 @@ class Services:
     chat_moved_hooks: list[Callable[[int, int], None]] = field(default_factory=list)
     # Tests set a fixed clock; production reads the wall clock.
     clock: Callable[[], datetime] | None = field(default=None)
+    # Answers to people linked to nobody: a few, then one per period (bot/flood.py).
+    strangers: Throttle = field(default_factory=Throttle)
+    # The summary files: shared, one per person, a bounded number at once (bot/flood.py).
+    summaries: SharedRenders = field(default_factory=SharedRenders)
 
     def wake_sender(self) -> None:
         """Call after queuing messages in the outbox so they go out at once."""

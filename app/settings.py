@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from app.workers import ParseLimits
 from domain.letter import LetterError, RegistrationLetter, load_letter_file
 
 TELEGRAM_API = "https://api.telegram.org/bot"
@@ -53,6 +54,11 @@ class Settings(BaseSettings):
     # keeps the weekly digest to 2,000 heads within 1.2x that floor, with no 429 measured).
     send_rate: float = Field(default=28.0, gt=0, le=1000, alias="THIDUA_SEND_RATE")
     max_upload_bytes: int = Field(default=2_000_000, gt=0, alias="THIDUA_MAX_UPLOAD_BYTES")
+    # A file's preview can be applied this long after it was shown (handlers/uploads.py).
+    upload_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30, alias="THIDUA_UPLOAD_TTL_HOURS")
+    # Bounds of parsing one uploaded file, in its worker process (bot/parsing.py).
+    parse_seconds: float = Field(default=60.0, gt=0, le=3600, alias="THIDUA_PARSE_SECONDS")
+    parse_memory_mb: int = Field(default=512, ge=64, le=65536, alias="THIDUA_PARSE_MEMORY_MB")
     invite_ttl_days: int = Field(default=14, gt=0, le=365, alias="THIDUA_INVITE_TTL_DAYS")
     # Where people find the bot, printed on invite slips and said to people adding a channel.
     telegram_bot_username: str | None = Field(default=None,
@@ -189,6 +195,20 @@ class Settings(BaseSettings):
         if self.zalo_bot_token is None:
             raise SettingsError("ZALO_BOT_TOKEN: missing (needed to reach Zalo)")
         return self.zalo_bot_token.get_secret_value()
+
+    @property
+    def upload_ttl(self) -> timedelta:
+        return timedelta(hours=self.upload_ttl_hours)
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        return ParseLimits(self.parse_seconds, self.parse_memory_mb << 20)
+
+    @property
+    def cli_parse_limits(self) -> ParseLimits:
+        """An operator's import (200,000 rows at most) may take longer than a chat upload."""
+        return ParseLimits(max(self.parse_seconds, 600.0),
+                           max(self.parse_memory_mb, 4096) << 20)
 
     @property
     def tz(self) -> ZoneInfo:

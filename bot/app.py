@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ContextTypes,
@@ -17,7 +16,7 @@ from app.services import Services
 from bot.errors import on_error
 from bot.http import AiohttpRequest
 from bot.inbox import InboxQueue, InboxRequest, ThiduaApplication
-from bot.requests import ResilientLimiter
+from bot.requests import ChatRateLimiter, ResilientLimiter
 from bot.updates import PerChatUpdateProcessor
 from channels.telegram.context import SERVICES_KEY, BotContext
 from channels.telegram.features import register_all
@@ -26,7 +25,7 @@ from storage.inbox import UpdateInbox
 log = logging.getLogger(__name__)
 
 
-def reply_rate_limiter() -> AIORateLimiter:
+def reply_rate_limiter() -> ChatRateLimiter:
     """Limits for the application's own sends (replies to updates, the final summary's files).
 
     No overall cap: Telegram's ~30 messages/s is the bulk-notification limit, and the bot's
@@ -34,9 +33,10 @@ def reply_rate_limiter() -> AIORateLimiter:
     one per update to the chat that wrote, at the pace people write; a 30/s cap here would
     queue every person's answer behind everyone else's on a busy day, for nothing. What stays:
     20 messages a minute per group (the secretariat's chat), and a 429 retried after the delay
-    Telegram gives (pausing all replies meanwhile), so a real flood limit loses no reply.
+    Telegram gives, pausing that chat only (bot/requests.py), so a real flood limit loses no
+    reply and one flooding chat delays nobody else.
     """
-    return AIORateLimiter(overall_max_rate=0, max_retries=5)
+    return ChatRateLimiter(group_max_rate=20, group_period=60, max_retries=5)
 
 
 def build_application(

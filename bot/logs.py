@@ -1,7 +1,8 @@
 """Logging that never writes a phone number or a secret.
 
-`redact()` masks Vietnamese phone numbers (0…, +84…, 84…, with spaces or dots) and every
-registered secret (the bot token, the webhook secret) plus anything shaped like a bot token.
+`redact()` masks Vietnamese phone numbers (0…, +84…, 84…, (+84)…, with spaces, dots, dashes
+or slashes), invite codes after `/start`, and every registered secret (the bot token, the
+webhook secret) plus anything shaped like a bot token.
 `configure_logging()` installs `RedactingFilter` on the root handlers, so every record — ours,
 python-telegram-bot's, the Bot API client's request lines whose URLs carry the token (bot.http
 at DEBUG), and tracebacks — is masked before it is written. The operators' alerts go
@@ -13,11 +14,19 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import time
 import traceback
+from collections.abc import Callable
 
 # A mobile or landline number as people and Telegram write it: 0912345678, 0912 345 678,
-# 091.234.5678, +84912345678, 84 912 345 678, and the 11-digit numbers from before 2018.
-PHONE = re.compile(r"(?<![\w+])(?:\+?84[ .]?|0)[1-9](?:[ .]?\d){7,9}(?!\d)")
+# 091.234.5678, 0912/345/678, +84912345678, 84-935-722-539, (+84) 935722539, 84 912 345 678,
+# and the 11-digit numbers from before 2018: every form domain.phone accepts.
+_SEP = r"[ .\-/]"
+PHONE = re.compile(rf"(?<![\w+])(?:\(\+?84\){_SEP}?|\+?84{_SEP}?|0)[1-9](?:{_SEP}?\d){{7,9}}(?!\d)")
+# An invite code after /start (typed, or in a t.me deep link): whoever reads the log could
+# link an account with it.
+INVITE = re.compile(r"((?:/start(?:@\w+)?|[?&]start=)\s*)[A-Za-z0-9_-]{8,64}")
+INVITE_MASK = "<code>"
 # Telegram bot tokens: "<bot id>:<35 characters>".
 BOT_TOKEN = re.compile(r"\d{5,12}:[A-Za-z0-9_-]{30,}")
 PHONE_MASK = "<phone>"
@@ -40,6 +49,7 @@ def redact(text: str) -> str:
         if secret in text:
             text = text.replace(secret, SECRET_MASK)
     text = BOT_TOKEN.sub(SECRET_MASK, text)
+    text = INVITE.sub(lambda m: m[1] + INVITE_MASK, text)
     return PHONE.sub(PHONE_MASK, text)
 
 
@@ -86,3 +96,31 @@ def configure_logging(level: str, secrets: tuple[str | None, ...] = ()) -> None:
     for secret in secrets:
         register_secret(secret)
     install_redaction()
+
+
+class ThrottledLog:
+    """A warning that anyone on the network can trigger, written at most once per `interval`
+    seconds: the first at once, the next one with how many were left out meanwhile (a flood
+    of forged webhook requests must not fill the disk)."""
+
+    def __init__(self, logger: logging.Logger, interval: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.logger = logger
+        self.interval = interval
+        self.clock = clock
+        self._last: float | None = None
+        self._skipped = 0
+
+    def warning(self, message: str, *args: object) -> bool:
+        """Log now (True) or count it for the next line (False)."""
+        now = self.clock()
+        if self._last is not None and now - self._last < self.interval:
+            self._skipped += 1
+            return False
+        if self._skipped:
+            message += " (and %d more like it in the last %d s)"
+            since = self._last if self._last is not None else now
+            args = (*args, self._skipped, int(now - since))
+        self.logger.warning(message, *args)
+        self._last, self._skipped = now, 0
+        return True

@@ -1,8 +1,14 @@
-"""One bot per database: `thidua run` holds an exclusive lock on `<database>.lock`.
+"""One bot per database, and no restore under anyone using it.
 
-The lock is an OS file lock (flock), so the kernel releases it when the process ends, even
-killed with SIGKILL: it never goes stale. `thidua restore` uses it to tell whether a bot is
-running on the database it would overwrite.
+`thidua run` holds an exclusive lock on `<database>.lock`: one bot per database. Every
+process that uses the database (the bot, and every CLI command that opens it: imports,
+invites, backups, …) holds a shared lock on `<database>.users.lock` for as long as it does;
+`thidua restore` takes that one exclusively, so it refuses while anything else has the
+database open, and nothing opens it while a restore replaces the file. (A restore during a
+CLI import lost the committed 50,000-row import, which had printed success.)
+
+The locks are OS file locks (flock), so the kernel releases them when the process ends, even
+killed with SIGKILL: they never go stale.
 """
 
 from __future__ import annotations
@@ -76,3 +82,52 @@ def running_pid(database: Path) -> str | None:
         return exc.pid
     probe.release()
     return None
+
+
+class InUse(RuntimeError):
+    """Another process uses the database (shared lock held), or a restore replaces it."""
+
+
+def users_lock_path(database: Path) -> Path:
+    return database.with_name(database.name + ".users.lock")
+
+
+class UsersLock:
+    """`shared()` while using the database; `exclusive()` to replace it (restore)."""
+
+    def __init__(self, database: Path) -> None:
+        self.path = users_lock_path(database)
+        self._fd: int | None = None
+
+    def _take(self, mode: int) -> None:
+        if self._fd is not None or fcntl is None:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, mode | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise InUse(str(self.path)) from None
+        self._fd = fd
+
+    def shared(self) -> UsersLock:
+        """Raise InUse if a restore is replacing the database."""
+        self._take(fcntl.LOCK_SH if fcntl else 0)
+        return self
+
+    def exclusive(self) -> UsersLock:
+        """Raise InUse if any other process uses the database."""
+        self._take(fcntl.LOCK_EX if fcntl else 0)
+        return self
+
+    def release(self) -> None:
+        if self._fd is not None:
+            fd, self._fd = self._fd, None
+            os.close(fd)
+
+    def __enter__(self) -> UsersLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()

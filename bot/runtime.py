@@ -25,7 +25,7 @@ from bot.app import build_application
 from bot.inbox import replay_pending
 from bot.logs import register_secret
 from bot.outbox import OutboxSender, outbox_bot
-from bot.runlock import RunLock
+from bot.runlock import RunLock, UsersLock
 from bot.schedule import Scheduler
 from bot.web import WebServer
 from bot.webhook import (
@@ -66,6 +66,7 @@ class BotRuntime:
         self.zalo_poll_timeout = zalo_poll_timeout
         self.db = Database(settings.database, lock_wait=settings.db_lock_wait)
         self.lock = RunLock(settings.database)
+        self.users = UsersLock(settings.database)  # no restore while the bot uses it
         self.services: Services | None = None
         self.core: Core | None = None
         self.app: Application | None = None
@@ -82,9 +83,15 @@ class BotRuntime:
     async def start(self, *, mode: str = "polling", webhook_path: str = "telegram") -> None:
         """mode: "polling", "webhook", or "none" (process updates fed by the caller).
 
-        Raises AlreadyRunning if another bot runs on the same database.
+        Raises AlreadyRunning if another bot runs on the same database, InUse while a restore
+        replaces it.
         """
         self.lock.acquire()
+        try:
+            self.users.shared()
+        except BaseException:
+            self.lock.release()
+            raise
         try:
             await self._start(mode, webhook_path)
         except BaseException:
@@ -205,6 +212,7 @@ class BotRuntime:
             self.core.registry.stop()  # the core features' background work (summary workers)
             self.core = None
         await self.db.close()
+        self.users.release()
         self.lock.release()
 
     async def __aenter__(self) -> BotRuntime:

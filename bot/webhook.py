@@ -38,7 +38,7 @@ def secret_matches(given: str, secret: str) -> bool:
 
 def add_telegram_webhook(server: WebServer, app: Application, secret: str, path: str) -> None:
     """Serve Telegram's webhook at POST /<path> of the bot's web server."""
-    refusals = RefusalLog("Telegram webhook")
+    refusals = RefusalLog("Telegram webhook")  # anyone may send them: one line a minute
 
     async def receive(request: web.Request) -> web.Response:
         if not secret_matches(request.headers.get(SECRET_HEADER, ""), secret):

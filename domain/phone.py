@@ -23,10 +23,15 @@ def normalize_phone(raw: str) -> str:
     """Return the national 10-digit form `0xxxxxxxxx` of a Vietnamese number.
 
     Accepts `0912…`, `+84912…`, `84912…`, `912…` (as Telegram sometimes sends it without
-    the country code's plus), spaces, dots and dashes, and pre-2018 11-digit numbers.
+    the country code's plus), spaces, dots, dashes, slashes and brackets, and pre-2018
+    11-digit numbers. A `+` followed by another country code is refused.
     """
     digits = _SEPARATORS.sub("", raw.strip())
     if digits.startswith("+"):
+        # An international number: Vietnamese only with the country code 84 (+376312345 is
+        # Andorra, not the Viettel number 0376312345).
+        if not digits.startswith("+84"):
+            raise InvalidPhone(raw)
         digits = digits[1:]
     if not digits.isdigit():
         raise InvalidPhone(raw)

@@ -16,15 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from domain.limits import MAX_ORG_NAME, MAX_PERSON_NAME, MAX_PHONE_TEXT, MAX_TITLE_TEXT
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
 from domain.phone import InvalidPhone, normalize_phone
 from domain.records import RegistrationRecord
 from domain.registration import expand_implied, explicit_choice
-from domain.roster import RowProblem
+from domain.roster import RowProblem, field_length_problems
 from domain.rules import RuleSet, SubjectKind, Title
 from domain.subjects import Subject
-from domain.tabular import read_table
+from domain.tabular import RawTable, map_table, read_raw
 from domain.text import fold_key, identity_key
 from domain.windows import MAX_YEAR, MIN_YEAR
 
@@ -39,6 +40,14 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 REQUIRED = {"year", "agency", "title"}
 # Enough to tell a registrations file from a roster (which has no year or title column).
 DETECT = {"year", "agency", "title"}
+FIELD_LIMITS = {
+    "year": (10, "too_long_value"),
+    "agency": (MAX_ORG_NAME, "too_long_org"),
+    "unit": (MAX_ORG_NAME, "too_long_org"),
+    "full_name": (MAX_PERSON_NAME, "too_long_name"),
+    "phone": (MAX_PHONE_TEXT, "too_long_value"),
+    "title": (MAX_TITLE_TEXT, "too_long_value"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,13 +73,22 @@ class RegistrationFile:
 
 def parse_registration_file(content: bytes, filename: str) -> RegistrationFile:
     """Read and check each row on its own (the roster is looked at by `plan_import`)."""
-    table = read_table(content, filename, COLUMNS, REQUIRED)
+    return registrations_from_raw(read_raw(content, filename))
+
+
+def registrations_from_raw(source: RawTable) -> RegistrationFile:
+    """The registrations of a table already read (domain.uploads reads each file once)."""
+    table = map_table(source, COLUMNS, REQUIRED)
     result = RegistrationFile()
     if table.problem is not None:
         problem = table.problem
         result.problems.append(RowProblem(problem.line, problem.code, problem.detail))
         return result
     for line, raw in table.rows:
+        too_long = field_length_problems(line, raw, FIELD_LIMITS)
+        if too_long:
+            result.problems.extend(too_long)
+            continue
         problems: list[RowProblem] = []
         year = 0
         if raw["year"].isdigit() and MIN_YEAR <= int(raw["year"]) <= MAX_YEAR:
@@ -144,6 +162,21 @@ class ImportPlan:
         return counts
 
 
+def import_plan_fingerprint(plan: ImportPlan) -> dict[str, object]:
+    """Every change the plan makes (domain.plans.plan_digest makes it a digest)."""
+
+    def planned(p: PlannedRegistration) -> list[object]:
+        return [p.year, list(p.subject.key), sorted(p.ticked), sorted(p.implied)]
+
+    return {
+        "problems": [(p.line, p.code) for p in plan.problems],
+        "new": sorted(planned(p) for p in plan.new),
+        "changed": sorted([*planned(p), sorted(old.titles), old.status.value]
+                          for p, old in plan.changed),
+        "unchanged": sorted(planned(p) for p in plan.unchanged),
+    }
+
+
 def find_title(ruleset: RuleSet, text: str) -> Title | None:
     """A title by code (any case) or by its official name (any Unicode form, diacritics)."""
     code = text.strip().upper().replace("-", "_").replace(" ", "_")
@@ -157,15 +190,29 @@ def find_title(ruleset: RuleSet, text: str) -> Title | None:
 
 
 class _Resolver:
-    """Looks rows up in the roster: agencies and units by name, people by phone."""
+    """Looks rows up in the part of the roster the importer may see: agencies and units by
+    name, people by phone. Whatever lies outside the scope is simply not there, so a row
+    about it reads exactly like a row about something that does not exist: its problem
+    never names a person, nor tells whether a number is on the roster elsewhere."""
 
-    def __init__(self, tree: OrgTree, people: Iterable[Person]) -> None:
+    def __init__(self, tree: OrgTree, people: Iterable[Person], scope_org_id: int | None
+                 ) -> None:
         self.tree = tree
+        self.scope = scope_org_id
+
+        def visible(org_id: int) -> bool:
+            return scope_org_id is None or tree.is_within(org_id, scope_org_id)
+
+        def reaches(org: OrgUnit) -> bool:  # in the scope, or holding it (a unit's agency)
+            return visible(org.id) or (scope_org_id is not None and scope_org_id in tree
+                                       and tree.is_within(scope_org_id, org.id))
+
+        self.visible = visible
         self.agencies: dict[str, list[OrgUnit]] = {}
         for org in tree.walk():
-            if org.kind == OrgKind.AGENCY and org.active:
+            if org.kind == OrgKind.AGENCY and org.active and reaches(org):
                 self.agencies.setdefault(identity_key(org.name), []).append(org)
-        self.people = {p.phone: p for p in people}
+        self.people = {p.phone: p for p in people if visible(p.org_id)}
 
     def agency(self, name: str) -> list[OrgUnit]:
         return self.agencies.get(identity_key(name), [])
@@ -174,7 +221,8 @@ class _Resolver:
         key = identity_key(name)
         return next(
             (u for u in self.tree.walk(agency.id)
-             if u.kind == OrgKind.UNIT and u.active and identity_key(u.name) == key),
+             if u.kind == OrgKind.UNIT and u.active and identity_key(u.name) == key
+             and self.visible(u.id)),
             None,
         )
 
@@ -194,7 +242,7 @@ def plan_import(
     file's years; `scope_org_id` limits what the importer may touch (None: everything).
     """
     plan = ImportPlan(problems=list(file.problems), rows=len(file.rows))
-    resolver = _Resolver(tree, people)
+    resolver = _Resolver(tree, people, scope_org_id)
     # (year, subject key) → subject, rule set, titles with the line that gave each.
     grouped: dict[tuple[int, tuple[str, int]], tuple[Subject, RuleSet, dict[str, int]]] = {}
     for row in file.rows:
@@ -259,17 +307,16 @@ def _resolve(
         if person is None:
             return RowProblem(row.line, "unknown_person", row.phone)
         if row.full_name and identity_key(row.full_name) != identity_key(person.full_name):
-            return RowProblem(row.line, "name_mismatch",
-                              f"{row.full_name} ≠ {person.full_name} ({row.phone})")
+            # The file's name only: the roster's name behind a number is never shown.
+            return RowProblem(row.line, "name_mismatch", f"{row.full_name} ({row.phone})")
         expected = unit.id if unit is not None else agency.id
         if person.org_id != expected:
-            return RowProblem(row.line, "person_elsewhere",
-                              f"{person.full_name}: {_label(tree, person.org_id)}")
+            return RowProblem(row.line, "person_elsewhere", _label(tree, person.org_id))
         subject = Subject.of_person(person)
     else:
         subject = Subject.of_org(unit or agency)
-    if scope_org_id is not None and not tree.is_within(subject.org_id, scope_org_id):
-        return RowProblem(row.line, "out_of_scope", _label(tree, subject.org_id))
+    if not resolver.visible(subject.org_id):  # an agency holding the scope, itself outside
+        return RowProblem(row.line, "unknown_agency", row.agency)
     ruleset = ruleset_for_year(row.year)
     if ruleset is None:
         return RowProblem(row.line, "no_ruleset", str(row.year))

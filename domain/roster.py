@@ -11,10 +11,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from domain.limits import (
+    MAX_FLAG_TEXT,
+    MAX_ORG_NAME,
+    MAX_PERSON_NAME,
+    MAX_PHONE_TEXT,
+    MAX_POSITION,
+)
 from domain.models import OrgKind, Person, Role
 from domain.org import OrgTree
 from domain.phone import InvalidPhone, normalize_phone
-from domain.tabular import TableProblem, read_table
+from domain.tabular import RawTable, TableProblem, map_table, read_raw
 from domain.text import fold_key, identity_key, nfc
 
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -75,7 +82,12 @@ class RosterFile:
 
 
 def parse_roster(content: bytes, filename: str, default_bloc: str) -> RosterFile:
-    table = read_table(content, filename, COLUMNS, REQUIRED)
+    return roster_from_raw(read_raw(content, filename), default_bloc)
+
+
+def roster_from_raw(source: RawTable, default_bloc: str) -> RosterFile:
+    """The roster of a table already read (domain.uploads reads each file once)."""
+    table = map_table(source, COLUMNS, REQUIRED)
     result = RosterFile()
     if table.problem is not None:
         result.problems.append(_from_table_problem(table.problem))
@@ -103,9 +115,32 @@ def _from_table_problem(problem: TableProblem) -> RowProblem:
     return RowProblem(problem.line, problem.code, problem.detail)
 
 
+# Field → (longest accepted value, problem code).
+FIELD_LIMITS = {
+    "bloc": (MAX_ORG_NAME, "too_long_org"),
+    "agency": (MAX_ORG_NAME, "too_long_org"),
+    "unit": (MAX_ORG_NAME, "too_long_org"),
+    "full_name": (MAX_PERSON_NAME, "too_long_name"),
+    "position": (MAX_POSITION, "too_long_position"),
+    "is_leader": (MAX_FLAG_TEXT, "too_long_value"),
+    "role": (MAX_FLAG_TEXT, "too_long_value"),
+    "phone": (MAX_PHONE_TEXT, "too_long_value"),
+}
+
+
+def field_length_problems(line: int, raw: dict[str, str],
+                          limits: dict[str, tuple[int, str]]) -> list[RowProblem]:
+    """One problem per field longer than its limit (the value itself is not repeated)."""
+    return [RowProblem(line, code, str(limit)) for name, (limit, code) in limits.items()
+            if len(raw.get(name, "")) > limit]
+
+
 def _parse_row(
     line: int, raw: dict[str, str], default_bloc: str
 ) -> tuple[RosterRow | None, list[RowProblem]]:
+    too_long = field_length_problems(line, raw, FIELD_LIMITS)
+    if too_long:
+        return None, too_long
     problems: list[RowProblem] = []
     agency, unit, name = raw["agency"], raw["unit"], raw["full_name"]
     if not agency:
@@ -160,6 +195,8 @@ class PersonChange:
 
 @dataclass
 class RosterPlan:
+    # Rows the uploader may not import (outside their scope): the plan must not be applied.
+    problems: list[RowProblem] = field(default_factory=list)
     new_orgs: list[tuple[str, ...]] = field(default_factory=list)
     deactivated_orgs: list[int] = field(default_factory=list)
     reactivated_orgs: list[int] = field(default_factory=list)
@@ -169,6 +206,10 @@ class RosterPlan:
     deactivated_people: list[Person] = field(default_factory=list)
     unchanged_people: int = 0
     headship_changes: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
 
     @property
     def has_changes(self) -> bool:
@@ -202,14 +243,88 @@ def existing_paths(tree: OrgTree) -> dict[tuple[str, ...], int]:
     return result
 
 
+@dataclass(frozen=True)
+class RosterScope:
+    """What an upload may change: one org's subtree (THIDUA_SECRETARIAT_SCOPE, `--scope`).
+
+    `key` is the identity-keyed path of the scope's root (None: the whole database); a
+    scope naming no org (a typo in the setting) has the key of no row, so it changes nothing.
+    """
+
+    key: tuple[str, ...] | None
+    org_ids: frozenset[int] | None  # the subtree; None: everything
+
+    @classmethod
+    def of(cls, tree: OrgTree, scope_org_id: int | None) -> RosterScope:
+        if scope_org_id is None:
+            return cls(None, None)
+        if scope_org_id not in tree:
+            return cls(("\x00",), frozenset())
+        names = tuple(u.name for u in reversed(tree.ancestors(scope_org_id)))
+        return cls(path_key(names), frozenset(tree.subtree_ids(scope_org_id)))
+
+    @property
+    def everything(self) -> bool:
+        return self.key is None
+
+    def covers(self, key: tuple[str, ...]) -> bool:
+        """Whether the org at identity-keyed path `key` lies in the scope (or is its root)."""
+        return self.key is None or key[: len(self.key)] == self.key
+
+    def holds(self, org_id: int) -> bool:
+        return self.org_ids is None or org_id in self.org_ids
+
+    def is_above(self, key: tuple[str, ...]) -> bool:
+        """An ancestor of the scope's root: named by the file's paths, never changed."""
+        return self.key is not None and len(key) < len(self.key) and self.key[: len(key)] == key
+
+
+def default_bloc(tree: OrgTree, scope_org_id: int | None, fallback: str) -> str:
+    """The bloc of rows without a bloc column: the scope's own bloc when the upload is
+    scoped (a scoped secretariat's file must land in its scope), else `fallback`."""
+    if scope_org_id is not None and scope_org_id in tree:
+        bloc = tree.bloc_of(scope_org_id)
+        if bloc is not None:
+            return bloc.name
+    return fallback
+
+
+def scope_problems(roster: RosterFile, scope: RosterScope, people: Iterable[Person]
+                   ) -> list[RowProblem]:
+    """Rows the scope does not allow, by line only: a row placed outside the scope, an agency
+    head of an agency above it, or a phone number of someone on the roster elsewhere (moving
+    them in would take them from another agency). Never a name, never which of these."""
+    if scope.everything:
+        return []
+    elsewhere = {p.phone for p in people if not scope.holds(p.org_id)}
+    problems = []
+    for row in roster.rows:
+        places = [path_key(row.org_path)]
+        if row.role == Role.AGENCY_HEAD:
+            places.append(path_key(row.org_path[:2]))
+        if not all(scope.covers(place) and not scope.is_above(place) for place in places) \
+                or row.phone in elsewhere:
+            problems.append(RowProblem(row.line, "out_of_scope"))
+    return problems
+
+
 def plan_roster(
     roster: RosterFile,
     tree: OrgTree,
     people: Iterable[Person],
     headships: dict[int, list[int]],
+    scope_org_id: int | None = None,
 ) -> RosterPlan:
-    """Compare the file with the database. `tree` and `people` include inactive records."""
-    plan = RosterPlan()
+    """Compare the file with the database. `tree` and `people` include inactive records.
+
+    Unscoped, a file speaks for the blocs it names: whoever and whatever of those blocs it
+    leaves out is deactivated. Scoped (`scope_org_id`), it speaks for that subtree only, and
+    rows outside it are problems (`plan.ok` is False)."""
+    people = list(people)
+    scope = RosterScope.of(tree, scope_org_id)
+    plan = RosterPlan(problems=scope_problems(roster, scope, people))
+    if plan.problems:
+        return plan
     known = existing_paths(tree)
     file_paths = org_paths(roster.rows)
     file_keys = {path_key(p) for p in file_paths}
@@ -217,11 +332,17 @@ def plan_roster(
         org_id = known.get(path_key(path))
         if org_id is None:
             plan.new_orgs.append(path)
-        elif not tree.get(org_id).active:
+        elif not tree.get(org_id).active and not scope.is_above(path_key(path)):
             plan.reactivated_orgs.append(org_id)
     blocs = {path_key(p[:1]) for p in file_paths}
+
+    def speaks_for(key: tuple[str, ...]) -> bool:
+        if scope.everything:
+            return key[:1] in blocs
+        return scope.covers(key) and not scope.is_above(key)
+
     for key, org_id in known.items():
-        if key[:1] in blocs and key not in file_keys and tree.get(org_id).active:
+        if speaks_for(key) and key not in file_keys and tree.get(org_id).active:
             plan.deactivated_orgs.append(org_id)
 
     by_phone = {p.phone: p for p in people}
@@ -252,11 +373,29 @@ def plan_roster(
             plan.headship_changes += 1
     plan.headship_changes += sum(1 for p, r in primary_rows.items() if p not in by_phone
                                  and r.role in HEAD_ROLES)
-    in_scope = {org_id for key, org_id in known.items() if key[:1] in blocs}
+    in_scope = {org_id for key, org_id in known.items() if speaks_for(key)}
     for person in people:
         if person.active and person.phone not in primary_rows and person.org_id in in_scope:
             plan.deactivated_people.append(person)
     return plan
+
+
+def roster_plan_fingerprint(plan: RosterPlan) -> dict[str, object]:
+    """Every change the plan makes (domain.plans.plan_digest makes it a digest)."""
+    return {
+        "problems": [(p.line, p.code) for p in plan.problems],
+        "new_orgs": [list(path) for path in plan.new_orgs],
+        "deactivated_orgs": sorted(plan.deactivated_orgs),
+        "reactivated_orgs": sorted(plan.reactivated_orgs),
+        "new_people": sorted(r.phone for r in plan.new_people),
+        "changed_people": sorted(
+            (c.person.id, sorted((k, [str(v) for v in pair]) for k, pair in c.fields.items()))
+            for c in plan.changed_people),
+        "reactivated_people": sorted(p.id for p in plan.reactivated_people),
+        "deactivated_people": sorted(p.id for p in plan.deactivated_people),
+        "unchanged_people": plan.unchanged_people,
+        "headship_changes": plan.headship_changes,
+    }
 
 
 def _person_changes(

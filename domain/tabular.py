@@ -1,7 +1,16 @@
-"""Reading the tabular import formats (UTF-8 CSV, or the first sheet of an XLSX file).
+"""Reading the tabular import formats (UTF-8 CSV, or the sheet an XLSX workbook opens on).
 
 Returns rows as dicts keyed by canonical column names, each with its line number in the file,
 so every import can point at the exact line of a problem.
+
+Files come from anyone who can write in the secretariat's group, so reading is bounded
+whatever the file declares: at most `MAX_ROWS` rows and `MAX_COLUMNS` columns, `MAX_CELL`
+characters a cell, `MAX_UNZIPPED` bytes of XML inside a workbook; a workbook's declared size
+is checked before anything is read and rows are never padded to it (a 1.7 KB file declaring
+A1:XFD1048576 made openpyxl build 16,384 cells a row). Only the sheet the workbook opens on
+is read, never a hidden one. The caller still parses in a worker with a memory and time
+bound (bot/parsing.py): these limits make an honest mistake a clear message, the worker makes
+a hostile file harmless.
 """
 
 from __future__ import annotations
@@ -15,13 +24,28 @@ from dataclasses import dataclass, field
 from domain.text import fold_key, nfc
 
 MAX_ROWS = 200_000
+MAX_COLUMNS = 100
+MAX_CELL = 2_000  # characters; the longest field of any import is far shorter
+MAX_UNZIPPED = 200_000_000  # bytes of XML a workbook may unpack to (a 200,000-row roster: ~60 MB)
+XLSX_SUFFIXES = (".xlsx", ".xlsm")
+TABLE_SUFFIXES = (".csv", ".txt", *XLSX_SUFFIXES)
 
 
 @dataclass(frozen=True)
 class TableProblem:
     line: int
-    code: str  # bad_encoding, not_a_table, missing_columns, empty, too_many_rows, bad_xlsx
+    # bad_encoding, not_a_table, missing_columns, empty, too_many_rows, too_many_columns,
+    # cell_too_long, bad_csv, bad_xlsx, hidden_sheet
+    code: str
     detail: str = ""
+
+
+@dataclass
+class RawTable:
+    """The non-empty rows of a file as text cells, with their line (row) numbers."""
+
+    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    problem: TableProblem | None = None
 
 
 @dataclass
@@ -30,37 +54,56 @@ class Table:
     problem: TableProblem | None = None
 
 
+def is_xlsx(filename: str, content: bytes) -> bool:
+    return filename.lower().endswith(XLSX_SUFFIXES) or content[:4] == b"PK\x03\x04"
+
+
+def read_raw(content: bytes, filename: str) -> RawTable:
+    """Every non-empty row of the file, read once; later steps map them to columns."""
+    if is_xlsx(filename, content):
+        rows = _xlsx_rows(content)
+    else:
+        decoded = _decode(content)
+        rows = decoded if isinstance(decoded, TableProblem) else _csv_rows(decoded)
+    if isinstance(rows, TableProblem):
+        return RawTable(problem=rows)
+    return RawTable(rows=rows)
+
+
 def read_table(
     content: bytes, filename: str, columns: Mapping[str, tuple[str, ...]], required: set[str]
 ) -> Table:
     """Parse `content`; `columns` maps canonical names to accepted header spellings."""
-    if filename.lower().endswith((".xlsx", ".xlsm")) or content[:4] == b"PK\x03\x04":
-        raw_rows = _xlsx_rows(content)
-        if isinstance(raw_rows, TableProblem):
-            return Table(problem=raw_rows)
-    else:
-        decoded = _decode(content)
-        if isinstance(decoded, TableProblem):
-            return Table(problem=decoded)
-        raw_rows = [(i, row) for i, row in enumerate(_csv_rows(decoded), start=1)]
-    raw_rows = [(line, row) for line, row in raw_rows if any(cell.strip() for cell in row)]
-    if not raw_rows:
+    return map_table(read_raw(content, filename), columns, required)
+
+
+def map_table(raw: RawTable, columns: Mapping[str, tuple[str, ...]], required: set[str]
+              ) -> Table:
+    """The rows of `raw` under their canonical column names (the first row is the header)."""
+    if raw.problem is not None:
+        return Table(problem=raw.problem)
+    if not raw.rows:
         return Table(problem=TableProblem(1, "empty"))
-    header_line, header = raw_rows[0]
+    header_line, header = raw.rows[0]
     mapping = _map_header(header, columns)
     missing = sorted(required - set(mapping.values()))
     if missing:
         return Table(problem=TableProblem(header_line, "missing_columns", ", ".join(missing)))
-    if len(raw_rows) - 1 > MAX_ROWS:
-        return Table(problem=TableProblem(header_line, "too_many_rows", str(MAX_ROWS)))
     table = Table()
-    for line, cells in raw_rows[1:]:
+    for line, cells in raw.rows[1:]:
         row = {name: "" for name in columns}
         for index, name in mapping.items():
             if index < len(cells):
                 row[name] = nfc(cells[index])
         table.rows.append((line, row))
     return table
+
+
+def has_columns(raw: RawTable, columns: Mapping[str, tuple[str, ...]], needed: set[str]) -> bool:
+    """Whether the header names at least the `needed` columns (to recognise a kind of file)."""
+    if raw.problem is not None or not raw.rows:
+        return False
+    return needed <= set(_map_header(raw.rows[0][1], columns).values())
 
 
 def _decode(content: bytes) -> str | TableProblem:
@@ -71,32 +114,106 @@ def _decode(content: bytes) -> str | TableProblem:
         return TableProblem(line, "bad_encoding")
 
 
-def _csv_rows(text: str) -> list[list[str]]:
-    sample = text[:4096]
+def _delimiter(text: str) -> str:
+    """The header line's most frequent separator among , ; and tab (linear, unlike
+    csv.Sniffer's regular expressions on attacker text)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")[:MAX_CELL * 4]
+    counts = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_rows(text: str) -> list[tuple[int, list[str]]] | TableProblem:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text),
+                        quotechar='"', doublequote=True, skipinitialspace=False, strict=False)
+    rows: list[tuple[int, list[str]]] = []
+    line = 1
     try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return list(csv.reader(io.StringIO(text, newline=""), dialect))
+        for cells in reader:
+            problem = _add_row(rows, line, cells)
+            if problem is not None:
+                return problem
+            line = reader.line_num + 1
+    except csv.Error as exc:  # a field over csv's own limit (131,072 characters), a NUL…
+        if "field larger" in str(exc):
+            return TableProblem(line, "cell_too_long", str(MAX_CELL))
+        return TableProblem(line, "bad_csv")
+    return rows
+
+
+def _add_row(rows: list[tuple[int, list[str]]], line: int, cells: list[str]
+             ) -> TableProblem | None:
+    """Keep a non-empty row, within the bounds."""
+    cells = cells[:MAX_COLUMNS]
+    if not any(cell.strip() for cell in cells):
+        return None
+    if any(len(cell) > MAX_CELL for cell in cells):
+        return TableProblem(line, "cell_too_long", str(MAX_CELL))
+    if len(rows) > MAX_ROWS:  # the header and MAX_ROWS rows are in already
+        return TableProblem(line, "too_many_rows", str(MAX_ROWS))
+    rows.append((line, cells))
+    return None
+
+
+def _unzipped_size(content: bytes) -> int | None:
+    """The bytes a workbook declares it unpacks to; None if it is not a readable zip."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return None
 
 
 def _xlsx_rows(content: bytes) -> list[tuple[int, list[str]]] | TableProblem:
     from openpyxl import load_workbook  # imported lazily: only XLSX imports pay for it
 
+    size = _unzipped_size(content)
+    if size is None:
+        return TableProblem(1, "bad_xlsx")
+    if size > MAX_UNZIPPED:
+        return TableProblem(1, "too_many_rows", str(MAX_ROWS))
     try:
         workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:  # openpyxl raises a dozen kinds on a broken or hostile workbook
         return TableProblem(1, "bad_xlsx")
     try:
-        sheet = workbook.worksheets[0]
-        rows = []
-        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            rows.append((line, [_cell_text(v) for v in values]))
-            if line > MAX_ROWS + 1:
-                break
-        return rows
+        return _sheet_rows(workbook)
+    except Exception:  # a broken sheet part, found while reading it
+        return TableProblem(1, "bad_xlsx")
     finally:
         workbook.close()
+
+
+def _sheet_rows(workbook: object) -> list[tuple[int, list[str]]] | TableProblem:
+    sheet = getattr(workbook, "active", None)
+    if sheet is None or getattr(sheet, "sheet_state", "visible") not in (None, "visible"):
+        # The workbook opens on a hidden sheet (only a crafted file does): what the
+        # secretariat sees is not what would be imported.
+        return TableProblem(1, "hidden_sheet")
+    declared_rows, declared_columns = sheet.max_row, sheet.max_column
+    if declared_rows is not None and declared_rows > MAX_ROWS + 1:
+        return TableProblem(1, "too_many_rows", str(MAX_ROWS))
+    if declared_columns is not None and declared_columns > MAX_COLUMNS:
+        return TableProblem(1, "too_many_columns", str(MAX_COLUMNS))
+    sheet.reset_dimensions()  # never pad rows to a declared size: only the cells there are
+    rows: list[tuple[int, list[str]]] = []
+    empty = (None,) * MAX_COLUMNS  # what openpyxl yields for a row the file skips
+    width = MAX_COLUMNS  # the header's, once read: cells right of it are never needed
+    cells_by_row = sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)
+    for line, values in enumerate(cells_by_row, start=1):
+        if line > MAX_ROWS + 1:
+            return TableProblem(line, "too_many_rows", str(MAX_ROWS))
+        if values == empty:
+            continue
+        cells = [_cell_text(v) for v in values[:width]]
+        while cells and not cells[-1].strip():
+            cells.pop()
+        problem = _add_row(rows, line, cells)
+        if problem is not None:
+            return problem
+        if len(rows) == 1:
+            width = len(cells)
+    return rows
 
 
 def _cell_text(value: object) -> str:
@@ -127,7 +244,7 @@ def looks_like_table(
     filename: str, content: bytes, columns: Mapping[str, tuple[str, ...]], needed: set[str]
 ) -> bool:
     """Whether the file's header names at least the `needed` columns (to recognise uploads)."""
-    if not filename.lower().endswith((".csv", ".xlsx", ".xlsm", ".txt")):
+    if not filename.lower().endswith(TABLE_SUFFIXES):
         return False
     table = read_table(content, filename, columns, needed)
     return table.problem is None or table.problem.code not in ("missing_columns", "empty")

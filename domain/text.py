@@ -13,12 +13,36 @@ import re
 import unicodedata
 
 _SPACES = re.compile(r"\s+")
+
+
+def _invisible() -> dict[int, None]:
+    """Characters nobody types on purpose and that break names and files: C0 controls (tab,
+    newline, carriage return, vertical tab and form feed are whitespace and stay, to be
+    collapsed), DEL and C1 controls, zero-width and direction marks, bidi embeddings and
+    isolates, word joiner and invisible operators, the byte order mark. A ZWSP inside "Sở Tài
+    chính" made it a second agency; a \x01 made openpyxl and python-docx refuse a whole file."""
+    keep = {0x09, 0x0A, 0x0B, 0x0C, 0x0D}
+    ranges = [(0x00, 0x1F), (0x7F, 0x9F), (0x200B, 0x200F), (0x202A, 0x202E),
+              (0x2060, 0x2064), (0x2066, 0x2069), (0xFEFF, 0xFEFF)]
+    return {c: None for low, high in ranges for c in range(low, high + 1) if c not in keep}
+
+
+_INVISIBLE = _invisible()
+# The same set as a character class: one C-level search, then a substitution only when found.
+_INVISIBLE_CHARS = re.compile("[" + "".join(re.escape(chr(c)) for c in _INVISIBLE) + "]")
+_LINE_CONTROLS = re.compile("[\x0b\x0c\r]")
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}  # huyền sắc ngã hỏi nặng
 
 
+def strip_invisible(text: str) -> str:
+    """`text` without control, zero-width and direction characters; tabs and newlines kept
+    (for texts written to files, whose line breaks matter)."""
+    return _LINE_CONTROLS.sub("", _INVISIBLE_CHARS.sub("", text))
+
+
 def nfc(text: str) -> str:
-    """NFC with collapsed whitespace: the one form we store."""
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC with invisible characters dropped and whitespace collapsed: the one form we store."""
+    return _SPACES.sub(" ", unicodedata.normalize("NFC", _INVISIBLE_CHARS.sub("", text))).strip()
 
 
 def fold_key(text: str) -> str:

@@ -91,6 +91,32 @@ def relevant_window(
     return mine[0]
 
 
+def governed_org_ids(window: RegistrationWindow, windows: Iterable[RegistrationWindow],
+                     tree: OrgTree) -> set[int]:
+    """The orgs whose people register under `window`: its subtree, minus the subtrees of the
+    more specific windows of the same year inside it (an agency's own window wins)."""
+    if window.scope_org_id is not None and window.scope_org_id not in tree:
+        return set()
+    governed = tree.subtree_ids(window.scope_org_id)
+    for other in windows:
+        if other.year != window.year or other.id == window.id or other.scope_org_id is None \
+                or other.scope_org_id not in tree or other.scope_org_id == window.scope_org_id:
+            continue
+        if window.covers(tree, other.scope_org_id):
+            governed -= tree.subtree_ids(other.scope_org_id)
+    return governed
+
+
+def may_change(window: RegistrationWindow, tree: OrgTree, scope_org_id: int | None) -> bool:
+    """Whether a secretariat of `scope_org_id` (None: everything) may change `window`: its
+    own scope's, or one inside it. A province-wide window belongs to the province's
+    secretariat only (a scoped one extended it with a button while its command refused)."""
+    if scope_org_id is None:
+        return True
+    return window.scope_org_id is not None and window.scope_org_id in tree \
+        and tree.is_within(window.scope_org_id, scope_org_id)
+
+
 _DAY_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
     re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$"),

@@ -386,6 +386,10 @@ def chunks(text: str, limit: int = 4000) -> list[str]:
 PROBLEM_TEXTS = {
     "bad_encoding": N_("the file is not UTF-8 text"),
     "yaml_syntax": N_("the file is not valid YAML ({value})"),
+    "yaml_alias": N_("YAML anchors and aliases (& and *) are not accepted in a campaign file"),
+    "yaml_too_deep": N_("the YAML is nested too deeply (at most {value} levels)"),
+    "file_too_long": N_("the file is too long (at most {value} characters)"),
+    "line_too_long": N_("the line is too long (at most {value} characters)"),
     "not_a_mapping": N_("expected fields written as “name: value”"),
     "no_front_matter": N_("a Markdown campaign file starts with its fields between two "
                           "“---” lines"),

@@ -13,6 +13,18 @@ PROBLEM_TEXTS = {
     "empty": N_("the file has no rows"),
     "missing_columns": N_("missing columns: {value}"),
     "too_many_rows": N_("too many rows (at most {value})"),
+    "too_many_columns": N_("the sheet declares too many columns (at most {value}); delete the "
+                           "empty columns on the right"),
+    "cell_too_long": N_("a cell is longer than {value} characters"),
+    "bad_csv": N_("the line cannot be read as CSV (save the file again as “CSV UTF-8”)"),
+    "hidden_sheet": N_("the workbook opens on a hidden sheet; show it, or save the roster "
+                       "alone in a new workbook"),
+    "too_long_name": N_("the full name is longer than {value} characters"),
+    "too_long_position": N_("the position is longer than {value} characters"),
+    "too_long_org": N_("a bloc, agency or unit name is longer than {value} characters"),
+    "too_long_value": N_("a value is longer than {value} characters"),
+    "out_of_scope": N_("outside your scope: only people and units of your scope can be "
+                       "imported"),
     "missing_agency": N_("the agency is empty"),
     "missing_name": N_("the full name is empty"),
     "bad_is_leader": N_("“{value}” is not có/không (yes/no) in the leader column"),
@@ -83,3 +95,13 @@ def _change_examples(plan: RosterPlan, limit: int = 5) -> Iterable[str]:
     for person in plan.deactivated_people[: max(0, limit - len(shown))]:
         shown.append("• " + _("{name}: deactivated").format(name=person.full_name))
     return shown
+
+
+def parse_failure_text(reason: str) -> str:
+    """Why a file could not be read within the bounds of bot/parsing.py."""
+    if reason == "busy":
+        return _("Many files are being read right now. Please send this one again in a "
+                 "minute.")
+    return _("I could not read this file within the limits: it is too large or too complex. "
+             "Nothing was changed. Save it again (only the table, in a new file) and send "
+             "it again.")

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from html import escape
 
 from domain.org import OrgTree
 from domain.windows import RegistrationWindow, WindowState
-from locales import _, format_date, ngettext
+from locales import _, format_date, ngettext, use_locale
 
 
 def scope_name(window: RegistrationWindow, tree: OrgTree) -> str:
@@ -44,6 +45,17 @@ def describe_window(window: RegistrationWindow, tree: OrgTree, today: date) -> s
     )
 
 
+def deadline_notice(window: RegistrationWindow, before: date, tree: OrgTree, locale: str) -> str:
+    """The message (HTML) telling a person concerned that a deadline changed."""
+    with use_locale(locale):
+        text = _("📅 The deadline of the {year} emulation registration ({scope}) is now "
+                 "{deadline} inclusive (it was {before}). Register, or review your "
+                 "registration, with /dangky before then.").format(
+            year=window.year, scope=scope_name(window, tree),
+            deadline=format_date(window.deadline), before=format_date(before))
+    return escape(text, quote=False)
+
+
 def window_error(code: str, params: dict) -> str:
     if code == "exists":
         existing: RegistrationWindow = params["window"]
@@ -58,6 +70,8 @@ def window_error(code: str, params: dict) -> str:
         return _("No rule set is in force on {day}.").format(day=format_date(params["day"]))
     if code == "bad_year":
         return _("{year} is not a registration year.").format(year=params["year"])
+    if code == "changed":
+        return _("The deadline was changed meanwhile: look at the windows again.")
     if code == "not_found":
         return _("There is no such registration window.")
     return _("Unknown scope.")

@@ -11,6 +11,7 @@ import textwrap
 from io import BytesIO
 
 from domain.summary import SummaryRow
+from domain.text import strip_invisible
 from locales import _, format_percent
 from reports.summary_common import SummaryReport
 
@@ -21,6 +22,7 @@ TITLE_WIDTH = 90  # characters per title line at 12 pt on a 10-inch figure
 
 
 def _label(name: str) -> str:
+    name = strip_invisible(name)
     return name if len(name) <= LABEL_WIDTH else name[: LABEL_WIDTH - 1] + "…"
 
 
@@ -48,7 +50,10 @@ def summary_chart(report: SummaryReport) -> bytes:
     series = _series(report, rows)
     count = max(len(rows), 1)
     bar = 0.8 / len(series)
-    with matplotlib.rc_context({"font.family": FONT, "font.size": 10}):
+    # Names are shown as written: "$…$" in an agency's name must not be read as mathtext
+    # (which drew it as a formula, or failed on "$\\frac$" and lost every file of the scope).
+    with matplotlib.rc_context({"font.family": FONT, "font.size": 10,
+                                "text.parse_math": False}):
         figure = Figure(figsize=(10, 1.6 + count * (0.28 + 0.22 * len(series))), dpi=100)
         FigureCanvasAgg(figure)
         axes = figure.add_subplot()

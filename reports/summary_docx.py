@@ -31,6 +31,7 @@ from docx.text.paragraph import Paragraph
 from domain.letter import RegistrationLetter, bloc_initials
 from domain.models import OrgKind
 from domain.summary import SummaryRow, SummaryTotals
+from domain.text import strip_invisible
 from locales import _, format_datetime, use_locale
 from reports.summary_common import (
     SummaryReport,
@@ -130,7 +131,7 @@ def _write(
     paragraph: Paragraph, text: str, *, size: float = 14, bold: bool = False,
     italic: bool = False, align: WD_ALIGN_PARAGRAPH | None = None,
 ) -> Paragraph:
-    run = paragraph.add_run(text)
+    run = paragraph.add_run(strip_invisible(text))  # python-docx refuses control characters
     run.font.name = FONT
     run.font.size = Pt(size)
     run.bold = bold

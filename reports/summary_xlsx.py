@@ -33,6 +33,7 @@ from reports.summary_common import (
     title_name,
     warning_text,
 )
+from reports.xlsx_text import append, put
 
 FONT = "Times New Roman"
 THIN = Side(style="thin", color="000000")
@@ -128,18 +129,18 @@ def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
     ]
     last = get_column_letter(len(headers))
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = table_title(report)
+    put(sheet, 1, 1, table_title(report))
     sheet["A1"].font = Font(name=FONT, bold=True, size=14)
     sheet["A1"].alignment = CENTER
     sheet.row_dimensions[1].height = 36
     sheet.merge_cells(f"A2:{last}2")
     if report.as_of is not None:
-        sheet["A2"] = _("(As of {time})").format(time=format_datetime(report.as_of))
+        put(sheet, 2, 1, _("(As of {time})").format(time=format_datetime(report.as_of)))
     sheet["A2"].font = Font(name=FONT, italic=True, size=12)
     sheet["A2"].alignment = CENTER
 
     for col, header in enumerate(headers, start=1):
-        cell = sheet.cell(row=TABLE_HEADER_ROW, column=col, value=header)
+        cell = put(sheet, TABLE_HEADER_ROW, col, header)
         cell.font = Font(name=FONT, bold=True, size=12)
         cell.fill = HEADER_FILL
         cell.alignment = CENTER
@@ -179,7 +180,7 @@ def _table(sheet: Worksheet, report: SummaryReport, rows: Sequence[SummaryRow],
     rate_columns = {i for i, figure in enumerate(figures, start=5) if figure.percent}
     for r, (values, bold) in enumerate(body, start=TABLE_HEADER_ROW + 1):
         for c, value in enumerate(values, start=1):
-            cell = sheet.cell(row=r, column=c, value=value)
+            cell = put(sheet, r, c, value)
             cell.font = Font(name=FONT, size=12, bold=bold)
             cell.border = BORDER
             cell.alignment = Alignment(horizontal="center", vertical="top") if c == 1 \
@@ -213,7 +214,7 @@ def _details(sheet: Worksheet, report: SummaryReport) -> None:
         _("Leadership post"), _("Subject of the registration"), _("Titles registered"),
         _("Implied titles"), _("Title codes"), _("Receipt number"),
     ]
-    sheet.append(headers)
+    append(sheet, headers)
     for cell in sheet[1]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
@@ -225,7 +226,7 @@ def _details(sheet: Worksheet, report: SummaryReport) -> None:
     for i, row in enumerate(report.summary.detail_rows, start=1):
         person = row.person
         implied = [c for c in row.titles if c not in row.explicit]
-        sheet.append([
+        append(sheet, [
             i,
             row.agency.name if row.agency else "",
             row.unit.name if row.unit else "",
@@ -245,14 +246,14 @@ def _details(sheet: Worksheet, report: SummaryReport) -> None:
 
 
 def _warnings(sheet: Worksheet, report: SummaryReport) -> None:
-    sheet.append([_("No."), _("Warning level"), _("Warning text")])
+    append(sheet, [_("No."), _("Warning level"), _("Warning text")])
     for cell in sheet[1]:
         cell.font = Font(name=FONT, bold=True)
         cell.fill = HEADER_FILL
         cell.border = BORDER
     for i, warning in enumerate(report.summary.warnings, start=1):
         level = _("for information") if warning.severity == "info" else _("to check")
-        sheet.append([i, level, warning_text(report, warning)])
+        append(sheet, [i, level, warning_text(report, warning)])
         sheet.cell(row=i + 1, column=3).alignment = WRAP_TOP
     for col, width in enumerate([7, 14, 110], start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

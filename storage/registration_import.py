@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from domain.plans import PlanChanged, plan_digest
 from domain.registration import prune_answers
-from domain.registration_import import ImportPlan, RegistrationFile, plan_import
+from domain.registration_import import (
+    ImportPlan,
+    RegistrationFile,
+    import_plan_fingerprint,
+    plan_import,
+)
 from domain.rules import NoRuleSetInForce, RuleSet, load_ruleset, ruleset_for_year
 from storage.audit import AuditContext
 from storage.db import Database
@@ -44,22 +50,31 @@ async def preview_import(
     return plan
 
 
+def registrations_digest(plan: ImportPlan) -> str:
+    """The digest of what a preview showed (domain.plans)."""
+    return plan_digest(import_plan_fingerprint(plan))
+
+
 async def apply_import(
     db: Database,
     file: RegistrationFile,
     who: AuditContext,
     *,
     scope_org_id: int | None = None,
+    expected_digest: str | None = None,
 ) -> ImportPlan:
     """Apply a valid file (its plan recomputed inside the transaction that applies it).
 
     A changed registration keeps its reference number and the answers its new titles still
-    need; it becomes confirmed again if it had been withdrawn.
+    need; it becomes confirmed again if it had been withdrawn. Raises PlanChanged when
+    `expected_digest` (the preview's) is not the digest of the plan now.
     """
     if not file.ok:
         raise ValueError("refusing to apply a registrations file with problems")
     async with db.transaction() as conn:
         plan, rulesets = await _plan(db, file, scope_org_id)
+        if expected_digest is not None and registrations_digest(plan) != expected_digest:
+            raise PlanChanged(plan)
         if not plan.ok:
             raise ValueError("refusing to apply a registrations file with problems")
         for planned in plan.new:

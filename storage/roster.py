@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from domain.models import Role
 from domain.org import OrgTree
+from domain.plans import PlanChanged, plan_digest
 from domain.roster import (
     HEAD_ROLES,
     RosterFile,
     RosterPlan,
+    RosterScope,
     org_kind_for_depth,
     org_paths,
     path_key,
     plan_roster,
+    roster_plan_fingerprint,
 )
 from domain.text import fold_key, identity_key
 from storage import audit
@@ -21,21 +24,38 @@ from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
 
 
-async def preview_roster(db: Database, roster: RosterFile) -> RosterPlan:
+async def preview_roster(db: Database, roster: RosterFile, *,
+                         scope_org_id: int | None = None) -> RosterPlan:
+    """What the file would change; rows outside `scope_org_id`'s subtree (None: everything)
+    are `plan.problems`, by line."""
     tree = await OrgRepository(db).tree(active_only=False)
     people = PeopleRepository(db)
     return plan_roster(roster, tree, await people.all(active_only=False),
-                       await _all_headships(db))
+                       await _all_headships(db), scope_org_id)
 
 
-async def apply_roster(db: Database, roster: RosterFile, who: AuditContext) -> RosterPlan:
-    """Apply a valid roster file; recomputes the plan inside the transaction it applies in."""
+def roster_digest(plan: RosterPlan) -> str:
+    """The digest of what a preview showed (domain.plans)."""
+    return plan_digest(roster_plan_fingerprint(plan))
+
+
+async def apply_roster(db: Database, roster: RosterFile, who: AuditContext, *,
+                       scope_org_id: int | None = None,
+                       expected_digest: str | None = None) -> RosterPlan:
+    """Apply a valid roster file; recomputes the plan inside the transaction it applies in.
+
+    Raises ValueError for a file or plan with problems (rows outside the scope), and
+    PlanChanged when `expected_digest` (the preview's) is not the digest of the plan now."""
     if not roster.ok:
         raise ValueError("refusing to apply a roster file with problems")
     async with db.transaction() as conn:
-        plan = await preview_roster(db, roster)
+        plan = await preview_roster(db, roster, scope_org_id=scope_org_id)
+        if not plan.ok:
+            raise ValueError("refusing to apply rows outside the scope")
+        if expected_digest is not None and roster_digest(plan) != expected_digest:
+            raise PlanChanged(plan)
         tree = await OrgRepository(db).tree(active_only=False)
-        await _apply(conn, roster, plan, tree, who)
+        await _apply(conn, roster, plan, tree, who, RosterScope.of(tree, scope_org_id))
     return plan
 
 
@@ -53,6 +73,7 @@ async def _apply(
     plan: RosterPlan,
     tree: OrgTree,
     who: AuditContext,
+    scope: RosterScope,
 ) -> None:
     now = to_db_time(utcnow())
     ids: dict[tuple[str, ...], int] = {}
@@ -62,6 +83,8 @@ async def _apply(
 
     for order, path in enumerate(org_paths(roster.rows)):
         key = path_key(path)
+        if key in ids and scope.is_above(key):
+            continue  # the scope's bloc (or agency): named by the rows, not the uploader's
         if key in ids:
             await conn.execute(
                 "UPDATE org_units SET sort_order = ?, active = 1, name = ?, updated_at = ?"

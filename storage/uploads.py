@@ -1,12 +1,20 @@
-"""Files sent to the bot that wait for their sender to confirm a preview."""
+"""Files sent to the bot that wait for their sender to confirm a preview.
+
+A row keeps the file as parsed once (JSON, `domain.uploads`), the digest of the plan its
+preview showed, and when the preview expires. Whatever it holds (every phone number of a
+roster) is wiped when it is applied, cancelled or expired: only the fact of the upload stays.
+"""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
-from storage.db import Database, to_db_time, utcnow
+from storage.db import Database, from_db_time, to_db_time, utcnow
+
+OPEN, APPLIED, CANCELLED, EXPIRED = "pending", "applied", "cancelled", "expired"
 
 
 @dataclass(frozen=True)
@@ -16,9 +24,14 @@ class PendingUpload:
     chat_id: int
     telegram_user_id: int
     filename: str
-    content: bytes
+    parsed: str | None  # JSON of domain.uploads.ParsedUpload; None once decided
+    plan_digest: str | None
     options: dict[str, Any]
     status: str
+    expires_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        return self.status == EXPIRED or (self.status == OPEN and now >= self.expires_at)
 
 
 class UploadRepository:
@@ -26,13 +39,16 @@ class UploadRepository:
         self.db = db
 
     async def add(self, kind: str, chat_id: int, telegram_user_id: int, filename: str,
-                  content: bytes, options: dict[str, Any] | None = None) -> int:
+                  parsed: str, plan_digest: str, ttl: timedelta,
+                  options: dict[str, Any] | None = None, now: datetime | None = None) -> int:
+        now = now or utcnow()
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
-                "INSERT INTO pending_uploads (kind, chat_id, telegram_user_id, filename, content,"
-                " options, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (kind, chat_id, telegram_user_id, filename, content,
-                 json.dumps(options or {}), to_db_time(utcnow())),
+                "INSERT INTO pending_uploads (kind, chat_id, telegram_user_id, filename, parsed,"
+                " plan_digest, options, created_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (kind, chat_id, telegram_user_id, filename, parsed, plan_digest,
+                 json.dumps(options or {}), to_db_time(now), to_db_time(now + ttl)),
             )
             return int(cursor.lastrowid or 0)
 
@@ -40,18 +56,36 @@ class UploadRepository:
         row = await self.db.fetchone("SELECT * FROM pending_uploads WHERE id = ?", (upload_id,))
         if row is None:
             return None
+        expires_at = from_db_time(row["expires_at"])
+        assert expires_at is not None  # NOT NULL
         return PendingUpload(
             id=row["id"], kind=row["kind"], chat_id=row["chat_id"],
             telegram_user_id=row["telegram_user_id"], filename=row["filename"],
-            content=bytes(row["content"]), options=json.loads(row["options"]),
-            status=row["status"],
+            parsed=row["parsed"], plan_digest=row["plan_digest"],
+            options=json.loads(row["options"]), status=row["status"],
+            expires_at=expires_at,
         )
 
-    async def close(self, upload_id: int, status: str) -> bool:
-        """Move a pending upload to `status`; False if it was not pending any more."""
-        async with self.db.transaction() as conn:
-            cursor = await conn.execute(
-                "UPDATE pending_uploads SET status = ? WHERE id = ? AND status = 'pending'",
-                (status, upload_id),
-            )
-            return cursor.rowcount == 1
+    async def close(self, upload_id: int, status: str, now: datetime | None = None) -> bool:
+        """Move a pending upload to `status`, wiping what it held; False if it was not pending
+        any more (decided by another tap, or expired)."""
+        changed = await self.db.execute(
+            "UPDATE pending_uploads SET status = ?, parsed = NULL, content = x''"
+            " WHERE id = ? AND status = 'pending' AND (? != 'applied' OR expires_at > ?)",
+            (status, upload_id, status, to_db_time(now or utcnow())),
+        )
+        return changed == 1
+
+    async def expire(self, now: datetime | None = None) -> int:
+        """Wipe every preview past its time (the periodic cleanup); returns how many."""
+        return await self.db.execute(
+            "UPDATE pending_uploads SET status = 'expired', parsed = NULL, content = x''"
+            " WHERE status = 'pending' AND expires_at <= ?",
+            (to_db_time(now or utcnow()),),
+        )
+
+    async def holding_data(self) -> int:
+        """Rows that still hold a file's data (for tests and the health of the cleanup)."""
+        row = await self.db.fetchone(
+            "SELECT count(*) FROM pending_uploads WHERE parsed IS NOT NULL OR length(content) > 0")
+        return int(row[0]) if row else 0

@@ -25,6 +25,7 @@ from domain.campaigns import (
 )
 from domain.models import Link, Person
 from domain.org import OrgTree
+from domain.plans import PlanChanged, plan_digest
 from locales import choices_as_buttons, normalize_locale, use_locale
 from reports.campaigns import ack_status, campaign_page, page_budget
 from storage.audit import AuditContext
@@ -63,7 +64,23 @@ async def check_file(services: Services, content: bytes, filename: str,
                      viewer_scope: int | None = EVERYTHING) -> FileCheck:
     """Parse the file and check its scope and code against the roster and the database; every
     problem of the file is reported at once."""
-    parsed = parse_campaign_file(content, filename)
+    return await check_parsed(services, parse_campaign_file(content, filename), viewer_scope)
+
+
+def check_digest(check: FileCheck) -> str:
+    """The digest of what a preview showed (domain.plans): the document, where it goes, and
+    whether it replaces a loaded campaign."""
+    document = check.file.document
+    return plan_digest({
+        "document": document.model_dump(mode="json") if document else None,
+        "problems": [(p.line, p.field, p.code) for p in check.problems],
+        "scope_org_id": check.scope_org_id, "replaces": check.replaces,
+    })
+
+
+async def check_parsed(services: Services, parsed: CampaignFile,
+                       viewer_scope: int | None = EVERYTHING) -> FileCheck:
+    """`check_file` for a file parsed already (bot/parsing.py)."""
     check = FileCheck(parsed, list(parsed.problems))
     tree = await services.orgs.tree()
     scope_org = None
@@ -98,10 +115,20 @@ async def check_file(services: Services, content: bytes, filename: str,
 async def load_file(services: Services, content: bytes, filename: str, who: AuditContext,
                     viewer_scope: int | None = EVERYTHING) -> tuple[FileCheck, int | None]:
     """Check and store; returns the check and the campaign id (None if not loaded)."""
-    check = await check_file(services, content, filename, viewer_scope)
+    return await load_parsed(services, parse_campaign_file(content, filename),
+                             content.decode("utf-8-sig", errors="replace"), who, viewer_scope)
+
+
+async def load_parsed(services: Services, parsed: CampaignFile, source: str, who: AuditContext,
+                      viewer_scope: int | None = EVERYTHING,
+                      expected_digest: str | None = None) -> tuple[FileCheck, int | None]:
+    """`load_file` for a file parsed already; raises PlanChanged when `expected_digest` (the
+    preview's) is not the digest of the check now."""
+    check = await check_parsed(services, parsed, viewer_scope)
+    if expected_digest is not None and check_digest(check) != expected_digest:
+        raise PlanChanged(check)
     if not check.ok or check.file.document is None:
         return check, None
-    source = content.decode("utf-8-sig")
     result, campaign_id = await CampaignRepository(services.db).save(
         check.file.document, check.scope_org_id, source, who, services.now())
     if result == SaveResult.LAUNCHED:  # launched between the check and the save

@@ -11,16 +11,18 @@ said later (`Ctx.later`), so the chat is not held up while they are built.
 
 from __future__ import annotations
 
+import functools
 from html import escape
 
 from app.access import not_linked_text
 from app.context import Ctx
+from app.flood import Busy
 from app.summary.delivery import file_outputs
 from app.summary.service import Refusal, SummaryInputs, report_for, resolve
 from app.summary.workers import render_files_in_worker
 from domain.access import scope_roots
 from domain.summary_request import parse_summary_args
-from locales import _, ngettext
+from locales import _, get_locale, ngettext
 from reports.summary_text import summary_messages
 from storage.summary import SummaryStore
 
@@ -56,6 +58,11 @@ async def summary_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
         ctx.alert(not_linked_text())
         return
     services = ctx.services
+    person = actor.account or ctx.source.chat_id
+    if services.summaries.has(person):  # one request in flight per person (app.flood)
+        ctx.say(escape(_("Your previous summary is still being prepared: its files "
+                         "will follow.")))
+        return
     tree = await services.orgs.tree()
     roots = scope_roots(actor, tree)
     codes = await SummaryStore(services.db).campaign_codes()
@@ -65,16 +72,35 @@ async def summary_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     except Refusal as refusal:
         ctx.say(escape(refusal_text(refusal)))
         return
+    try:
+        services.summaries.reserve(person, [files_key(inputs, t) for t in inputs.targets])
+    except Busy:
+        ctx.say(escape(_("Many summaries are being prepared right now. Please ask again in a "
+                         "few minutes.")))
+        return
     for target in inputs.targets:
         report = report_for(inputs, target)
         for text in summary_messages(report, limit=ctx.caps.max_text):
             ctx.say(text)
     # The files take longest: built and said without holding up the chat's next messages.
     ctx.busy("upload_document")
-    ctx.later(lambda later: _files(later, inputs), name=f"summary-files-{ctx.source.chat_id}")
+    ctx.later(lambda later: _files(later, inputs, person),
+              name=f"summary-files-{ctx.source.chat_id}")
 
 
-async def _files(ctx: Ctx, inputs: SummaryInputs) -> None:
-    for target in inputs.targets:
-        files = await render_files_in_worker(ctx.services, inputs, target)
-        ctx.out.extend(file_outputs(files))
+def files_key(inputs: SummaryInputs, target: int | None) -> tuple[object, ...]:
+    """What makes two requests' files identical (then rendered once, app.flood)."""
+    return (inputs.year, target, inputs.ruleset.id, tuple(c.code for c in inputs.campaigns),
+            get_locale())
+
+
+async def _files(ctx: Ctx, inputs: SummaryInputs, person: object) -> None:
+    services = ctx.services
+    try:
+        for target in inputs.targets:
+            files = await services.summaries.render(
+                files_key(inputs, target),
+                functools.partial(render_files_in_worker, services, inputs, target))
+            ctx.out.extend(file_outputs(files))
+    finally:
+        services.summaries.release(person)

@@ -191,15 +191,17 @@ async def post_final(services: Services, window: RegistrationWindow, target: int
         report = report_for(inputs, target)
         blocks = [final_intro(report, window.deadline),
                   *summary_blocks(report, rows_up_to=CHAT_ROWS)]
-        files = await render_files_in_worker(services, inputs, target)
-        outs = file_outputs(files)
     batch = f"summary-final:{window.id}:{period}"
     chats = services.secretariat_chats()
     queued = [_messages(chat, batch, "summary", split_blocks(blocks, _limit(chat[0])))
               for chat in chats]
     outbox = OutboxRepository(services.db)
+    # First the texts (queued now: they do not wait for the files), then the files.
     await outbox.enqueue(m for messages in queued for m in messages)
     services.wake_sender()
+    with use_locale(settings.locale):
+        files = await render_files_in_worker(services, inputs, target)
+        outs = file_outputs(files)
     posted = sum(len(messages) for messages in queued)
     for channel, chat_id in chats:
         if channel not in services.deliverers:

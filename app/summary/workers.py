@@ -7,7 +7,8 @@ from ~280 to ~100 updates a second while the secretariat pulled summaries). In a
 its own it runs on another core. The process reads the database itself (read-only, committed
 data, as the thread did), so only the small summary inputs cross over and only the files come
 back; each job gets a fresh process (forked from a server that has the report libraries
-imported already), which gives its memory back to the system when it is done.
+imported already), which gives its memory back to the system when it is done. The server
+and its workers die with the bot, even after `kill -9` (app.workers).
 
 Nothing here knows a messenger: the worker imports only the pure renderers
 (app.summary.delivery, reports/).
@@ -16,43 +17,61 @@ Nothing here knows a messenger: the worker imports only the pure renderers
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
+import logging
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.services import Services
 from app.summary.service import official_header
+from app.workers import context, die_with_parent
 from locales import get_locale, use_locale
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from app.summary.delivery import SummaryFiles
     from app.summary.service import SummaryInputs
     from reports.summary_docx import OfficialHeader
 
-# Imported once by the fork server, then shared by every job forked from it.
-PRELOAD = ["app.summary.delivery", "reports.summary_chart", "reports.summary_docx",
-           "reports.summary_xlsx"]
 _pool: ProcessPoolExecutor | None = None
 
 
 def _executor() -> ProcessPoolExecutor:
     global _pool
-    if _pool is None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(PRELOAD)
+    if _pool is None:  # the fork server preloads the report libraries (app.workers.PRELOAD)
         _pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                    mp_context=context, max_tasks_per_child=1)
+                                    mp_context=context(), max_tasks_per_child=1,
+                                    initializer=die_with_parent)
     return _pool
 
 
 async def render_files_in_worker(services: Services, inputs: SummaryInputs,
                                  target: int | None) -> SummaryFiles:
     """Load every person and registration and build the files, in a worker process, in the
-    current locale."""
+    current locale.
+
+    Never raises for a file that cannot be built: the failure is logged and the files come
+    back without it (even when the worker itself died)."""
+    from app.summary.delivery import SummaryFiles, file_name
+    from app.summary.service import report_for
+
     header = official_header(services, inputs, target)
-    return await render_in_worker(services.db.path, inputs, target, header, get_locale())
+    try:
+        files = await render_in_worker(services.db.path, inputs, target, header, get_locale())
+    except Exception as exc:
+        if isinstance(exc, BrokenProcessPool):  # stopped with the bot, or killed
+            log.warning("the summary files' worker ended before the files were built")
+        else:
+            log.exception("the summary files' worker failed")
+        report = report_for(inputs, target)
+        return SummaryFiles(file_name(inputs, target), report.scope_name, report.summary.year,
+                            0, None, None, None, (("all", "worker"),))
+    for kind, error in files.failed:
+        log.error("summary %s file could not be built: %s", kind, error)
+    return files
 
 
 async def render_in_worker(database: Path, inputs: SummaryInputs, target: int | None,
@@ -63,10 +82,20 @@ async def render_in_worker(database: Path, inputs: SummaryInputs, target: int | 
 
 
 def shutdown() -> None:
-    """Stop the workers (the bot is stopping): a job in progress is abandoned."""
+    """Stop the workers (the bot is stopping): a job in progress is abandoned.
+
+    The workers are killed: with one task per worker, jobs already handed to the pool's queue
+    would otherwise wait forever for a worker the stopped pool no longer starts, and so would
+    whoever awaits them (the application's stop, the interpreter's exit). Their futures fail
+    (BrokenProcessPool), which the delivery reports as files that could not be built."""
     global _pool
     if _pool is not None:
+        # No public way to stop a ProcessPoolExecutor's workers before Python 3.14.
+        processes = list((getattr(_pool, "_processes", None) or {}).values())
         _pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.kill()
         _pool = None
 
 

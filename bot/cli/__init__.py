@@ -24,7 +24,8 @@ from bot.cli import (
     summary,
 )
 from bot.logs import configure_logging
-from locales import set_locale
+from bot.runlock import InUse
+from locales import _, set_locale
 
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
@@ -69,6 +70,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except InUse:
+        print("thidua: " + _("the database is being restored; try again when the restore "
+                             "has finished."), file=sys.stderr)
+        return 1
     except InvalidToken:
         # PTB's message quotes the token itself: never print it.
         print("thidua: TELEGRAM_BOT_TOKEN was rejected by Telegram", file=sys.stderr)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from app.settings import Settings
 from bot.cli.common import fail
-from bot.runlock import AlreadyRunning, RunLock, running_pid
+from bot.runlock import AlreadyRunning, InUse, RunLock, UsersLock, running_pid
 from locales import _, format_size
 from storage import backup as copies
 from storage.backup import InvalidDatabase, Problem
@@ -61,7 +61,8 @@ def _backup(database: Path, target: Path, force: bool) -> int:
     if target.resolve() == database.resolve():
         return fail(_("The backup cannot be the database itself."))
     try:
-        info = copies.backup(database, target)
+        with UsersLock(database).shared():  # not while a restore replaces it
+            info = copies.backup(database, target)
     except InvalidDatabase as exc:
         return fail(describe_problem(database, exc))
     print(_("Backup written to {file}: {people} people, {size}.").format(
@@ -82,7 +83,9 @@ def _restore(source: Path, database: Path, force: bool, stamp: str) -> int:
         return fail(_("{database} already exists: add --force to replace it by the backup.")
                     .format(database=database))
     try:
-        with RunLock(database):  # no bot may start while the file is being replaced
+        # No bot may start, and nothing else may use the database, while the file is being
+        # replaced: a CLI import committing meanwhile would be lost without a word.
+        with RunLock(database), UsersLock(database).exclusive():
             if database.exists():
                 kept = database.with_name(f"{database.name}.before-restore-{stamp}")
                 copies.backup(database, kept)
@@ -90,6 +93,9 @@ def _restore(source: Path, database: Path, force: bool, stamp: str) -> int:
             info = copies.restore(source, database)
     except AlreadyRunning as exc:
         return fail(running.format(database=database, pid=exc.pid or "?"))
+    except InUse:
+        return fail(_("Another thidua command is using {database} (an import, a backup, …): "
+                      "wait until it has finished, then restore.").format(database=database))
     except InvalidDatabase as exc:
         return fail(describe_problem(database, exc))
     print(_("Restored {file} into {database}: {people} people.").format(

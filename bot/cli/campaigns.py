@@ -9,8 +9,9 @@ from __future__ import annotations
 import argparse
 
 from app.campaigns import service
+from app.parsing import ParseFailed
 from app.settings import Settings
-from bot.cli.common import fail, open_services, read_input
+from bot.cli.common import fail, open_services, parse_file, read_input
 from locales import _, ngettext
 from reports.campaigns import (
     campaign_list_text,
@@ -48,8 +49,14 @@ async def load_campaign(args: argparse.Namespace, settings: Settings) -> int:
         return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
     if args.file == "-":
         name = "stdin.md" if content.lstrip().startswith(b"---") else "stdin.yaml"
+    try:
+        parsed = await parse_file(settings, name, content, settings.bloc_name)
+    except ParseFailed as failed:
+        return fail(failed.message)
+    if parsed.campaign is None:
+        return fail(_("This is not a campaign file (YAML or Markdown)."))
     async with open_services(settings) as services:
-        check = await service.check_file(services, content, name)
+        check = await service.check_parsed(services, parsed.campaign)
         document = check.file.document
         if not check.ok or document is None:
             return fail(describe_problems(check.problems, limit=200))
@@ -58,7 +65,8 @@ async def load_campaign(args: argparse.Namespace, settings: Settings) -> int:
         if args.dry_run:
             print(_("Dry run: nothing was changed."))
             return 0
-        check, campaign_id = await service.load_file(services, content, name, AuditContext.cli())
+        check, campaign_id = await service.load_parsed(services, parsed.campaign,
+                                                       parsed.source or "", AuditContext.cli())
         if campaign_id is None:
             return fail(describe_problems(check.problems, limit=200))
         print(_("The campaign “{code}” is loaded.").format(code=document.code))

@@ -1,4 +1,4 @@
-"""Helpers shared by CLI commands: open the database, read a file, print."""
+"""Helpers shared by CLI commands: open the database, read and parse a file, print."""
 
 from __future__ import annotations
 
@@ -7,19 +7,28 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from app.parsing import ParseFailed, parse_in_worker
 from app.services import Services
 from app.settings import Settings
+from bot.runlock import UsersLock
+from domain.text import fold_key
+from domain.uploads import ParsedUpload
+from reports.imports import parse_failure_text
 from storage.db import Database
+
+ALL = "all"
 
 
 @asynccontextmanager
 async def open_services(settings: Settings) -> AsyncIterator[Services]:
-    db = Database(settings.database, lock_wait=settings.db_lock_wait)
-    await db.open()
-    try:
-        yield Services.create(settings, db)
-    finally:
-        await db.close()
+    """The database, held open against a restore (bot.runlock: InUse while one runs)."""
+    with UsersLock(settings.database).shared():
+        db = Database(settings.database, lock_wait=settings.db_lock_wait)
+        await db.open()
+        try:
+            yield Services.create(settings, db)
+        finally:
+            await db.close()
 
 
 def read_input(path: str) -> tuple[bytes, str]:
@@ -33,3 +42,32 @@ def read_input(path: str) -> tuple[bytes, str]:
 def fail(message: str) -> int:
     print(message, file=sys.stderr)
     return 1
+
+
+class ScopeNotFound(LookupError):
+    pass
+
+
+async def find_scope(services: Services, name: str | None) -> int | None:
+    """The org named `name` (any case, with or without diacritics); None for everything
+    (no name, or "all"); ScopeNotFound for a name that matches nothing."""
+    if not name or fold_key(name) == ALL:
+        return None
+    key = fold_key(name)
+    for org in (await services.orgs.tree()).walk():
+        if fold_key(org.name) == key:
+            return org.id
+    raise ScopeNotFound(name)
+
+
+async def parse_file(settings: Settings, name: str, content: bytes, default_bloc: str, *,
+                     tables_only: bool = False) -> ParsedUpload:
+    """Parse an import file as the bot parses uploads (bot/parsing.py), with the same bounds
+    scaled for an operator's larger files; ParseFailed with a printable message."""
+    limits = settings.cli_parse_limits
+    if tables_only and not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+        name += ".xlsx" if content[:4] == b"PK\x03\x04" else ".csv"
+    try:
+        return await parse_in_worker(name, content, default_bloc=default_bloc, limits=limits)
+    except ParseFailed as failed:
+        raise ParseFailed(failed.reason, parse_failure_text(failed.reason)) from None

@@ -11,18 +11,19 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from app.parsing import ParseFailed
 from app.services import Services
 from app.settings import Settings
-from bot.cli.common import fail, open_services, read_input
-from domain.registration_import import parse_registration_file
+from bot.cli.common import fail, open_services, parse_file, read_input
 from domain.rules import load_ruleset
 from domain.subjects import Subject
 from domain.text import fold_key
 from domain.windows import parse_day
-from locales import _, get_locale
+from locales import _, get_locale, ngettext
 from reports.registration_import import describe_plan, describe_problems
-from reports.registration_windows import describe_window, window_error
+from reports.registration_windows import deadline_notice, describe_window, window_error
 from storage.audit import AuditContext
+from storage.deadlines import change_deadline
 from storage.registration_import import apply_import, preview_import, ruleset_of_year
 from storage.registrations import RegistrationRepository, WindowError
 
@@ -122,13 +123,19 @@ async def extend_window(args: argparse.Namespace, settings: Settings) -> int:
         if window is None:
             return fail(_("The registration of {year} has not been opened for this scope.")
                         .format(year=args.year))
-        try:
-            window = await repo.set_deadline(window.id, args.deadline, AuditContext.cli())
+        tree = await services.orgs.tree()
+        try:  # the people concerned are told by the running bot (its outbox sender)
+            change = await change_deadline(
+                services.db, window.id, args.deadline, AuditContext.cli(), tree,
+                lambda w, before, locale: deadline_notice(w, before, tree,
+                                                          locale or settings.locale))
         except WindowError as exc:
             return fail(window_error(exc.code, exc.params))
-        tree = await services.orgs.tree()
         print(_("Deadline changed: {window}").format(
-            window=describe_window(window, tree, services.now().date())))
+            window=describe_window(change.window, tree, services.now().date())))
+        print(ngettext("{n} person concerned is told the new deadline.",
+                       "{n} people concerned are told the new deadline.",
+                       change.told).format(n=change.told))
     return 0
 
 
@@ -150,7 +157,16 @@ async def import_registrations(args: argparse.Namespace, settings: Settings) -> 
         content, name = read_input(args.file)
     except OSError as exc:
         return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
-    file = parse_registration_file(content, name)
+    try:
+        parsed = await parse_file(settings, name, content, settings.bloc_name, tables_only=True)
+    except ParseFailed as failed:
+        return fail(failed.message)
+    file = parsed.registrations
+    if file is None:
+        if parsed.roster is not None and not parsed.roster.ok:  # unreadable as a table
+            return fail(describe_problems(parsed.roster.problems, limit=200))
+        return fail(_("This is not a registrations file (CSV or XLSX with the columns of "
+                      "bot/demo/FORMATS.md)."))
     if not file.rows and not file.ok:
         return fail(describe_problems(file.problems, limit=200))
     async with open_services(settings) as services:

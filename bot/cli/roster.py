@@ -1,12 +1,17 @@
-"""`thidua roster import FILE [--dry-run] [--bloc NAME]`."""
+"""`thidua roster import FILE [--dry-run] [--bloc NAME] [--scope NAME]`.
+
+With `--scope` (a bloc or agency of the roster) the file changes that subtree only, as the
+secretariat's upload does under THIDUA_SECRETARIAT_SCOPE: rows outside it are refused by line.
+"""
 
 from __future__ import annotations
 
 import argparse
 
+from app.parsing import ParseFailed
 from app.settings import Settings
-from bot.cli.common import fail, open_services, read_input
-from domain.roster import parse_roster
+from bot.cli.common import ScopeNotFound, fail, find_scope, open_services, parse_file, read_input
+from domain.roster import default_bloc
 from locales import _
 from reports.imports import describe_problems, describe_roster_plan
 from storage.audit import AuditContext
@@ -21,6 +26,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("file", help="CSV or XLSX file, or - for standard input")
     parser.add_argument("--dry-run", action="store_true", help="show the changes, change nothing")
     parser.add_argument("--bloc", help="bloc (khối thi đua) of rows without a bloc column")
+    parser.add_argument("--scope", help="change only this bloc or agency (rows outside it "
+                                        "are refused); default: everything")
     parser.set_defaults(handler=import_roster)
 
 
@@ -29,16 +36,30 @@ async def import_roster(args: argparse.Namespace, settings: Settings) -> int:
         content, name = read_input(args.file)
     except OSError as exc:
         return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
-    roster = parse_roster(content, name, args.bloc or settings.bloc_name)
-    if not roster.ok:
-        return fail(describe_problems(roster.problems, limit=200))
     async with open_services(settings) as services:
+        try:
+            scope = await find_scope(services, args.scope)
+        except ScopeNotFound as exc:
+            return fail(_("No bloc or agency is named “{name}”.").format(name=str(exc)))
+        bloc = args.bloc or default_bloc(await services.orgs.tree(), scope, settings.bloc_name)
+        try:
+            parsed = await parse_file(settings, name, content, bloc, tables_only=True)
+        except ParseFailed as failed:
+            return fail(failed.message)
+        roster = parsed.roster
+        if roster is None:
+            return fail(_("This is not a roster file (CSV or XLSX with the columns of "
+                          "bot/demo/FORMATS.md)."))
+        if not roster.ok:
+            return fail(describe_problems(roster.problems, limit=200))
+        plan = await preview_roster(services.db, roster, scope_org_id=scope)
+        if not plan.ok:
+            return fail(describe_problems(plan.problems, limit=200))
         if args.dry_run:
-            plan = await preview_roster(services.db, roster)
             print(describe_roster_plan(plan, len(roster.rows)))
             print(_("Dry run: nothing was changed."))
             return 0
-        plan = await apply_roster(services.db, roster, AuditContext.cli())
+        plan = await apply_roster(services.db, roster, AuditContext.cli(), scope_org_id=scope)
         print(describe_roster_plan(plan, len(roster.rows)))
         print(_("The roster was imported.") if plan.has_changes else _("No changes."))
     return 0

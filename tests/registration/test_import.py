@@ -125,10 +125,13 @@ def test_malformed_file_is_refused_with_line_numbers_and_changes_nothing(tmp_pat
     assert _cli(db, "registrations", "import", str(bad)) == 1
     err = capsys.readouterr().err
     assert "Dòng 3: “20x4” không phải là năm" in err
-    assert "Dòng 4: không có cơ quan “Sở Không Có” trong danh sách" in err
+    assert "Dòng 4: không có cơ quan “Sở Không Có” trong danh sách thuộc phạm vi phụ trách" in err
     assert "Dòng 5: không có đơn vị “Phòng Ma – Sở Nội vụ” trong danh sách" in err
-    assert "Dòng 6: không có ai trong danh sách có số điện thoại 0912000999" in err
-    assert "Dòng 7: họ tên không khớp với danh sách: Nguyễn Sai Tên ≠ Đỗ Đức Thắng" in err
+    assert "Dòng 6: không có ai trong danh sách thuộc phạm vi phụ trách có số điện thoại " \
+           "0912000999" in err
+    assert "Dòng 7: họ tên và số điện thoại Nguyễn Sai Tên (0909893580) không khớp với danh " \
+           "sách" in err
+    assert "Đỗ Đức Thắng" not in err  # the name behind the number is never shown
     assert "Dòng 8: không có danh hiệu “LDT”" in err
     assert "Dòng 9: CSTDCS không phải là danh hiệu cho tập thể cơ quan" in err
     assert "Dòng 10: CO_TINH đã được đăng ký cho đối tượng này ở dòng 2" in err
@@ -186,7 +189,8 @@ async def test_scope_limits_what_an_import_may_touch(db):
     file = parse_registration_file(SAMPLE_REGISTRATIONS.read_bytes(), "sample.csv")
     plan = await preview_import(db, file, scope_org_id=home_affairs.id)
     assert not plan.ok
-    assert {p.code for p in plan.problems} == {"out_of_scope"}
+    # Outside the scope reads as absent: the same problem as an agency that does not exist.
+    assert {p.code for p in plan.problems} == {"unknown_agency"}
     assert len(plan.problems) == SAMPLE_ROWS - 13  # Sở Nội vụ has 13 rows
 
 

@@ -41,8 +41,10 @@ async def test_secretariat_opens_lists_and_extends_a_window_from_its_chat(bot: B
     assert "đang mở, còn 20 ngày" in listing.plain
     await chat.send(clerk, "/dotdangky")
     second = await chat.expect("Các đợt đăng ký thi đua")
-    answer = await chat.tap(f"⏩ Năm {year}: gia hạn thêm 7 ngày", by=clerk, message=second)
+    await chat.tap(f"⏩ Năm {year}: gia hạn thêm 7 ngày", by=clerk, message=second)
     later = deadline + timedelta(days=7)
+    asked = await chat.expect(f"đến hết ngày {_d(later)}?")  # the listing becomes a question
+    answer = await chat.tap(f"✅ Gia hạn đến {_d(later)}", by=clerk, message=asked)
     assert answer.text == f"Đã gia hạn đến hết ngày {_d(later)}."
     refreshed = await chat.expect("Các đợt đăng ký thi đua")
     assert "còn 27 ngày" in refreshed.plain

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
 
+from bot.cli import main
 from tests.harness import BotHarness
 from tests.reliability.support import ErrorWatch, Probe
 
@@ -12,6 +14,18 @@ OPERATORS_CHAT = -1002000000009
 # The secretariat of the matrix and fuzz tests sees one agency, so that "another scope"
 # exists for it too.
 SECRETARIAT_SCOPE = "Văn phòng Ủy ban nhân dân tỉnh"
+
+
+@pytest.fixture
+def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
+    """`thidua --database DATABASE ARGS…` in a thread: (exit code, what it printed)."""
+
+    async def run(database: Path, *args: str) -> tuple[int, str]:
+        code = await asyncio.to_thread(main, ["--database", str(database), *args])
+        printed = capsys.readouterr()
+        return code, printed.out + printed.err
+
+    return run
 
 
 @pytest.fixture

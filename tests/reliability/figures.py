@@ -23,6 +23,12 @@ LABELS = {
     "replayed": "Updates replayed from the inbox after a kill",
     "faults": "Bot API faults injected (429, 5xx, timeouts, 403)",
     "busy_writes": "Writes made while another process held the database",
+    "hostile_files": "Hostile files sent to the running bot (bombs, traps, oversized fields)",
+    "scope_escapes": "Attempts to act outside a scoped secretariat's scope (all refused)",
+    "largest_upload_bytes": "Largest accepted upload: bytes (a roster workbook)",
+    "largest_upload_rows": "Largest accepted upload: rows",
+    "largest_upload_parse_ms": "Largest accepted upload: parse time in its worker (ms)",
+    "largest_upload_peak_mb": "Largest accepted upload: worker's peak memory (MB)",
     "records_lost": "Records lost",
     "unhandled_errors": "Unhandled exceptions",
 }

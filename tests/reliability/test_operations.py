@@ -11,10 +11,8 @@ import sys
 from pathlib import Path
 
 import aiohttp
-import pytest
 
 from app.settings import Settings
-from bot.cli import main
 from bot.runlock import AlreadyRunning, running_pid
 from bot.runtime import BotRuntime
 from domain.roster import parse_roster
@@ -33,18 +31,6 @@ async def import_sample(database: Path) -> None:
     async with Database(database) as db:
         roster = parse_roster(SAMPLE_ROSTER.read_bytes(), SAMPLE_ROSTER.name, BLOC)
         await apply_roster(db, roster, AuditContext.cli())
-
-
-@pytest.fixture
-def cli(capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """`thidua --database DATABASE ARGS…` in a thread: (exit code, what it printed)."""
-
-    async def run(database: Path, *args: str) -> tuple[int, str]:
-        code = await asyncio.to_thread(main, ["--database", str(database), *args])
-        printed = capsys.readouterr()
-        return code, printed.out + printed.err
-
-    return run
 
 
 def people_count(database: Path) -> int:

@@ -4,8 +4,11 @@
     /dotdangky mo 2026 15/03/2026 [01/03/2026]     open (deadline, optional opening day)
     /dotdangky giahan 2026 31/03/2026              set a new deadline
 
-English verbs (open, extend) work too. The scope is the secretariat's (THIDUA_SECRETARIAT_SCOPE);
-a "+7 days" button carries the deadline it was shown with, so an outdated one changes nothing.
+English verbs (open, extend) work too. The scope is the secretariat's (THIDUA_SECRETARIAT_SCOPE):
+the listing shows every window that concerns it, but "+7 days" only on those it may change (its
+scope's, or inside it; a province-wide one is the province secretariat's). The button asks for
+confirmation; both carry the deadline shown, so an outdated one changes nothing. A changed
+deadline is sent to the people it concerns (storage.deadlines, through the outbox).
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import contextlib
 from datetime import date, timedelta
 from html import escape
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
@@ -25,9 +28,10 @@ from channels.telegram.registration.common import repo, today, who
 from domain.org import OrgTree
 from domain.rules import load_ruleset
 from domain.text import fold_key
-from domain.windows import RegistrationWindow, parse_day
-from locales import _, format_date
-from reports.registration_windows import describe_window, window_error
+from domain.windows import RegistrationWindow, governed_org_ids, may_change, parse_day
+from locales import _, format_date, ngettext
+from reports.registration_windows import deadline_notice, describe_window, window_error
+from storage.deadlines import DeadlineChange, change_deadline, deadline_recipients
 from storage.registrations import WindowError
 
 OPEN_WORDS = {"open", "mo"}
@@ -59,9 +63,11 @@ async def _listing(context: BotContext) -> tuple[str, InlineKeyboardMarkup | Non
         return escape(_("No registration has been opened yet.") + "\n\n" + _usage()), None
     lines = ["<b>" + escape(_("Registration windows")) + "</b>"]
     rows = []
+    scope = context.actor.secretariat_scope_id
     for window in windows:
         lines.append("• " + escape(describe_window(window, tree, day)))
-        if window.deadline >= day - timedelta(days=60):
+        if window.deadline >= day - timedelta(days=60) and scope != NO_ORG \
+                and may_change(window, tree, scope):
             label = _("⏩ {year}: +{days} days").format(year=window.year, days=EXTRA_DAYS)
             data = f"win:x:{window.id}:{window.deadline:%Y%m%d}"
             rows.append([InlineKeyboardButton(label, callback_data=data)])
@@ -105,8 +111,9 @@ async def window_command(update: Update, context: BotContext) -> None:
                 await message.reply_text(_("The registration of {year} has not been opened for "
                                            "this scope.").format(year=year))
                 return
-            window = await repo(context).set_deadline(existing.id, deadline, who(update, context))
-            done = _("Deadline changed: {window}")
+            change = await _change(context, update, existing.id, deadline)
+            window = change.window
+            done = _("Deadline changed: {window}") + "\n" + _told(change)
     except WindowError as error:
         await message.reply_text(window_error(error.code, error.params))
         return
@@ -118,24 +125,86 @@ async def window_command(update: Update, context: BotContext) -> None:
     await message.reply_text(escape("\n".join(lines)), parse_mode=ParseMode.HTML)
 
 
+async def _change(context: BotContext, update: Update, window_id: int, deadline: date, *,
+                  shown: date | None = None) -> DeadlineChange:
+    services = context.services
+    tree = await services.orgs.tree()
+    change = await change_deadline(
+        services.db, window_id, deadline, who(update, context), tree,
+        lambda window, before, locale: deadline_notice(
+            window, before, tree, locale or services.settings.locale),
+        shown=shown)
+    services.wake_sender()
+    return change
+
+
+def _told(change: DeadlineChange) -> str:
+    return ngettext("{n} person concerned is told the new deadline.",
+                    "{n} people concerned are told the new deadline.",
+                    change.told).format(n=change.told)
+
+
 @guard(private=False, secretariat=True)
 async def extend_button(update: Update, context: BotContext) -> None:
+    """`win:x:<id>:<deadline>` asks, `win:y:<id>:<deadline>` extends, `win:n` goes back."""
     query = update.callback_query
     assert query is not None
     parts = (query.data or "").split(":")
+    if parts == ["win", "n"]:
+        await query.answer()
+        await _refresh(query, context)
+        return
     window = None
-    if len(parts) == 4 and parts[2].isdigit():
+    if len(parts) == 4 and parts[1] in ("x", "y") and parts[2].isdigit():
         window = await repo(context).window(int(parts[2]))
     tree = await context.services.orgs.tree()
     scope = context.actor.secretariat_scope_id
-    if window is None or parts[3] != f"{window.deadline:%Y%m%d}" or \
-            not _mine([window], tree, scope):
+    if window is None or parts[3] != f"{window.deadline:%Y%m%d}" or scope == NO_ORG \
+            or not may_change(window, tree, scope):
         await query.answer(_("This button has expired."), show_alert=True)
         return
     new_deadline = window.deadline + timedelta(days=EXTRA_DAYS)
-    await repo(context).set_deadline(window.id, new_deadline, who(update, context))
+    if parts[1] == "x":
+        await query.answer()
+        await _confirm(query, context, window, tree, new_deadline)
+        return
+    try:
+        change = await _change(context, update, window.id, new_deadline, shown=window.deadline)
+    except WindowError:  # changed meanwhile by another tap or command
+        await query.answer(_("This button has expired."), show_alert=True)
+        return
     await query.answer(_("Deadline moved to {date}.").format(date=format_date(new_deadline)))
+    await _refresh(query, context, note=_told(change))
+
+
+async def _confirm(query: CallbackQuery, context: BotContext, window: RegistrationWindow,
+                   tree: OrgTree, new_deadline: date) -> None:
+    windows = await repo(context).windows(window.year)
+    concerned = await deadline_recipients(context.services.db, window,
+                                          governed_org_ids(window, windows, tree))
+    text = "\n".join([
+        escape(_("Move the deadline of {window} to {date}?").format(
+            window=describe_window(window, tree, today(context)),
+            date=format_date(new_deadline))),
+        escape(ngettext("{n} person concerned (linked, not registered yet, or a head) will be "
+                        "told.",
+                        "{n} people concerned (linked, not registered yet, or heads) will be "
+                        "told.", len(concerned)).format(n=len(concerned))),
+    ])
+    stamp = f"{window.id}:{window.deadline:%Y%m%d}"
+    markup = InlineKeyboardMarkup([[
+        InlineKeyboardButton(_("✅ Move it to {date}").format(date=format_date(new_deadline)),
+                             callback_data=f"win:y:{stamp}"),
+        InlineKeyboardButton(_("« Back"), callback_data="win:n"),
+    ]])
+    with contextlib.suppress(BadRequest):
+        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def _refresh(query: CallbackQuery, context: BotContext, note: str = "") -> None:
     text, markup = await _listing(context)
+    if note:
+        text = escape(note) + "\n\n" + text
     # If the listing cannot be refreshed, the change is still saved and was confirmed above.
     with contextlib.suppress(BadRequest):
         await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
