@@ -128,8 +128,8 @@ class Core:
         source = ctx.source
         if not source.is_private or ctx.actor.person is not None or source.account is None:
             return True
-        if isinstance(event, Contact):
-            return True
+        if isinstance(event, Contact | Pick):
+            return True  # a tap's answer is no message: it costs the chat nothing
         if isinstance(event, Text) and looks_like_code(event.text.strip()):
             return True
         if isinstance(event, Command) and event.name == "start" and event.args \

@@ -25,7 +25,7 @@ T = TypeVar("T")
 class Throttle:
     """At most `burst` events at once per key, then one per `every` seconds."""
 
-    def __init__(self, burst: int = 3, every: float = 20.0, *, max_keys: int = 10_000,
+    def __init__(self, burst: int = 5, every: float = 10.0, *, max_keys: int = 10_000,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.burst = burst
         self.every = every

@@ -19,6 +19,7 @@ from domain.org import OrgTree
 from domain.windows import RegistrationWindow, governed_org_ids
 from storage.audit import AuditContext
 from storage.db import Connection, Database
+from storage.links import LINK_COLUMNS, link_from_row, native_chat_id, preferred
 from storage.outbox import NewMessage, enqueue_in
 from storage.registrations import RegistrationRepository, WindowError
 
@@ -26,7 +27,8 @@ from storage.registrations import RegistrationRepository, WindowError
 @dataclass(frozen=True)
 class Recipient:
     person_id: int
-    chat_id: int
+    channel: str
+    chat_id: int | str  # as the channel's API takes it
     locale: str | None  # the person's chosen language, None: the default
 
 
@@ -41,9 +43,10 @@ async def deadline_recipients(conn: Connection | Database, window: RegistrationW
                               org_ids: Iterable[int]) -> list[Recipient]:
     """The people a change of `window`'s deadline concerns, among the people of `org_ids`."""
     sql = (
-        "SELECT p.id, l.chat_id, s.locale FROM people p"
-        " JOIN telegram_links l ON l.person_id = p.id"
-        " LEFT JOIN user_settings s ON s.telegram_user_id = l.telegram_user_id"
+        f"SELECT p.id, {LINK_COLUMNS}, s.locale, c.channel AS last_channel FROM people p"
+        " JOIN links l ON l.person_id = p.id"
+        " LEFT JOIN account_settings s ON s.account = l.channel || ':' || l.user_id"
+        " LEFT JOIN person_channel c ON c.person_id = p.id"
         " WHERE p.active = 1 AND l.unreachable_at IS NULL"
         " AND p.org_id IN (SELECT value FROM json_each(?))"
         " AND (p.role IN (?, ?) OR NOT EXISTS (SELECT 1 FROM registrations r"
@@ -56,7 +59,18 @@ async def deadline_recipients(conn: Connection | Database, window: RegistrationW
         rows = list(await conn.fetchall(sql, params))
     else:
         rows = list(await (await conn.execute(sql, params)).fetchall())
-    return [Recipient(r[0], r[1], r[2]) for r in rows]
+    grouped: dict[int, list] = {}
+    for row in rows:
+        grouped.setdefault(row["id"], []).append(row)
+    recipients = []
+    for person_id, person_rows in grouped.items():  # the channel each person uses (links)
+        link = preferred([link_from_row(r) for r in person_rows], person_rows[0]["last_channel"])
+        if link is None:
+            continue
+        locale = next(r["locale"] for r in person_rows if r["channel"] == link.channel)
+        recipients.append(Recipient(person_id, link.channel,
+                                    native_chat_id(link.channel, link.chat_id), locale))
+    return recipients
 
 
 async def change_deadline(
@@ -86,7 +100,7 @@ async def change_deadline(
         recipients = await deadline_recipients(conn, window, governed)
         told = await enqueue_in(conn, [
             NewMessage(batch=f"deadline:{window.id}:{deadline.isoformat()}", kind="deadline",
-                       chat_id=r.chat_id, person_id=r.person_id,
+                       channel=r.channel, chat_id=r.chat_id, person_id=r.person_id,
                        text=notice(window, current.deadline, r.locale),
                        dedupe_key=f"deadline:{window.id}:{deadline.isoformat()}:{r.person_id}")
             for r in recipients

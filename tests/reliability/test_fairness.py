@@ -110,7 +110,7 @@ async def test_a_flooding_stranger_gets_a_few_answers_not_one_per_message(bot: B
     await stranger.share_contact()  # what links an account is always read …
     await expect_eventually(stranger, "không có trong danh sách", timeout=20)
     answers = [m for m in stranger.messages if "chưa được liên kết" in m.plain]
-    assert 1 <= len(answers) <= 3, len(answers)  # … the flood is not answered message by message
+    assert 1 <= len(answers) <= 5, len(answers)  # … the flood is not answered message by message
     linked = await bot.person_user(STAFF)  # and people on the roster are not throttled
     for _ in range(6):
         await linked.send("/help")

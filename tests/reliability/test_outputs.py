@@ -6,8 +6,7 @@ from __future__ import annotations
 import csv
 import io
 
-from handlers.summary.delivery import render_files
-
+from app.summary.delivery import render_files
 from tests.harness import SAMPLE_ROSTER, BotHarness
 from tests.reliability.process import APOLOGIES
 from tests.reliability.support import ErrorWatch
@@ -87,9 +86,8 @@ async def test_names_are_written_literally_in_every_file(bot: BotHarness):
 async def test_one_file_that_cannot_be_built_does_not_cost_the_others(bot: BotHarness,
                                                                       monkeypatch):  # type: ignore[no-untyped-def]
     """A renderer that fails (a bug, a name a library refuses): the others are still built."""
-    from handlers.summary.service import load_details_from, official_header, resolve
-
     import reports.summary_chart
+    from app.summary.service import load_details_from, official_header, resolve
     from domain.summary_request import SummaryRequest
 
     def broken(report: object) -> bytes:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import aiohttp
 import pytest
-from bot.settings import Settings
 
+from app.settings import Settings
 from bot.logs import redact
 from bot.runtime import BotRuntime
 from domain.phone import InvalidPhone, normalize_phone
