@@ -9,6 +9,8 @@ update was done replays it at the next start. Processed rows keep only their id 
 
 from __future__ import annotations
 
+import asyncio
+import json
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -41,6 +43,9 @@ async def done_in(conn: aiosqlite.Connection, message_id: str) -> None:
 class ZaloInbox:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # Acknowledgements waiting for the statement that writes them (see `done`).
+        self._waiting: list[tuple[str, asyncio.Future[None]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     async def receive(self, message_id: str, payload: str) -> bool:
         """Store an update; False if this message id was stored before (a re-delivery)."""
@@ -52,11 +57,35 @@ class ZaloInbox:
         return changed > 0
 
     async def done(self, message_id: str) -> None:
-        await self.db.execute(
-            "UPDATE zalo_inbox SET processed_at = ?, payload = '' WHERE message_id = ?"
-            " AND processed_at IS NULL",
-            (to_db_time(utcnow()), message_id),
-        )
+        """Mark an update processed. Updates finishing while a statement is in the database's
+        thread wait for the next one, which writes them all: one round trip for many updates
+        on a busy day, one per update on a quiet one. Returns once this one is written."""
+        finished: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting.append((message_id, finished))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write())
+        await finished
+
+    async def _write(self) -> None:
+        while self._waiting:
+            group, self._waiting = self._waiting, []
+            try:
+                await self.db.execute(
+                    "UPDATE zalo_inbox SET processed_at = ?, payload = ''"
+                    " WHERE message_id IN (SELECT value FROM json_each(?))"
+                    " AND processed_at IS NULL",
+                    (to_db_time(utcnow()), json.dumps([m for m, _f in group])),
+                )
+            except BaseException as exc:
+                for _m, finished in group:
+                    if not finished.done():
+                        finished.set_exception(exc)
+                if not isinstance(exc, Exception):
+                    raise
+            else:
+                for _m, finished in group:
+                    if not finished.done():
+                        finished.set_result(None)
 
     async def take_pending(self) -> list[PendingZaloUpdate]:
         """Updates received but never processed, oldest first, counting this replay.

@@ -44,6 +44,7 @@ from channels.zalo.errors import ZaloApiError, ZaloForbidden
 from channels.zalo.menus import Late, Unknown, menu_of, numbered, read
 from channels.zalo.updates import ZaloUpdate
 from locales import _, use_locale
+from storage.db import tokens_once
 from storage.file_links import FileLinkRepository
 from storage.zalo_menus import MenuRepository
 
@@ -213,7 +214,8 @@ class ZaloChannel:
         source = self.source_of(update)
         renderer = ZaloRenderer(self, source)
         try:
-            await self._handle(update, source, renderer)
+            with tokens_once():  # cached data (org tree, windows, who) checked with one query
+                await self._handle(update, source, renderer)
         except ZaloForbidden:
             await self._unreachable(source)
         except Exception:
