@@ -133,13 +133,13 @@ async def _subject_screen(ctx: Ctx, found: Found, *, replace: bool = False,
     if note:
         lines.insert(0, note)
     if results:
-        lines += [result_line(r, numbered=n) for n, r in enumerate(results, start=1)]
+        lines += [result_line(r) for r in results]
     else:
         lines.append(escape(_("No title or commendation is on record yet.")))
     choices = [[Choice(_("➕ Record a new result"), f"rs:n:{found.code}")]]
-    choices += [[Choice(f"✏️ {n}. {r.year} · {title_name(r.title, r.year)}"[:60],
+    choices += [[Choice(f"✏️ {r.year} · {title_name(r.title, r.year)}"[:60],
                         f"rs:r:{r.id}:{r.revision}")]
-                for n, r in enumerate(results[:SHOWN], start=1)]
+                for r in results[:SHOWN]]
     ctx.say("\n".join(lines), choices, replace=replace)
 
 

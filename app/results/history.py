@@ -14,6 +14,7 @@ from html import escape
 
 from app.access import not_linked_text
 from app.context import Ctx
+from app.services import Services
 from app.ui import Choice
 from domain.access import scope_roots
 from domain.models import OrgKind, Person
@@ -124,9 +125,14 @@ def choice_label(name: str, place: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+async def person_blocks(services: Services, tree: OrgTree, person: Person) -> list[str]:
+    """A person's history as HTML blocks (the chat's and `thidua results history`'s)."""
+    results = await ResultsRepository(services.db).of_subject(Subject.of_person(person))
+    return subject_history(person_heading(person, tree), results)
+
+
 async def show_person(ctx: Ctx, seen: Viewer, person: Person) -> None:
-    results = await ResultsRepository(ctx.services.db).of_subject(Subject.of_person(person))
-    blocks = subject_history(person_heading(person, seen.tree), results)
+    blocks = await person_blocks(ctx.services, seen.tree, person)
     choices: list[list[Choice]] = []
     if seen.person is not None and person.id == seen.person.id:
         for root in seen.roots:

@@ -19,6 +19,7 @@ from bot.cli import (
     invites,
     progress,
     registrations,
+    results,
     roster,
     run,
     summary,
@@ -29,7 +30,8 @@ from locales import set_locale
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, campaigns, summary, progress, backup,
+    run, console, roster, invites, registrations, results, campaigns, summary, progress,
+    backup,
 ]
 
 
