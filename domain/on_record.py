@@ -8,6 +8,7 @@ question a title's record answers, how many years it needs and how far apart the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from domain.results import RecordFacts, latest_run
@@ -118,4 +119,70 @@ def matching(items: Iterable[str], titles: Mapping[str, int]) -> list[int]:
         initiative = titles.get(fold_key(item))
         if initiative is not None and initiative not in found:
             found.append(initiative)
+    return found
+
+
+def fill_proven(ruleset: RuleSet, titles: Iterable[str], answers: Mapping[str, Any],
+                subject: SubjectKind | str, proven: Mapping[str, list[int]]) -> dict[str, Any]:
+    """The answers with every pending question the record proves filled in (a filled answer
+    may make further questions pending: filled too, until nothing more is proven)."""
+    from domain.registration import pending_questions  # registration imports this module
+
+    filled = dict(answers)
+    while True:
+        pending = pending_questions(ruleset, titles, filled, subject=subject)
+        new = {q.key: list(proven[q.key]) for q in pending if q.key in proven}
+        if not new:
+            return filled
+        filled.update(new)
+
+
+def from_record(answers: Mapping[str, Any], proven: Mapping[str, list[int]]) -> set[str]:
+    """The answers that are what the record proves (shown as such, not offered to edit)."""
+    return {key for key, value in proven.items() if answers.get(key) == value}
+
+
+# --- Claims of a year's registrations against the record (the summary) -------------------
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A confirmed registration's answers to the years questions the record reads."""
+
+    person_id: int
+    org_id: int  # where the roster puts the person now
+    name: str
+    titles: frozenset[str]  # the registration's titles, implied ones included
+    answers: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """A registration claiming `title` in `years`, which the record contradicts."""
+
+    name: str
+    org_id: int
+    titles: tuple[str, ...]  # the registered titles whose question it answers
+    title: str
+    years: tuple[int, ...]
+
+
+def contradictions(ruleset: RuleSet, year: int, claims: Iterable[Claim],
+                   records: Mapping[int, RecordFacts]) -> list[Contradiction]:
+    """Every claim the record contradicts (`records`: each claimant's facts)."""
+    found = []
+    for claim in claims:
+        record = records.get(claim.person_id)
+        if record is None:
+            continue
+        for warning in record_warnings(ruleset, SubjectKind.PERSON, claim.answers, year,
+                                       record, lambda key: []):
+            if warning.code != CONTRADICTION:
+                continue
+            key = warning.params["question"]
+            askers = ruleset.sort_codes(t.code for t, _ref in ruleset.question_refs(key)
+                                        if t.code in claim.titles)
+            found.append(Contradiction(claim.name, claim.org_id, askers,
+                                       warning.params["title"],
+                                       tuple(warning.params["years"])))
     return found

@@ -7,6 +7,7 @@ deletes it with the removed content in the audit entry.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -14,7 +15,9 @@ from datetime import date
 from typing import Any
 
 from domain.models import Person
+from domain.on_record import Claim, Contradiction, contradictions
 from domain.org import OrgTree
+from domain.registration import expand_implied
 from domain.results import (
     Decision,
     RecordFacts,
@@ -351,3 +354,67 @@ async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
                 "decision": _decision_details(planned.decision),
                 "initiative_id": planned.initiative_id, "line": planned.line})
     return plan
+
+
+async def record_contradictions(db: Database, tree: OrgTree, ruleset: RuleSet, year: int,
+                                org_ids: Collection[int] | None) -> list[Contradiction]:
+    """The confirmed registrations of `year` (people in these orgs; None: everybody) whose
+    answered years the results on record contradict (domain.on_record)."""
+    rules = [r for r in ruleset.record.years if r.contradicts and SubjectKind.PERSON in r.subjects]
+    if not rules:
+        return []
+    keys = json.dumps([r.question for r in rules])
+    scope = ""
+    params: tuple[Any, ...] = (year, keys)
+    if org_ids is not None:
+        scope = " AND p.org_id IN (SELECT value FROM json_each(?))"
+        params = (*params, json_ids(org_ids))
+    rows = await db.fetchall_large(
+        "SELECT r.id, r.person_id, p.org_id, p.full_name, a.question, a.value,"
+        " (SELECT group_concat(title) FROM registration_titles WHERE registration_id = r.id)"
+        " AS titles FROM registrations r"
+        " JOIN registration_answers a ON a.registration_id = r.id"
+        " AND a.question IN (SELECT value FROM json_each(?2))"
+        " JOIN people p ON p.id = r.person_id AND p.active = 1"
+        f" WHERE r.year = ?1 AND r.status = 'confirmed' AND r.subject_kind = 'person'{scope}",
+        params)
+    if not rows:
+        return []
+    claims: dict[int, tuple[int, int, str, frozenset[str], dict[str, Any]]] = {}
+    for row in rows:
+        _id, _org, _name, _titles, answers = claims.setdefault(
+            row["id"], (row["person_id"], row["org_id"], row["full_name"],
+                        frozenset((row["titles"] or "").split(",")), {}))
+        answers[row["question"]] = json.loads(row["value"])
+    people = {c[0] for c in claims.values()}
+    titles = json.dumps(sorted({r.title for r in rules}))
+    held: dict[int, dict[str, set[int]]] = {}
+    for row in await db.fetchall_large(
+            "SELECT person_id, title, year FROM results WHERE subject_kind = 'person'"
+            " AND person_id IN (SELECT value FROM json_each(?))"
+            " AND title IN (SELECT value FROM json_each(?))", (json_ids(people), titles)):
+        held.setdefault(row[0], {}).setdefault(row[1], set()).add(row[2])
+    on_record: dict[str, dict[int | None, set[int]]] = {}  # title → agency → years
+    for row in await db.fetchall_large(
+            "SELECT DISTINCT title, year, org_id FROM results"
+            " WHERE title IN (SELECT value FROM json_each(?))", (titles,)):
+        agency = tree.agency_of(row[2]) if row[2] in tree else None
+        by_agency = on_record.setdefault(row[0], {})
+        by_agency.setdefault(agency.id if agency else None, set()).add(row[1])
+        by_agency.setdefault(-1, set()).add(row[1])  # anywhere
+    records = {}
+    for person_id, org_id, _name, _titles, _answers in claims.values():
+        agency = tree.agency_of(org_id) if org_id in tree else None
+        covered = {}
+        for rule in rules:
+            level, _rule = ruleset.decider(rule.title, SubjectKind.PERSON,
+                                           agency.name if agency else None)
+            where = agency.id if level == Level.AGENCY and agency is not None else -1
+            covered[rule.title] = frozenset(on_record.get(rule.title, {}).get(where, set()))
+        mine = held.get(person_id, {})
+        records[person_id] = RecordFacts({t: tuple(sorted(y)) for t, y in mine.items()},
+                                         covered)
+    return contradictions(ruleset, year, [
+        Claim(person_id, org_id, name, expand_implied(ruleset, (
+            t for t in titles_ if ruleset.has_title(t))), answers)
+        for person_id, org_id, name, titles_, answers in claims.values()], records)
