@@ -10,7 +10,7 @@ from __future__ import annotations
 from app.access import ANYONE, Access
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute, TextFlow
-from app.results import entry, history, initiatives
+from app.results import compare, entry, history, initiatives
 from domain.models import Role
 from locales import N_
 
@@ -22,6 +22,10 @@ COMMANDS = [
                 history.history_command, ANYONE, aliases=("lichsu",), secretariat_chat=True),
     CommandSpec("initiatives", N_("The initiatives register: yours, or search it"),
                 initiatives.initiatives_command, ANYONE, aliases=("sangkien",),
+                secretariat_chat=True),
+    CommandSpec("results", N_("Registered vs achieved: table, XLSX and DOCX files"),
+                compare.results_command, ANYONE, aliases=("ketqua",),
+                roles=frozenset({Role.UNIT_HEAD, Role.AGENCY_HEAD, Role.SECRETARIAT}),
                 secretariat_chat=True),
     CommandSpec("record", N_("Record or correct a result (title, decision)"),
                 entry.record_command, SECRETARIAT_IN_PRIVATE, aliases=("ghinhan",),

@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app.services import Services
 from app.summary.service import official_header
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
 
 # Imported once by the fork server, then shared by every job forked from it.
 PRELOAD = ["app.summary.delivery", "reports.summary_chart", "reports.summary_docx",
-           "reports.summary_xlsx"]
+           "reports.summary_xlsx", "reports.achievement_files"]
 _pool: ProcessPoolExecutor | None = None
+T = TypeVar("T")
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -45,6 +47,13 @@ def _executor() -> ProcessPoolExecutor:
         _pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
                                     mp_context=context, max_tasks_per_child=1)
     return _pool
+
+
+async def run_in_worker(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` (a module-level function, picklable arguments) in a worker process:
+    pure-Python work too heavy for the bot's event loop (other reports' files)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_executor(), function, *args)
 
 
 async def render_files_in_worker(services: Services, inputs: SummaryInputs,

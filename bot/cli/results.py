@@ -9,20 +9,35 @@ initiatives import  FILE [--dry-run] [--scope NAME]   the initiatives register
 from __future__ import annotations
 
 import argparse
+import asyncio
+import sys
+from pathlib import Path
 
+from app.results.compare import (
+    comparisons,
+    file_name,
+    no_results_text,
+    official_header,
+    render_files,
+)
 from app.results.history import person_blocks
 from app.results.imports import ImportOutcome, initiatives_import, results_import
 from app.services import Services
 from app.settings import Settings
+from app.summary.command import refusal_text
+from app.summary.service import Refusal
 from bot.cli.common import fail, open_services, read_input
 from domain.phone import InvalidPhone, normalize_phone
+from domain.summary_request import SummaryRequest
 from domain.text import fold_key
-from locales import _
+from locales import _, get_locale
+from reports.achievement import comparison_plain
 from reports.messages import plain_text
 from storage.audit import AuditContext
 from storage.results import ResultsRepository
 
 ALL = "all"
+FORMATS = ("text", "xlsx", "docx")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -37,6 +52,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     who.add_argument("--phone", help="the person's phone number")
     who.add_argument("--search", help="a name, with or without diacritics")
     history.set_defaults(handler=show_history)
+
+    compare = actions.add_parser("compare", help="registered vs achieved (text, XLSX, DOCX)")
+    compare.add_argument("--agency", help="an agency or unit name (diacritics optional)")
+    compare.add_argument("--year", type=int, help="the year (default: the latest with results)")
+    compare.add_argument("--format", choices=FORMATS, default="text")
+    compare.add_argument("--out", help="output file ('-' for standard output, text only)")
+    compare.set_defaults(handler=compare_results)
 
     initiatives = sub.add_parser("initiatives", help="the initiatives register (sáng kiến)")
     steps = initiatives.add_subparsers(dest="initiatives_command", required=True,
@@ -114,4 +136,37 @@ async def show_history(args: argparse.Namespace, settings: Settings) -> int:
         for person in people[:10]:
             blocks = await person_blocks(services, tree, person)
             print("\n\n".join(plain_text(b) for b in blocks) + "\n")
+    return 0
+
+
+async def compare_results(args: argparse.Namespace, settings: Settings) -> int:
+    """The secretariat's scope (THIDUA_SECRETARIAT_SCOPE), as /ketqua in its chat."""
+    async with open_services(settings) as services:
+        tree = await services.orgs.tree()
+        roots = [await services.secretariat_scope_id(tree)]
+        request = SummaryRequest(agency=args.agency, year=args.year)
+        try:
+            report = (await comparisons(services, tree, roots, request))[0]
+        except Refusal as refusal:
+            return fail(refusal_text(refusal))
+        except LookupError as missing:
+            return fail(no_results_text(int(missing.args[0])))
+        header = official_header(settings, report)
+    if args.format == "text":
+        content = comparison_plain(report).encode("utf-8")
+    else:
+        files = await asyncio.to_thread(render_files, report, header, get_locale())
+        content = files.xlsx if args.format == "xlsx" else files.docx
+    out = args.out or ("-" if args.format == "text" else f"{file_name(report)}.{args.format}")
+    if out == "-":
+        if args.format != "text":
+            return fail(_("A {format} file cannot go to standard output: give --out FILE.")
+                        .format(format=args.format.upper()))
+        sys.stdout.write(content.decode("utf-8"))
+        return 0
+    try:
+        await asyncio.to_thread(Path(out).write_bytes, content)
+    except OSError as exc:
+        return fail(_("Cannot write {file}: {error}").format(file=out, error=exc.strerror))
+    print(_("Written: {file}").format(file=out))
     return 0
