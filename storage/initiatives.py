@@ -198,3 +198,19 @@ async def apply_initiatives(db: Database, file: InitiativesFile, who: AuditConte
                                    "level": item.level.value, "authors": list(item.authors),
                                    "decision": item.decision.number, "line": item.line})
     return plan
+
+
+async def authored(db: Database, person_ids: Collection[int], since: int, until: int
+                   ) -> dict[int, list[StoredInitiative]]:
+    """Per person, the initiatives they author recognised from `since` to `until`."""
+    rows = await db.fetchall_large(
+        "SELECT a.person_id, i.id, i.kind, i.title, i.level, i.year, d.number, d.signed_on,"
+        " d.decided_by, NULL AS authors FROM initiative_authors a"
+        " JOIN initiatives i ON i.id = a.initiative_id"
+        " LEFT JOIN decisions d ON d.id = i.decision_id"
+        " WHERE a.person_id IN (SELECT value FROM json_each(?)) AND i.year BETWEEN ? AND ?"
+        " ORDER BY i.year DESC, i.id", (json_ids(person_ids), since, until))
+    found: dict[int, list[StoredInitiative]] = {}
+    for row in rows:
+        found.setdefault(row["person_id"], []).append(_stored(row))
+    return found

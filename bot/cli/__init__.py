@@ -20,6 +20,7 @@ from bot.cli import (
     progress,
     registrations,
     results,
+    review,
     roster,
     run,
     summary,
@@ -30,8 +31,8 @@ from locales import set_locale
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, results, campaigns, summary, progress,
-    backup,
+    run, console, roster, invites, registrations, results, review, campaigns, summary,
+    progress, backup,
 ]
 
 

@@ -13,6 +13,7 @@ from app import onboarding
 from app import progress as progress_feature
 from app import registration as registration_feature
 from app import results as results_feature
+from app import review as review_feature
 from app import summary as summary_feature
 from app.core import Core
 from app.features import Feature, Registry
@@ -49,7 +50,8 @@ def _legacy(module: ModuleType) -> Feature:
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
                 *(_legacy(m) for m in LEGACY), campaigns_feature.FEATURE,
-                summary_feature.FEATURE, progress_feature.FEATURE, results_feature.FEATURE]
+                summary_feature.FEATURE, progress_feature.FEATURE, results_feature.FEATURE,
+                review_feature.FEATURE]
     return Registry(features, complete=False)
 
 
