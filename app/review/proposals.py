@@ -169,9 +169,10 @@ async def _screen(ctx: Ctx, tree: OrgTree, review: Review, stored: ProposalList,
     if pages > 1:
         nav = []
         if page > 0:
-            nav.append(Choice(_("« Previous"), cb("p", stored.id, v, page - 1), Role.BACK))
+            nav.append(Choice("◀ " + _("Previous page"), cb("p", stored.id, v, page - 1),
+                              Role.BACK))
         if page < pages - 1:
-            nav.append(Choice(_("Next »"), cb("p", stored.id, v, page + 1)))
+            nav.append(Choice(_("Next page") + " ▶", cb("p", stored.id, v, page + 1)))
         choices.append(nav)
     choices.append([Choice(_("➕ Add"), cb("a", stored.id, v)),
                     Choice(_("🔄 Recompute"), cb("rc", stored.id, v))])
@@ -311,10 +312,11 @@ async def _members(ctx: Ctx, tree: OrgTree, review: Review, stored: ProposalList
                     for p in members[page * PAGE:(page + 1) * PAGE]]
         nav = []
         if page > 0:
-            nav.append(Choice(_("« Previous"), cb("at", stored.id, stored.version, index,
+            nav.append(Choice("◀ " + _("Previous page"), cb("at", stored.id, stored.version, index,
                                                   page - 1), Role.BACK))
         if page < pages - 1:
-            nav.append(Choice(_("Next »"), cb("at", stored.id, stored.version, index, page + 1)))
+            nav.append(Choice(_("Next page") + " ▶",
+                              cb("at", stored.id, stored.version, index, page + 1)))
         if nav:
             choices.append(nav)
     choices.append([Choice(_("« Back"), cb("p", stored.id, stored.version, 0), Role.BACK)])

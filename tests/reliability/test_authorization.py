@@ -63,6 +63,11 @@ BUTTONS_ALLOWED: dict[str, set[str]] = {
     **{rf"^cp:{action}:": {"secretariat"} for action in ("pg", "ack", "open")},
     **{rf"^cp:{action}:": SECRETARIAT_KINDS for action in ("view", "pv", "ask", "go", "no", "pr")},
     r"^rmd:": SECRETARIAT_KINDS,  # the secretariat's reminders (/remind)
+    # History (/lichsu): heads' units, the secretariat's searches; reading only, rechecked.
+    r"^lh:": LINKED_PRIVATE_KINDS | SECRETARIAT_KINDS,
+    r"^rs:": {"secretariat"},  # /ghinhan: the secretariat in private
+    r"^ev:": SECRETARIAT_KINDS,  # opening and closing the year-end review (its cancel)
+    r"^open:review": LINKED_PRIVATE_KINDS,  # the review's invitation, as /danhgia
 }
 
 
