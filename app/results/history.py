@@ -151,9 +151,7 @@ async def show_org(ctx: Ctx, seen: Viewer, org_id: int) -> None:
     own = await repo.of_subject(Subject.of_org(org))
     since = ctx.today().year - PEOPLE_YEARS
     results = await repo.in_orgs(tree.subtree_ids(org_id), since=since)
-    ids = {r.subject.person_id for r in results if r.subject.person_id is not None}
-    people = {p.id: p for p in await ctx.services.people.all() if p.id in ids
-              and tree.is_within(p.org_id, org_id)}
+    people = {p.id: p for p in await ctx.services.people.in_orgs(tree.subtree_ids(org_id))}
     blocks = unit_history(org_id, tree, own, people, results)
     blocks.append("<i>" + escape(ngettext(
         "People's results of the last {count} year; send /lichsu with a name for anyone's "

@@ -294,7 +294,7 @@ async def on_pick(ctx: Ctx, data: str) -> None:
         ctx.expired()
         return
     assessment = await repo(ctx).assessment_by_id(int(numbers[0]))
-    if assessment is None or assessment.version != int(numbers[1]):
+    if assessment is None or (assessment.version != int(numbers[1]) and not ctx.is_replay):
         ctx.expired()
         return
     tree = await ctx.services.orgs.tree()
@@ -302,6 +302,10 @@ async def on_pick(ctx: Ctx, data: str) -> None:
         ctx.alert(_("You do not have permission to use this."))
         return
     review = await repo(ctx).get(assessment.review_id)
+    if review is not None and assessment.version != int(numbers[1]):
+        # Replayed after a crash that followed this very tap: it is saved, show where it is.
+        await show(ctx, tree, review, assessment)
+        return
     if review is None or not review.is_open:
         ctx.alert(_("The year-end review is closed: nothing can be changed."))
         return

@@ -3,6 +3,8 @@ on ratings, the initiatives register and the results on record."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from domain.review import CollectiveFacts, HeldInitiative, PersonFacts, evaluate
@@ -77,7 +79,8 @@ def test_collectives_from_their_rating_discipline_and_members():
 
 
 def test_an_eligibility_rule_must_name_an_earlier_title_and_known_ratings():
-    text = open("domain/rulesets/nd152-2025.yaml", encoding="utf-8").read()
+    text = (Path(__file__).resolve().parents[2] / "domain" / "rulesets" / "nd152-2025.yaml"
+            ).read_text(encoding="utf-8")
     broken = text.replace("        - eligible: LDTT\n", "        - eligible: CSTD_TQ\n", 1)
     with pytest.raises(RuleSetError, match="eligible: 'CSTD_TQ' has no earlier rule"):
         parse_ruleset(broken)
