@@ -11,7 +11,9 @@ results. thidua runs exactly as `thidua run` starts it, in a subprocess; the pro
 secretariat member, in a private chat, sends `/lichsu <a name without diacritics>` (names
 drawn from the roster; a common full name matches several people, as in life) and times the
 list of matches, then taps the first match and times that person's history. The floor is the
-plain SQL of a search (the LIKE scan of the people's search keys), run on the same file.
+plain SQL of a search (the LIKE scan of the people's search keys), run on the same file. Last,
+`/ketqua` of the year before (registrations and results of the whole province) is timed to
+its text and its files.
 """
 
 from __future__ import annotations
@@ -113,11 +115,32 @@ async def one_search(member: EmuUser, name: str) -> tuple[float, float]:
     if "Lịch sử thi đua" in listing.plain or not listing.buttons:
         return searched, 0.0
     started = time.monotonic()
-    await member.tap(listing.buttons[0][0].text, message=listing)
+    await member.tap_data(listing, listing.buttons[0][0].callback_data)
     history = await member.receive(TIMEOUT)
     if history is None or "Lịch sử thi đua" not in history.plain:
         raise AssertionError(f"no history after tapping {listing.buttons[0][0].text!r}")
     return searched, time.monotonic() - started
+
+
+async def one_comparison(member: EmuUser, year: int) -> dict[str, float]:
+    """Seconds from `/ketqua <year>` (the whole province) to its last text, its XLSX and
+    its DOCX (built in a worker process)."""
+    member.drain()
+    started = time.monotonic()
+    await member.send(f"/ketqua {year}")
+    arrived: dict[str, float] = {}
+    last_text = 0.0
+    while "docx" not in arrived:
+        event = await member.receive(120.0)
+        if event is None:
+            raise TimeoutError(f"/ketqua: nothing more after {sorted(arrived)}")
+        now = time.monotonic() - started
+        if event.document is None:
+            last_text = now
+            continue
+        arrived.setdefault("text", last_text)
+        arrived[event.document.filename.rsplit(".", 1)[1]] = now
+    return arrived
 
 
 async def main(args: argparse.Namespace) -> dict[str, object]:
@@ -158,7 +181,9 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
                 searches.append(searched)
                 if shown:
                     histories.append(shown)
+            compared = [await one_comparison(member, province.year - 1) for _ in range(2)]
             await bot.stop()
+        figures["compare_s"] = {k: round(v, 2) for k, v in compared[-1].items()}
         figures["search_ms"] = latency_ms(searches)
         figures["search_max_ms"] = round(max(searches) * 1000, 1)
         figures["history_ms"] = latency_ms(histories)
@@ -176,6 +201,9 @@ def _report(f: dict) -> None:
     print(f"tap → history: p50/p95/p99 {f['history_ms']['p50']}/{f['history_ms']['p95']}/"
           f"{f['history_ms']['p99']} ms, max {f['history_max_ms']} ms")
     print("every answer under 1 s:", "yes" if f["under_1s"] else "NO")
+    c = f["compare_s"]
+    print(f"/ketqua (registered vs achieved, the whole province, warm): text {c['text']} s, "
+          f"XLSX {c['xlsx']} s, DOCX {c['docx']} s")
 
 
 def cli() -> None:

@@ -60,21 +60,42 @@ class Comparison:
     def misses_of(self, tree: OrgTree, org_id: int) -> list[Miss]:
         return [m for m in self.misses if m.org_id in tree and tree.is_within(m.org_id, org_id)]
 
+    def miss_counts(self, tree: OrgTree) -> dict[int, int]:
+        """How many misses lie in each org's subtree (one walk up per org with misses)."""
+        per_org: dict[int, int] = {}
+        for miss in self.misses:
+            per_org[miss.org_id] = per_org.get(miss.org_id, 0) + 1
+        counts: dict[int, int] = {}
+        for org_id, n in per_org.items():
+            for unit in tree.ancestors(org_id) if org_id in tree else ():
+                counts[unit.id] = counts.get(unit.id, 0) + n
+        return counts
+
 
 def misses(ruleset: RuleSet, registered: Subjects, achieved: Subjects) -> list[Miss]:
     """Subjects whose registered titles (with those they imply) are not all achieved."""
+    # A province has tens of thousands of subjects but a few distinct selections: each
+    # selection's expansion and naming is worked out once.
+    expanded: dict[frozenset[str], frozenset[str]] = {}
+    named: dict[frozenset[str], tuple[str, ...]] = {}
+
+    def expand(codes: frozenset[str]) -> frozenset[str]:
+        if codes not in expanded:
+            expanded[codes] = expand_implied(ruleset, (c for c in codes if ruleset.has_title(c)))
+        return expanded[codes]
+
+    def name(codes: frozenset[str]) -> tuple[str, ...]:
+        if codes not in named:  # as one ticks them: a title that comes with another left out
+            named[codes] = ruleset.sort_codes(explicit_choice(ruleset, codes))
+        return named[codes]
+
     found = []
-    for key, (kind, org_id, person_id, name, ticked) in registered.entries.items():
-        known = [c for c in ticked if ruleset.has_title(c)]
-        wanted = expand_implied(ruleset, known)
+    for key, (kind, org_id, person_id, label, ticked) in registered.entries.items():
         got_entry = achieved.entries.get(key)
-        got = expand_implied(ruleset, (c for c in got_entry[4] if ruleset.has_title(c))) \
-            if got_entry else frozenset()
-        missing = wanted - got
-        if missing:  # named as one ticks them: a title that comes with another is left out
-            found.append(Miss(kind, org_id, person_id, name,
-                              ruleset.sort_codes(explicit_choice(ruleset, missing)),
-                              ruleset.sort_codes(explicit_choice(ruleset, got))))
+        got = expand(got_entry[4]) if got_entry else frozenset()
+        missing = expand(ticked) - got
+        if missing:
+            found.append(Miss(kind, org_id, person_id, label, name(missing), name(got)))
     return found
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from html import escape
 
 from domain.achievement import Comparison, Miss
@@ -39,6 +40,11 @@ class ComparisonReport:
     tree: OrgTree
     scope_name: str
     as_of: datetime | None = None
+
+    @cached_property
+    def miss_counts(self) -> dict[int, int]:
+        """Subjects registered without achieving, per org's subtree."""
+        return self.comparison.miss_counts(self.tree)
 
     @property
     def registered(self) -> SummaryReport:
@@ -95,11 +101,11 @@ def row_block(report: ComparisonReport, registered: SummaryRow, achieved: Summar
     lines += ["• " + escape(line) for line in side_lines(report.registered, registered, kind)]
     lines.append(escape(_("Achieved:")))
     lines += ["• " + escape(line) for line in side_lines(report.achieved, achieved, kind)]
-    missed = report.comparison.misses_of(report.tree, registered.agency.id)
+    missed = report.miss_counts.get(registered.agency.id, 0)
     if missed:
         lines.append(escape(ngettext("Registered but not achieved: {count} subject",
                                      "Registered but not achieved: {count} subjects",
-                                     len(missed)).format(count=two_digits(len(missed)))))
+                                     missed).format(count=two_digits(missed))))
     return "\n".join(lines)
 
 

@@ -116,7 +116,7 @@ def _table(sheet: Worksheet, report: ComparisonReport) -> None:
     comparison = report.comparison
     for registered, achieved in comparison.pairs():
         add(str(registered.stt), registered.agency.name, registered, achieved,
-            len(comparison.misses_of(report.tree, registered.agency.id)), False)
+            report.miss_counts.get(registered.agency.id, 0), False)
     if len(comparison.pairs()) > 1:
         add("", _("Total"), comparison.registered.totals, comparison.achieved.totals,
             len(comparison.misses), True)

@@ -9,19 +9,21 @@ from html import escape
 
 from domain.results import catalog_for_year
 from domain.results_import import InitiativeView
+from domain.text import vietnamese_sort_key
 from locales import _, format_date, ngettext
 from reports.history import title_name
 from reports.results_import import kind_name, level_name
 from reports.rule_warnings import citation
 
 
-def initiative_block(view: InitiativeView, n: int, author_name: Callable[[int], str | None],
+def initiative_block(view: InitiativeView, author_name: Callable[[int], str | None],
                      year: int) -> str:
     item = view.initiative
-    lines = [f"{n}. <b>{escape(item.title)}</b> "
+    lines = [f"• <b>{escape(item.title)}</b> "
              + escape(_("({kind}, {level}, {year})").format(
                  kind=kind_name(item.kind), level=level_name(item.level), year=item.year))]
-    names = [name for a in sorted(item.authors) if (name := author_name(a)) is not None]
+    names = sorted((name for a in item.authors if (name := author_name(a)) is not None),
+                   key=vietnamese_sort_key)
     others = len(item.authors) - len(names)
     authors = ", ".join(names)
     if others:

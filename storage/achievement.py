@@ -87,10 +87,13 @@ class AchievementStore:
         return _subjects(tree, rows)
 
 
+KINDS = {kind.value: kind for kind in SubjectKind}  # a dict lookup per row, not an Enum call
+
+
 def _subjects(tree: OrgTree, rows: list[Any]) -> Subjects:
     entries = {}
     for r in rows:
-        kind = SubjectKind(r["subject_kind"])
+        kind = KINDS[r["subject_kind"]]
         if kind == SubjectKind.PERSON:
             key = ("person", r["person_id"])
             name = r["full_name"] or "?"

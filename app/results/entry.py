@@ -32,7 +32,7 @@ from html import escape
 from typing import Any
 
 from app.context import Ctx
-from app.results.history import choice_label
+from app.results.history import person_labels
 from app.ui import Choice, Role
 from domain.models import OrgKind
 from domain.org import OrgTree
@@ -109,8 +109,9 @@ async def record_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
                                                     vietnamese_sort_key(p.full_name)))
     orgs = [u for u in find_orgs(tree, text)
             if u.kind != OrgKind.BLOC and tree.is_within(u.id, scope)][:3]
-    choices = [[Choice(choice_label(p.full_name, tree.get(p.org_id).name), f"rs:s:p:{p.id}")]
-               for p in people[:SHOWN]]
+    choices = [[Choice(label, f"rs:s:p:{p.id}")]
+               for p, label in zip(people[:SHOWN], person_labels(people[:SHOWN], tree),
+                                   strict=True)]
     choices += [[Choice("👥 " + u.name[:56], f"rs:s:o:{u.id}")] for u in orgs]
     if not choices:
         ctx.say(escape(_("Nobody matching “{text}” within what you may see.").format(

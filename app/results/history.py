@@ -105,10 +105,10 @@ async def _search(ctx: Ctx, seen: Viewer, text: str) -> None:
         return
     lines = ["<b>" + escape(_("Matching “{text}”:").format(text=text)) + "</b>"]
     choices: list[list[Choice]] = []
-    for person in people[:SHOWN]:
+    labels = person_labels(people[:SHOWN], seen.tree)
+    for person, label in zip(people[:SHOWN], labels, strict=True):
         lines.append(f"• {escape(person.full_name)} ({escape(seen.tree.label(person.org_id))})")
-        choices.append([Choice(choice_label(person.full_name, seen.tree.get(person.org_id).name),
-                               f"lh:p:{person.id}")])
+        choices.append([Choice(label, f"lh:p:{person.id}")])
     for org in orgs:
         lines.append("• " + escape(seen.tree.label(org.id)))
         choices.append([Choice("👥 " + org.name[:56], f"lh:o:{org.id}")])
@@ -117,6 +117,22 @@ async def _search(ctx: Ctx, seen: Viewer, text: str) -> None:
                               "more precise.").format(count=SHOWN)))
     lines.append(escape(_("Choose whose history to see.")))
     ctx.say("\n".join(lines), choices)
+
+
+def person_labels(people: list[Person], tree: OrgTree) -> list[str]:
+    """Choices naming people: "name – unit"; namesakes of one unit told apart by their
+    position, then by a number."""
+    labels = [choice_label(p.full_name, tree.get(p.org_id).name) for p in people]
+    for i, person in enumerate(people):
+        if labels.count(labels[i]) > 1 and person.position:
+            labels[i] = choice_label(f"{person.full_name} ({person.position})",
+                                     tree.get(person.org_id).name)
+    seen: dict[str, int] = {}
+    for i, label in enumerate(labels):
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:
+            labels[i] = f"{label[:54]} ({seen[label]})"
+    return labels
 
 
 def choice_label(name: str, place: str) -> str:

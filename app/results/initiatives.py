@@ -50,6 +50,6 @@ async def initiatives_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
 
     year = ctx.today().year
     blocks = [f"<b>{escape(heading)}</b>"]
-    blocks += [initiative_block(v, n, author, year) for n, v in enumerate(views, start=1)]
+    blocks += [initiative_block(v, author, year) for v in views]
     for message in split_blocks(blocks, ctx.caps.max_text - 100):
         ctx.say(message)

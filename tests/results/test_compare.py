@@ -126,3 +126,54 @@ async def test_an_agency_head_gets_their_agency_on_zalo_and_staff_nothing(rbot: 
     await khanh.send("/ketqua")
     refusal = await khanh.expect()
     assert "lãnh đạo đơn vị" in refusal.plain and "http" not in refusal.plain
+
+
+OTHER_BLOC = "Khối Văn hóa – Xã hội"
+OTHER_ROSTER = """agency,unit,full_name,position,is_leader,role,phone
+Sở Y tế,,Lê Thị Hoa,Giám đốc,có,agency_head,0912000002
+Sở Y tế,Phòng Nghiệp vụ Y,Nguyễn Văn Bình,Trưởng phòng,có,unit_head,0912000001
+Sở Y tế,Phòng Nghiệp vụ Y,Đào Thu Hà,Chuyên viên,không,staff,0912000003
+Sở Văn hóa và Thể thao,,Vũ Quốc Anh,Giám đốc,có,agency_head,0912000004
+"""
+OTHER_REGISTRATIONS = """year,agency,unit,full_name,phone,title
+2024,Sở Y tế,,,,CO_TINH
+2024,Sở Y tế,Phòng Nghiệp vụ Y,,,TTLDXS
+2024,Sở Y tế,Phòng Nghiệp vụ Y,Đào Thu Hà,0912000003,CSTD_TINH
+"""
+OTHER_RESULTS = """year,agency,unit,full_name,phone,title,decision_number,decision_date,decided_by
+2024,Sở Y tế,,,,CO_TINH,3153/QĐ-UBND,27/12/2024,Chủ tịch UBND tỉnh
+2024,Sở Y tế,Phòng Nghiệp vụ Y,,,TTLDXS,3151/QĐ-UBND,27/12/2024,Chủ tịch UBND tỉnh
+2024,Sở Y tế,Phòng Nghiệp vụ Y,Đào Thu Hà,0912000003,CSTDCS,80/QĐ-SYT,20/12/2024,Giám đốc Sở Y tế
+"""
+
+
+def test_a_province_of_two_blocs_keeps_each_blocs_table(tmp_path, capsys):
+    db = tmp_path / "t.sqlite3"
+    files = {name: tmp_path / name for name in ("r.csv", "d.csv", "k.csv")}
+    files["r.csv"].write_text(OTHER_ROSTER, encoding="utf-8")
+    files["d.csv"].write_text(OTHER_REGISTRATIONS, encoding="utf-8")
+    files["k.csv"].write_text(OTHER_RESULTS, encoding="utf-8")
+    for args in (("roster", "import", str(SAMPLE_ROSTER), "--bloc", BLOC),
+                 ("roster", "import", str(files["r.csv"]), "--bloc", OTHER_BLOC),
+                 ("registrations", "import", str(SAMPLE_REGISTRATIONS)),
+                 ("registrations", "import", str(files["d.csv"])),
+                 ("initiatives", "import", str(INITIATIVES)),
+                 ("results", "import", str(RESULTS)),
+                 ("results", "import", str(files["k.csv"]))):
+        assert _cli(db, *args) == 0, args
+    capsys.readouterr()
+    assert _cli(db, "results", "compare", "--year", "2024") == 0
+    text = capsys.readouterr().out
+    first, second = text.split("II. KHỐI VĂN HÓA – XÃ HỘI", 1)
+    assert "I. KHỐI THAM MƯU TỔNG HỢP\n\n1. Văn phòng Đoàn ĐBQH và HĐND tỉnh" in first
+    assert "Cộng Khối Tham mưu Tổng hợp (07 cơ quan)" in first
+    assert "1. Sở Y tế\nCơ quan đăng ký: Cờ thi đua của UBND tỉnh · đạt: Cờ thi đua của UBND " \
+        "tỉnh" in second
+    subtotal = second.split("Cộng Khối Văn hóa – Xã hội (02 cơ quan)", 1)[1]
+    assert "Đạt: 01 cơ quan đạt Cờ thi đua của UBND tỉnh" in subtotal
+    grand = second.split("Tổng cộng (09 cơ quan)", 1)[1]
+    assert "• 17 cá nhân tặng danh hiệu Chiến sĩ thi đua cấp tỉnh" in grand
+    assert "Đạt: 02 cơ quan đạt Cờ thi đua của UBND tỉnh" in grand
+    assert "Đăng ký nhưng không đạt (13)" in text
+    assert "• Đào Thu Hà – Phòng Nghiệp vụ Y – Sở Y tế: Chiến sĩ thi đua cấp tỉnh (đạt: Chiến " \
+        "sĩ thi đua cơ sở)" in text

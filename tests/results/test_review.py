@@ -162,3 +162,37 @@ async def test_a_person_assesses_their_year_on_zalo_and_declares_an_initiative(
     stored = await ReviewRepository(rbot.db).assessment(year, Subject.of_person(person))
     assert stored.confirmed and stored.rating == "good"
     assert stored.claimed == "Ứng dụng chữ ký số trong văn phòng điện tử"
+
+
+async def test_a_head_edits_and_submits_the_list_on_zalo(rbot: BotHarness):
+    year = today(rbot).year
+    from app.review.assess import open_review
+    from domain.subjects import Subject
+
+    tree = await rbot.services.orgs.tree()
+    review, _invited = await open_review(rbot.services, tree, year, None, AuditContext.cli())
+    repo = ReviewRepository(rbot.db)
+    for phone, rating in ((STAFF, "excellent"), (COLLEAGUE, "good")):
+        person = await rbot.services.people.by_phone(phone)
+        started = await repo.start(review, Subject.of_person(person), person.id,
+                                   AuditContext.cli())
+        await repo.update(started.id, started.version, AuditContext.cli(), person.id,
+                          rating=rating, step="review", status="confirmed")
+
+    thao = await rbot.zalo_person(UNIT_HEAD)
+    await thao.send("/denghi")
+    listing = await thao.expect(f"Danh sách đề nghị khen thưởng năm {year}")
+    assert "Chiến sĩ thi đua cơ sở\n☑ Trịnh Minh Khánh" in listing.plain
+    await thao.tap("☑ Phạm Ngọc Anh · Lao động tiên tiến", message=listing)
+    edited = await thao.expect("Danh sách đề nghị")
+    assert "☐ Phạm Ngọc Anh" in edited.plain
+    await thao.tap("📤 Nộp danh sách", message=edited)
+    ask = await thao.expect("Nộp danh sách gồm 2 đề nghị?")
+    await thao.tap("📤 Đồng ý nộp", message=ask)
+    await thao.expect("Đã nộp danh sách đề nghị")
+
+    group = rbot.zalo_secretariat_chat()
+    clerk = await rbot.zalo_person(SECRETARIAT)
+    await group.send(clerk, "/danhgia")
+    status = await group.expect(f"Năm {year} (mở từ")
+    assert "2/300 cá nhân" in status.plain and "1/" in status.plain.split("tập thể")[-1]
