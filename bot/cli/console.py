@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from app.results.imports import initiatives_import, results_import
 from app.services import Services
 from app.settings import Settings
 from app.texts import role_label
@@ -122,6 +123,7 @@ class ConsoleSession:
         await apply_roster(self.services.db, roster, AuditContext.cli())
         self.write(_("Imported the demo roster: {n} people.").format(n=len(roster.rows)))
         await self._import_demo_registrations()
+        await self._import_demo_results()
         await self._open_demo_registration()
 
     async def _import_demo_registrations(self) -> None:
@@ -131,6 +133,18 @@ class ConsoleSession:
         file = parse_registration_file(content, path.name)
         plan = await apply_import(self.services.db, file, AuditContext.cli())
         self.write(_("Imported the demo registrations of 2024: {n}.").format(n=len(plan.new)))
+
+    async def _import_demo_results(self) -> None:
+        """The bloc's decision lists of 2021–2024, so `/lichsu` and `/ketqua 2024` answer."""
+        for run, name in ((initiatives_import, "sample-initiatives.csv"),
+                          (results_import, "sample-results.csv")):
+            path = DEMO_DIR / name
+            content = await asyncio.to_thread(path.read_bytes)
+            outcome = await run(self.services, content, name, None, AuditContext.cli())
+            if not outcome.ok:
+                self.write(outcome.text)
+                return
+        self.write(_("Imported the demo results of 2021–2024 and their initiatives."))
 
     async def _open_demo_registration(self) -> None:
         """A registration window of this year for the whole demo, so /dangky can be tried."""
