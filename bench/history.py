@@ -115,7 +115,7 @@ async def one_search(member: EmuUser, name: str) -> tuple[float, float]:
     if "Lịch sử thi đua" in listing.plain or not listing.buttons:
         return searched, 0.0
     started = time.monotonic()
-    await member.tap_data(listing, listing.buttons[0][0].callback_data)
+    await member.tap_data(listing, listing.buttons[0][0].callback_data or "")
     history = await member.receive(TIMEOUT)
     if history is None or "Lịch sử thi đua" not in history.plain:
         raise AssertionError(f"no history after tapping {listing.buttons[0][0].text!r}")

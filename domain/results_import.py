@@ -336,13 +336,14 @@ def plan_results(
                                             earlier[1]))
             continue
         decisions.setdefault(row.decision.key, (row.decision, row.line))
-        initiative = None
+        initiative_id = None
         if row.initiative:
             initiative = _initiative(row, found, by_title)
             if isinstance(initiative, RowProblem):
                 plan.problems.append(initiative)
                 continue
-        resolved.append((row, found, title.code, initiative.id if initiative else None))
+            initiative_id = initiative.id
+        resolved.append((row, found, title.code, initiative_id))
     if plan.problems:
         plan.problems.sort(key=lambda p: p.line)
         return plan

@@ -161,18 +161,18 @@ def comparison_blocks(report: ComparisonReport, *, rows_up_to: int | None = None
         blocks.append(escape(_("{count} agencies in {blocs} blocs: the figures of each bloc "
                                "below, those of each agency in the XLSX and DOCX files.")
                              .format(count=len(pairs), blocs=len(groups))))
-        for index, (registered, achieved) in enumerate(groups, start=1):
-            blocks.append(_group_totals(report, registered, achieved, index))
+        for index, (group, group_achieved) in enumerate(groups, start=1):
+            blocks.append(_group_totals(report, group, group_achieved, index))
     elif groups:
         by_org = {r.agency.id: (r, a) for r, a in pairs}
-        for index, (registered, achieved) in enumerate(groups, start=1):
-            heading = f"<b>{escape(group_heading(index, registered))}</b>"
-            rows = [row_block(report, *by_org[r.agency.id]) for r in registered.rows]
+        for index, (group, group_achieved) in enumerate(groups, start=1):
+            heading = f"<b>{escape(group_heading(index, group))}</b>"
+            rows = [row_block(report, *by_org[r.agency.id]) for r in group.rows]
             blocks.append(heading + "\n\n" + rows[0])
             blocks.extend(rows[1:])
-            if len(registered.rows) > 1:
-                blocks.append(totals_block(report, registered.totals, achieved.totals,
-                                           subtotal_label(registered), len(registered.rows)))
+            if len(group.rows) > 1:
+                blocks.append(totals_block(report, group.totals, group_achieved.totals,
+                                           subtotal_label(group), len(group.rows)))
     else:
         blocks.extend(row_block(report, r, a) for r, a in pairs)
     if len(pairs) > 1:
@@ -181,10 +181,10 @@ def comparison_blocks(report: ComparisonReport, *, rows_up_to: int | None = None
     units = comparison.unit_pairs()
     if units:
         lines = ["<b>" + escape(_("By office and unit")) + "</b>"]
-        for registered, achieved in units:
-            got = registration_lines(report.achieved, achieved, OrgKind.UNIT)
-            wanted = registration_lines(report.registered, registered, OrgKind.UNIT)
-            lines.append(f"• <b>{escape(registered.agency.name)}</b>: " + escape(
+        for unit, unit_achieved in units:
+            got = registration_lines(report.achieved, unit_achieved, OrgKind.UNIT)
+            wanted = registration_lines(report.registered, unit, OrgKind.UNIT)
+            lines.append(f"• <b>{escape(unit.agency.name)}</b>: " + escape(
                 _("registered {registered} · achieved {achieved}").format(
                     registered="; ".join(wanted) or _("none"),
                     achieved="; ".join(got) or _("none"))))

@@ -29,31 +29,24 @@ def decision_line(result: Result) -> str:
         decided_by=decision.decided_by)
 
 
-def result_line(result: Result, *, numbered: int | None = None) -> str:
+def result_line(result: Result) -> str:
     """HTML: "• Chiến sĩ thi đua cơ sở: Quyết định số … (sáng kiến: …)"."""
-    head = f"{numbered}. " if numbered is not None else "• "
-    text = f"{head}<b>{escape(title_name(result.title, result.year))}</b>: " \
+    text = f"• <b>{escape(title_name(result.title, result.year))}</b>: " \
         + escape(decision_line(result))
     if result.initiative_title:
         text += " " + escape(_("(initiative: {title})").format(title=result.initiative_title))
     return text
 
 
-def subject_history(heading: str, results: Sequence[Result], *,
-                    numbered: bool = False) -> list[str]:
+def subject_history(heading: str, results: Sequence[Result]) -> list[str]:
     """HTML blocks: the heading, then a block per year (newest first)."""
     if not results:
         return [heading + "\n" + escape(_("No title or commendation is on record yet."))]
     blocks = [heading + "\n" + escape(ngettext(
         "{count} title or commendation on record.", "{count} titles and commendations on "
         "record.", len(results)).format(count=len(results)))]
-    n = 0
     for year, found in by_year(results).items():
-        lines = [f"<b>{year}</b>"]
-        for result in found:
-            n += 1
-            lines.append(result_line(result, numbered=n if numbered else None))
-        blocks.append("\n".join(lines))
+        blocks.append("\n".join([f"<b>{year}</b>", *(result_line(r) for r in found)]))
     return blocks
 
 

@@ -91,7 +91,7 @@ KINDS = {kind.value: kind for kind in SubjectKind}  # a dict lookup per row, not
 
 
 def _subjects(tree: OrgTree, rows: list[Any]) -> Subjects:
-    entries = {}
+    entries: dict[tuple[str, int], tuple[SubjectKind, int, int | None, str, frozenset[str]]] = {}
     for r in rows:
         kind = KINDS[r["subject_kind"]]
         if kind == SubjectKind.PERSON:

@@ -246,6 +246,7 @@ class ResultsRepository:
                  decision_row, initiative_id, who.channel, now, now))
             result_id = int(cursor.lastrowid or 0)
             added = await self._get_in(conn, result_id)
+            assert added is not None
             await audit.record(conn, who, "add_result", "result", result_id, _described(added))
         return added
 

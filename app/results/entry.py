@@ -44,6 +44,7 @@ from domain.results import (
     catalog_for_year,
     parse_decision_line,
 )
+from domain.rules import RuleSet
 from domain.subjects import Subject
 from domain.summary_request import find_orgs
 from domain.text import fold_key, vietnamese_sort_key
@@ -196,7 +197,7 @@ async def _owner(ctx: Ctx, tree: OrgTree, result: Result | None) -> Found | None
     return await _found(ctx, tree, "o", str(subject.org_id))
 
 
-def _catalog(ctx: Ctx) -> Any:
+def _catalog(ctx: Ctx) -> RuleSet:
     return catalog_for_year(ctx.today().year)
 
 

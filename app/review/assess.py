@@ -32,6 +32,7 @@ from domain.models import OrgKind, Person
 from domain.org import OrgTree
 from domain.registrants import may_register
 from domain.results import catalog_for_year
+from domain.results_import import StoredInitiative
 from domain.review import Assessment, HeldInitiative, PersonFacts, Review, evaluate, review_for
 from domain.rules import InitiativeLevel, RuleSet, SubjectKind, load_ruleset
 from domain.subjects import Subject
@@ -213,7 +214,8 @@ async def show(ctx: Ctx, tree: OrgTree, review: Review, assessment: Assessment, 
     ctx.say("\n".join(lines), choices, replace=replace)
 
 
-async def _offered(ctx: Ctx, review: Review, assessment: Assessment) -> list:
+async def _offered(ctx: Ctx, review: Review, assessment: Assessment
+                   ) -> list[StoredInitiative]:
     if assessment.subject.person_id is None:
         return []
     return await InitiativeRepository(ctx.services.db).of_year(
@@ -252,8 +254,8 @@ async def _summary(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment) -> st
     return "\n".join(lines)
 
 
-async def _person_outcomes(ctx: Ctx, review: Review, a: Assessment, chosen: list
-                           ) -> list[str]:
+async def _person_outcomes(ctx: Ctx, review: Review, a: Assessment,
+                           chosen: list[StoredInitiative]) -> list[str]:
     assert a.subject.person_id is not None
     ruleset = ruleset_of(review)
     held = [HeldInitiative(i.level, i.year, i.title) for i in chosen]
@@ -538,11 +540,11 @@ async def _secretariat_pick(ctx: Ctx, parts: list[str]) -> None:
                             "invitations are being sent.").format(
             year=review.year, scope=name, count=invited)))
         return
-    review = await repo(ctx).get(int(parts[2]))
-    if review is None or review.scope_org_id != scope or not review.is_open:
+    closing = await repo(ctx).get(int(parts[2]))
+    if closing is None or closing.scope_org_id != scope or not closing.is_open:
         ctx.expired()
         return
-    await repo(ctx).close(review.id, ctx.who())
+    review = await repo(ctx).close(closing.id, ctx.who())
     ctx.settle(escape(_("The year-end review of {year} is closed for {scope}.").format(
         year=review.year, scope=name)))
 

@@ -195,16 +195,16 @@ def record_problems(rs: RuleSet, ref: Callable[[str, LegalRef], None],
     for i, rule in enumerate(rs.record.years):
         path = f"record.years[{i}]"
         ref(path, rule.legal_ref)
-        title = title_code(f"{path}.title", rule.title)
+        held = title_code(f"{path}.title", rule.title)
         question = questions.get(rule.question)
         if question is None:
             problems.append(f"{path}.question: unknown question '{rule.question}'")
         elif question.type != "years":
             problems.append(f"{path}.question: '{rule.question}' is not a years question")
-        for subject in rule.subjects if title is not None else ():
-            if subject not in title.subjects:
+        for subject in rule.subjects:
+            if held is not None and subject not in held.subjects:
                 problems.append(f"{path}.subjects: '{subject.value}' is not a subject of "
-                                f"'{title.code}'")
+                                f"'{held.code}'")
     initiatives = rs.record.initiatives
     if initiatives is not None:
         ref("record.initiatives", initiatives.legal_ref)
@@ -254,19 +254,20 @@ def record_problems(rs: RuleSet, ref: Callable[[str, LegalRef], None],
         for k, inner in enumerate(c.any or ()):
             criterion(f"{path}.any[{k}]", inner, subjects)
 
-    for i, rule in enumerate(review.eligibility):
+    for i, eligibility in enumerate(review.eligibility):
         path = f"review.eligibility[{i}]"
-        ref(path, rule.legal_ref)
-        title = title_code(f"{path}.title", rule.title)
-        for subject in rule.subjects if title is not None else ():
-            if subject not in title.subjects:
+        ref(path, eligibility.legal_ref)
+        found = title_code(f"{path}.title", eligibility.title)
+        for subject in eligibility.subjects:
+            if found is not None and subject not in found.subjects:
                 problems.append(f"{path}.subjects: '{subject.value}' is not a subject of "
-                                f"'{title.code}'")
-        if SubjectKind.PERSON in rule.subjects and set(rule.subjects) & COLLECTIVE_KINDS:
+                                f"'{found.code}'")
+        kinds = set(eligibility.subjects)
+        if SubjectKind.PERSON in kinds and kinds & COLLECTIVE_KINDS:
             problems.append(f"{path}.subjects: people and collectives need rules of their own")
-        for j, c in enumerate(rule.all):
-            criterion(f"{path}.all[{j}]", c, rule.subjects)
-        seen.setdefault(rule.title, set()).update(rule.subjects)
+        for j, c in enumerate(eligibility.all):
+            criterion(f"{path}.all[{j}]", c, eligibility.subjects)
+        seen.setdefault(eligibility.title, set()).update(eligibility.subjects)
     return problems
 
 

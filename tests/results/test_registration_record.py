@@ -146,3 +146,21 @@ async def test_two_years_on_record_and_this_years_cstdcs_on_zalo(zbot: BotHarnes
         raise AssertionError("no review")
     assert f"→ {year - 2}, {year - 1}, {year} (theo kết quả đã ghi nhận)" in screen.plain
     assert "cần đăng ký cả Chiến sĩ thi đua cơ sở năm nay" not in screen.plain
+
+
+async def test_the_cstd_tinh_years_on_record_are_not_asked_for_cstd_tq(bot: BotHarness):
+    year = today(bot).year
+    await _record(bot, [(year - 3, "Trịnh Minh Khánh", STAFF, "CSTD_TINH")])
+    await open_window(bot)
+    khanh = await bot.person_user(STAFF)
+    await khanh.send("/dangky")
+    await khanh.expect("Chọn danh hiệu")
+    await tick_and_continue(khanh, "Chiến sĩ thi đua cấp tỉnh", "Chiến sĩ thi đua toàn quốc")
+    first = await khanh.expect("Câu hỏi 1/")
+    # CSTĐ tỉnh three years ago, and this year's (registered too): the two awards.
+    assert (f"Hai lần liên tục gần nhất anh/chị được tặng danh hiệu Chiến sĩ thi đua cấp tỉnh "
+            f"→ {year - 3}, {year}") in first.plain
+    assert "Ba năm liên tục gần nhất" not in first.plain  # no CSTĐCS on record: asked later
+    person = await bot.services.people.by_phone(STAFF)
+    draft = await RegistrationRepository(bot.db).draft(year, Subject.of_person(person))
+    assert draft.answers == {"cstd_tinh_years": [year - 3, year]}
