@@ -29,7 +29,7 @@ PRELOAD = [
     "app.worker_guard",  # first: the server dies with the bot even while importing the rest
     "domain.uploads",
     "app.summary.delivery", "reports.summary_chart", "reports.summary_docx",
-    "reports.summary_xlsx",
+    "reports.summary_xlsx", "reports.achievement_files",
 ]
 _context: ForkServerContext | None = None
 _LIBC = ctypes.util.find_library("c") or "libc.so.6"

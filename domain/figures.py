@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.org import OrgTree
+from domain.results import RecordFacts
 from domain.rules import SubjectKind
 from domain.tally import OrgPeople
 
@@ -51,12 +52,15 @@ class SubjectFacts:
     agency_name: str | None = None
     in_bloc: bool | None = None
     figures: MemberFigures | None = None
+    record: RecordFacts | None = None  # the subject's results on record (domain.on_record)
 
 
 def subject_facts(tree: OrgTree, kind: SubjectKind, org_id: int,
-                  figures: MemberFigures | None = None) -> SubjectFacts:
+                  figures: MemberFigures | None = None,
+                  record: RecordFacts | None = None) -> SubjectFacts:
     """The facts of a subject placed at `org_id` (a person's unit, or the collective)."""
     agency = tree.agency_of(org_id) if org_id in tree else None
     in_bloc = tree.bloc_of(org_id) is not None if org_id in tree else None
     return SubjectFacts(agency_name=agency.name if agency else None, in_bloc=in_bloc,
-                        figures=figures if kind != SubjectKind.PERSON else None)
+                        figures=figures if kind != SubjectKind.PERSON else None,
+                        record=record)

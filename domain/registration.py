@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import Role
+from domain.on_record import record_warnings
 from domain.rules import (
     Check,
     ChoiceQuestion,
@@ -407,7 +408,8 @@ def registration_warnings(
 ) -> list[RuleWarning]:
     """What the registration does not meet, or should know, in the rule file's order: its
     checks, then an answer grounding several titles (reuse), then answers contradicting the
-    members' registrations (`facts.figures`), then who decides a ticked title when it is not
+    members' registrations (`facts.figures`) or the results on record (`facts.record`:
+    claimed years, initiatives already used), then who decides a ticked title when it is not
     the title's usual decider (`deciders`). Never a block."""
     subject = SubjectKind(subject) if subject is not None else None
     selected = expand_implied(ruleset, codes)
@@ -417,6 +419,10 @@ def registration_warnings(
     warnings += _reuse(ruleset, selected, kept, subject)
     if facts is not None and facts.figures is not None:
         warnings += _contradictions(ruleset, selected, kept, subject, year, facts)
+    if facts is not None and facts.record is not None:
+        warnings += record_warnings(
+            ruleset, subject, kept, year, facts.record,
+            lambda key: _askers(ruleset, key, selected, kept, subject))
     if subject is not None:
         warnings += _deciders(ruleset, codes, subject, facts)
     return warnings

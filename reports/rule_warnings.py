@@ -88,11 +88,23 @@ def warning_text(ruleset: RuleSet, warning: RuleWarning) -> str:
     if warning.message is not None:
         text = warning.message.get(get_locale())
         items = warning.params.get("items")
-        if items:  # a reuse check: which initiative or achievement
+        uses = warning.params.get("uses")
+        if items and uses:  # an initiative already used on record: for what
+            grounds = ", ".join(f"{_title_name(ruleset, code)} {year}" for year, code in uses)
+            text += " " + _("({items}: {uses})").format(
+                items=_names([str(i) for i in items], 3), uses=grounds)
+        elif items:  # a reuse check: which initiative or achievement
             text += " " + _("({items})").format(items=_names([str(i) for i in items], 3))
         return text
     if warning.code == "figure_contradiction":
         return _contradiction(warning)
+    if warning.code == "record_contradiction":
+        years = ", ".join(str(y) for y in warning.params.get("years", []))
+        return ngettext(
+            "The results on record do not show {title} in {years}, which the answer gives.",
+            "The results on record do not show {title} in {years}, which the answer gives.",
+            len(warning.params.get("years", []))).format(
+            title=_title_name(ruleset, warning.params.get("title", "")), years=years)
     p = warning.params
     values = {
         "org": p.get("org_name", ""),

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from domain.models import OrgKind
+from domain.on_record import Contradiction
 from domain.org import OrgTree
 from domain.rules import Level, RuleSet, RuleWarning, SubjectKind, Title, TitleKind
 from domain.summary import (
@@ -81,6 +82,7 @@ class SummaryReport:
     scope_name: str  # the bloc, agency or unit, or the secretariat's whole database
     campaigns: tuple[CampaignLabel, ...] = ()
     as_of: datetime | None = None
+    contradictions: tuple[Contradiction, ...] = ()  # claims the results on record contradict
 
     @property
     def rows_are_agencies(self) -> bool:
@@ -421,3 +423,12 @@ def acknowledgement_lines(report: SummaryReport, tally: Tally) -> list[str]:
 def warning_text(report: SummaryReport, warning: RuleWarning) -> str:
     """One warning in the current language, with its citation (reports.rule_warnings)."""
     return warning_with_citation(report.ruleset, warning)
+
+
+def contradiction_line(report: SummaryReport, contradiction: Contradiction) -> str:
+    """"Phạm Ngọc Anh (Chiến sĩ thi đua cấp tỉnh): Chiến sĩ thi đua cơ sở 2022, 2023"."""
+    ruleset = report.ruleset
+    titles = ", ".join(title_name(ruleset, code) for code in contradiction.titles)
+    years = ", ".join(str(y) for y in contradiction.years)
+    head = f"{contradiction.name} ({titles})" if titles else contradiction.name
+    return f"{head}: {title_name(ruleset, contradiction.title)} {years}"

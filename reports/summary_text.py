@@ -15,6 +15,7 @@ from reports.summary_common import (
     agency_level_lines,
     agency_title_names,
     agency_title_totals,
+    contradiction_line,
     group_heading,
     own_kind,
     people_line,
@@ -147,7 +148,19 @@ def summary_blocks(report: SummaryReport, *, rows_up_to: int | None = None) -> l
     warnings = warnings_block(report)
     if warnings is not None:
         blocks.append(warnings)
+    contradictions = contradictions_block(report)
+    if contradictions is not None:
+        blocks.append(contradictions)
     return blocks
+
+
+def contradictions_block(report: SummaryReport) -> str | None:
+    """Registrations claiming years the results on record do not show."""
+    if not report.contradictions:
+        return None
+    lines = ["<b>" + escape(_("Claims the results on record contradict")) + "</b>"]
+    lines += [f"⚠️ {escape(contradiction_line(report, c))}" for c in report.contradictions]
+    return "\n".join(lines)
 
 
 CHAT_ROWS = 20  # agencies a chat summary shows one by one; a province gets its blocs

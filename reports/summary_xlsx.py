@@ -25,6 +25,7 @@ from reports.summary_common import (
     SummaryReport,
     agency_title_names,
     agency_title_totals,
+    contradiction_line,
     group_name,
     own_kind,
     registration_lines,
@@ -254,6 +255,11 @@ def _warnings(sheet: Worksheet, report: SummaryReport) -> None:
     for i, warning in enumerate(report.summary.warnings, start=1):
         level = _("for information") if warning.severity == "info" else _("to check")
         append(sheet, [i, level, warning_text(report, warning)])
+        sheet.cell(row=i + 1, column=3).alignment = WRAP_TOP
+    first = len(report.summary.warnings)
+    for i, contradiction in enumerate(report.contradictions, start=first + 1):
+        sheet.append([i, _("to check"), _("Claim the results on record contradict: {claim}")
+                      .format(claim=contradiction_line(report, contradiction))])
         sheet.cell(row=i + 1, column=3).alignment = WRAP_TOP
     for col, width in enumerate([7, 14, 110], start=1):
         sheet.column_dimensions[get_column_letter(col)].width = width

@@ -14,7 +14,8 @@ from tests.harness import BotHarness
 CATALOGS = sorted((Path(__file__).resolve().parents[1] / "locales" / "vi" / "LC_MESSAGES")
                   .glob("*.po"))
 ENGLISH_COMMANDS = ("help", "language", "register", "collective", "status", "cancel",
-                    "window", "goals", "campaigns", "summary", "progress", "remind")
+                    "window", "goals", "campaigns", "summary", "progress", "remind",
+                    "history", "initiatives", "record", "results", "review", "proposals")
 
 
 def vietnamese_texts() -> list[tuple[str, str]]:
@@ -35,6 +36,14 @@ def vietnamese_texts() -> list[tuple[str, str]]:
                 texts.append((f"{ruleset.id}: {question.key} (hint)", question.hint.vi))
         for check in (*ruleset.checks, *ruleset.reuse, *ruleset.deciders):
             texts.append((f"{ruleset.id}: {check.code}", check.message.vi))
+        if ruleset.record.initiatives is not None:
+            rule = ruleset.record.initiatives
+            texts.append((f"{ruleset.id}: {rule.code}", rule.message.vi))
+        if ruleset.review is not None:
+            texts += [(f"{ruleset.id}: rating {r.code}", r.label.vi)
+                      for r in ruleset.review.ratings]
+            texts += [(f"{ruleset.id}: eligibility {r.title}", r.note.vi)
+                      for r in ruleset.review.eligibility if r.note is not None]
     return texts
 
 

@@ -10,9 +10,9 @@ from app.context import Ctx
 from app.registration import screens
 from app.registration.scene import Scene, repo, scene_for, window_problem
 from app.registration.steps import (
+    advance,
     begin,
     current_question,
-    next_step,
     paused_text,
     save_answer,
     show,
@@ -96,9 +96,10 @@ async def _continue(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> No
     if not draft.titles:
         ctx.alert(_("Tick at least one title first."))
         return
-    step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
+    answers, step = await advance(ctx, scene, draft.subject, draft.year, draft.titles,
+                                  draft.answers)
     updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
-                                           step=step, current=draft)
+                                           answers=answers, step=step, current=draft)
     if updated is None:
         ctx.expired()
         return
@@ -125,8 +126,9 @@ async def _keep(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
     if question is None or question.key not in draft.answers:
         ctx.expired()
         return
-    step = next_step(scene.ruleset, draft.titles, draft.answers, draft.subject.kind)
-    await _move(ctx, scene, draft, step)
+    answers, step = await advance(ctx, scene, draft.subject, draft.year, draft.titles,
+                                  draft.answers)
+    await _move(ctx, scene, draft, step, answers)
 
 
 async def _edit_answer(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
@@ -145,9 +147,10 @@ async def _edit_titles(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) ->
     await _move(ctx, scene, draft, "titles")
 
 
-async def _move(ctx: Ctx, scene: Scene, draft: Draft, step: str) -> None:
+async def _move(ctx: Ctx, scene: Scene, draft: Draft, step: str,
+                answers: dict | None = None) -> None:
     updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
-                                           step=step, current=draft)
+                                           step=step, answers=answers, current=draft)
     if updated is None:
         ctx.expired()
         return
@@ -161,8 +164,9 @@ async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
         return
     rv = review(ruleset, draft.titles, draft.answers, subject=draft.subject.kind)
     if not rv.complete:  # rules asking more than when the review was shown: ask it now
-        step = next_step(ruleset, draft.titles, draft.answers, draft.subject.kind)
-        await _move(ctx, scene, draft, step)
+        answers, step = await advance(ctx, scene, draft.subject, draft.year, draft.titles,
+                                      draft.answers)
+        await _move(ctx, scene, draft, step, answers)
         return
     allowed = registrable_titles(ruleset, ctx.actor, scene.tree, draft.subject)
     if not draft.titles <= {t.code for t in allowed}:
@@ -248,12 +252,13 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
         return
     if action == "ed":
         assert ctx.actor.person is not None
+        # An imported registration has no answers yet: its questions come first (what the
+        # record proves filled in).
+        answers, step = await advance(ctx, scene, registration.subject, registration.year,
+                                      registration.titles, registration.answers)
         draft = await repo(ctx).start_draft(
             registration.year, registration.subject, ctx.actor.person.id, ctx.who(),
-            titles=registration.titles, answers=registration.answers,
-            # An imported registration has no answers yet: its questions come first.
-            step=next_step(scene.ruleset, registration.titles, registration.answers,
-                           registration.subject.kind),
+            titles=registration.titles, answers=answers, step=step,
         )
         await show(ctx, scene, draft, edit=True)
         return

@@ -8,7 +8,7 @@ set's titles, questions and options (the rule set of a window never changes).
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from html import escape
 from typing import Any
@@ -178,15 +178,26 @@ def warning_line(warning: RuleWarning, ruleset: RuleSet) -> str:
     return warning_icon(warning) + " " + escape(warning_text(ruleset, warning)) + suffix
 
 
-def _answer_lines(ruleset: RuleSet, review: RegistrationReview, clip: int | None) -> list[str]:
+def _answer_lines(ruleset: RuleSet, review: RegistrationReview, clip: int | None,
+                  recorded: Collection[str] = ()) -> list[str]:
     lines = []
     for n, answer in enumerate(review.answers, start=1):
         value = format_value(ruleset.question(answer.key), answer.value)
         if clip is not None and len(value) > clip:
             raw = str(answer.value)
             value = escape(raw[:clip]) + "…"
+        if answer.key in recorded:
+            value += " <i>" + escape(_("(from the results on record)")) + "</i>"
         lines.append(f"{n}. <i>{escape(answer.prompt.get(get_locale()))}</i>\n   → {value}")
     return lines
+
+
+def recorded_lines(ruleset: RuleSet, draft: Draft, recorded: Collection[str]) -> list[str]:
+    """HTML: the answers the results on record gave (shown, not asked)."""
+    return ["📋 " + escape(_("From the results on record, not asked: {prompt} → {value}").format(
+        prompt=ruleset.question(q.key).prompt.get(get_locale()),
+        value=", ".join(str(y) for y in draft.answers[q.key])))
+        for q in ruleset.questions if q.key in recorded and q.key in draft.answers]
 
 
 def review_screen(
@@ -195,17 +206,20 @@ def review_screen(
     review: RegistrationReview,
     warnings: Sequence[RuleWarning],
     editing: Registration | None,
+    *,
+    recorded: Collection[str] = (),
 ) -> tuple[str, Rows]:
+    """`recorded`: answers the results on record gave: marked, and not offered to edit."""
     ruleset = scene.ruleset
     for clip in (None, CLIP, 80):
-        text = _review_text(scene, draft, review, warnings, editing, clip)
+        text = _review_text(scene, draft, review, warnings, editing, clip, recorded)
         if len(text) <= MAX_MESSAGE:
             break
     q_index = {q.key: i for i, q in enumerate(ruleset.questions)}
     edits = [
         _button(_("✏️ Answer {n}").format(n=n), cb("e", draft.id, draft.version,
                                                    q_index[a.key]))
-        for n, a in enumerate(review.answers, start=1)
+        for n, a in enumerate(review.answers, start=1) if a.key not in recorded
     ]
     rows = [[_button(_("✅ Confirm"), cb("ok", draft.id, draft.version))]]
     rows += [edits[i:i + 3] for i in range(0, len(edits), 3)]
@@ -225,6 +239,7 @@ def _review_text(
     warnings: Sequence[RuleWarning],
     editing: Registration | None,
     clip: int | None,
+    recorded: Collection[str] = (),
 ) -> str:
     ruleset = scene.ruleset
     lines = [
@@ -242,7 +257,7 @@ def _review_text(
         lines.append("• " + escape(title.name.get(get_locale())) + mark)
     if review.answers:
         lines += ["", "<b>" + escape(_("Answers")) + "</b>"]
-        lines += _answer_lines(ruleset, review, clip)
+        lines += _answer_lines(ruleset, review, clip, recorded)
     if warnings:
         lines += ["", "<b>" + escape(_("Please note (this does not prevent registering)"))
                   + "</b>"]

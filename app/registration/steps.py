@@ -10,6 +10,7 @@ from app.registration import screens
 from app.registration.scene import Scene, repo, scene_for, window_problem
 from app.ui import Choice, Rows
 from domain.figures import SubjectFacts, subject_facts
+from domain.on_record import fill_proven, from_record, proven_answers
 from domain.registrants import registrable_titles
 from domain.registration import (
     expand_implied,
@@ -18,6 +19,7 @@ from domain.registration import (
     question_count,
     review,
 )
+from domain.results import RecordFacts
 from domain.rules import (
     ChoiceQuestion,
     Question,
@@ -29,6 +31,7 @@ from domain.subjects import Subject
 from locales import _
 from reports.rule_warnings import figures_note
 from storage.registrations import Draft, Registration
+from storage.results import ResultsRepository
 from storage.summary import SummaryStore
 
 
@@ -36,6 +39,32 @@ def next_step(ruleset: RuleSet, draft_titles: frozenset[str], answers: dict,
               kind: SubjectKind) -> str:
     question = next_question(ruleset, draft_titles, answers, subject=kind)
     return f"q:{question.key}" if question is not None else "review"
+
+
+async def record_of(ctx: Ctx, scene: Scene, subject: Subject) -> RecordFacts | None:
+    """The subject's results on record, when the rule set reads any for its kind."""
+    ruleset = scene.ruleset
+    if not any(subject.kind in rule.subjects for rule in ruleset.record.years) \
+            and (subject.person_id is None or ruleset.record.initiatives is None):
+        return None
+    return await ResultsRepository(ctx.services.db).record_facts(subject, scene.tree, ruleset)
+
+
+async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int) -> dict[str, list[int]]:
+    """The years answers the subject's record proves for a registration of `year`."""
+    record = await record_of(ctx, scene, subject)
+    if record is None:
+        return {}
+    return proven_answers(scene.ruleset, subject.kind, record, year)
+
+
+async def advance(ctx: Ctx, scene: Scene, subject: Subject, year: int,
+                  titles: frozenset[str], answers: dict) -> tuple[dict, str]:
+    """The answers with what the record proves filled in (never asked), and the next step."""
+    found = await proven(ctx, scene, subject, year)
+    if found:
+        answers = fill_proven(scene.ruleset, titles, answers, subject.kind, found)
+    return answers, next_step(scene.ruleset, titles, answers, subject.kind)
 
 
 async def show(ctx: Ctx, scene: Scene, draft: Draft, *, edit: bool = False,
@@ -58,6 +87,9 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
     if draft.step.startswith("q:"):
         key = draft.step[2:]
         needed = needed_questions(ruleset, draft.titles, draft.answers, subject=kind)
+        found = await proven(ctx, scene, draft.subject, draft.year)
+        recorded = from_record(draft.answers, found)
+        needed = [q for q in needed if q.key not in recorded or q.key == key]
         keys = [q.key for q in needed]
         if key in keys:
             question = needed[keys.index(key)]
@@ -68,23 +100,33 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
             figure = getattr(question, "figure", None)
             facts = await _facts(ctx, scene, draft) if figure else None
             note = figures_note(figure, facts.figures) if facts and facts.figures else None
-            total = question_count(ruleset, draft.titles, draft.answers, subject=kind)
-            return (*screens.question_screen(draft, question, keys.index(key) + 1, total,
-                                             asked_by, note=note), question)
+            # The count never grows (question_count); what the record proves is not asked.
+            total = question_count(ruleset, draft.titles, draft.answers, subject=kind) \
+                - sum(1 for k in recorded if k != key)
+            text, choices = screens.question_screen(draft, question, keys.index(key) + 1,
+                                                    total, asked_by, note=note)
+            filled = screens.recorded_lines(ruleset, draft, recorded)
+            return ("\n".join([*filled, text]) if filled else text), choices, question
+    facts = await _facts(ctx, scene, draft)
     rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year,
-                facts=await _facts(ctx, scene, draft))
+                facts=facts)
     editing = await repo(ctx).current(draft.year, draft.subject)
-    return (*screens.review_screen(scene, draft, rv, list(rv.warnings), editing), None)
+    recorded = from_record(draft.answers, proven_answers(ruleset, kind, facts.record, draft.year)
+                           if facts.record is not None else {})
+    return (*screens.review_screen(scene, draft, rv, list(rv.warnings), editing,
+                                   recorded=recorded), None)
 
 
 async def _facts(ctx: Ctx, scene: Scene, draft: Draft) -> SubjectFacts:
-    """The subject's agency and bloc, and for a collective its members' registrations."""
+    """The subject's agency and bloc, for a collective its members' registrations, and its
+    results on record."""
     subject, tree = draft.subject, scene.tree
     figures = None
     if subject.kind != SubjectKind.PERSON and subject.org_id in tree:
         figures = await SummaryStore(ctx.services.db).member_figures(
             scene.ruleset, draft.year, tree.subtree_ids(subject.org_id))
-    return subject_facts(tree, subject.kind, subject.org_id, figures)
+    record = await record_of(ctx, scene, subject)
+    return subject_facts(tree, subject.kind, subject.org_id, figures, record)
 
 
 def current_question(scene: Scene, draft: Draft) -> Question | None:
@@ -100,8 +142,8 @@ async def save_answer(ctx: Ctx, scene: Scene, draft: Draft, question: Question,
                       value: object, *, edit: bool = False) -> None:
     """Save an answer and show what comes next: in place of the question when it was
     chosen from it (`edit`), as a new message under what the person typed otherwise."""
-    answers = {**draft.answers, question.key: value}
-    step = next_step(scene.ruleset, draft.titles, answers, draft.subject.kind)
+    answers, step = await advance(ctx, scene, draft.subject, draft.year, draft.titles,
+                                  {**draft.answers, question.key: value})
     updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
                                            answers=answers, step=step, current=draft)
     if updated is None:  # changed meanwhile (another device, a co-head): show where it is now

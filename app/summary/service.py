@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from app.services import Services
 from domain.letter import packaged_letter
 from domain.models import Person
+from domain.on_record import Contradiction
 from domain.org import OrgTree
 from domain.records import RegistrationRecord
 from domain.rules import NoRuleSetInForce, RuleSet, available_rulesets, ruleset_for_year
@@ -27,6 +28,7 @@ from locales import use_locale
 from reports.summary_common import CampaignLabel, SummaryReport, document_scope
 from storage.db import Database
 from storage.registration_import import ruleset_of_year
+from storage.results import record_contradictions
 from storage.summary import CampaignInfo, SummaryStore
 
 if TYPE_CHECKING:
@@ -56,6 +58,8 @@ class SummaryInputs:
     collectives: tuple[RegistrationRecord, ...]
     org_ids: frozenset[int] | None  # the targets' subtrees; None: everything
     as_of: datetime
+    # Registrations claiming years the results on record contradict (domain.on_record).
+    contradictions: tuple[Contradiction, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +164,8 @@ async def resolve(
         collectives=tuple(await store.records(year, org_ids, collectives_only=True)),
         org_ids=org_ids,
         as_of=now or services.now(),
+        contradictions=tuple(await record_contradictions(services.db, tree, ruleset, year,
+                                                         org_ids)),
     )
 
 
@@ -200,6 +206,9 @@ def report_for(inputs: SummaryInputs, target: int | None,
         scope_name=scope_name(inputs.tree, target),
         campaigns=tuple(_campaign_label(inputs, summary, target, c) for c in inputs.campaigns),
         as_of=inputs.as_of,
+        contradictions=tuple(c for c in inputs.contradictions
+                             if c.org_id in inputs.tree
+                             and inputs.tree.is_within(c.org_id, target)),
     )
 
 

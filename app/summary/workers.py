@@ -19,10 +19,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app.services import Services
 from app.summary.service import official_header
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
     from reports.summary_docx import OfficialHeader
 
 _pool: ProcessPoolExecutor | None = None
+T = TypeVar("T")
 
 
 def _executor() -> ProcessPoolExecutor:
@@ -46,6 +48,13 @@ def _executor() -> ProcessPoolExecutor:
                                     mp_context=context(), max_tasks_per_child=1,
                                     initializer=die_with_parent)
     return _pool
+
+
+async def run_in_worker(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` (a module-level function, picklable arguments) in a worker process:
+    pure-Python work too heavy for the bot's event loop (other reports' files)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_executor(), function, *args)
 
 
 async def render_files_in_worker(services: Services, inputs: SummaryInputs,

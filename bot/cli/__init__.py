@@ -19,6 +19,8 @@ from bot.cli import (
     invites,
     progress,
     registrations,
+    results,
+    review,
     roster,
     run,
     summary,
@@ -30,7 +32,8 @@ from locales import _, set_locale
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, campaigns, summary, progress, backup,
+    run, console, roster, invites, registrations, results, review, campaigns, summary,
+    progress, backup,
 ]
 
 

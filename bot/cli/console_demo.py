@@ -15,6 +15,7 @@ from pathlib import Path
 from string import Template
 
 from app.campaigns import service as campaigns
+from app.results.imports import initiatives_import, results_import
 from app.services import Services
 from domain.registration_import import parse_registration_file
 from domain.roster import parse_roster
@@ -61,6 +62,7 @@ async def import_demo(services: Services, write: Write) -> None:
     await apply_roster(services.db, roster, AuditContext.cli())
     write(_("Imported the demo roster: {n} people.").format(n=len(roster.rows)))
     await _import_registrations(services, write)
+    await _import_results(services, write)
     await _open_registration(services, write)
     await _launch_current_campaign(services, write)
 
@@ -72,6 +74,19 @@ async def _import_registrations(services: Services, write: Write) -> None:
     file = parse_registration_file(content, path.name)
     plan = await apply_import(services.db, file, AuditContext.cli())
     write(_("Imported the demo registrations of 2024: {n}.").format(n=len(plan.new)))
+
+
+async def _import_results(services: Services, write: Write) -> None:
+    """The bloc's decision lists of 2021–2024, so `/lichsu` and `/ketqua 2024` answer."""
+    for run, name in ((initiatives_import, "sample-initiatives.csv"),
+                      (results_import, "sample-results.csv")):
+        path = DEMO_DIR / name
+        content = await asyncio.to_thread(path.read_bytes)
+        outcome = await run(services, content, name, None, AuditContext.cli())
+        if not outcome.ok:
+            write(outcome.text)
+            return
+    write(_("Imported the demo results of 2021–2024 and their initiatives."))
 
 
 async def _open_registration(services: Services, write: Write) -> None:

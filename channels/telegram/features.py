@@ -13,6 +13,8 @@ from app import invites as invites_feature
 from app import onboarding
 from app import progress as progress_feature
 from app import registration as registration_feature
+from app import results as results_feature
+from app import review as review_feature
 from app import summary as summary_feature
 from app.core import Core
 from app.features import Feature, Registry
@@ -24,16 +26,18 @@ from channels.telegram import (
     fallback,
     identity,
     registration,
+    results_upload,
     roster_upload,
     uploads,
 )
 from channels.telegram.context import COMMANDS_KEY
 
 # Telegram handlers not moved to the core yet. Order matters within handler group 0 (and
-# for the upload kinds: roster, registrations, then campaign files).
+# for the upload kinds: roster, initiatives and results, registrations, then campaign files).
 LEGACY: list[ModuleType] = [
     uploads,
     roster_upload,
+    results_upload,  # the decision lists (uploads are Telegram and CLI only)
     registration,
     campaigns,  # the campaign file upload only
 ]
@@ -47,7 +51,8 @@ def _legacy(module: ModuleType) -> Feature:
 def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
                 *(_legacy(m) for m in LEGACY), campaigns_feature.FEATURE,
-                summary_feature.FEATURE, progress_feature.FEATURE, invites_feature.FEATURE]
+                summary_feature.FEATURE, progress_feature.FEATURE, invites_feature.FEATURE,
+                results_feature.FEATURE, review_feature.FEATURE]
     return Registry(features, complete=False)
 
 

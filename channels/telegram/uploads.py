@@ -116,8 +116,9 @@ async def receive_file(update: Update, context: BotContext) -> None:
     kind = _kind(parsed.kind) if parsed.kind else None
     if kind is None:
         await message.reply_text(
-            _("I do not recognise this file. I accept: a staff roster (CSV or XLSX), a "
-              "registrations file (CSV or XLSX) and a campaign file (YAML or Markdown).")
+            _("I do not recognise this file. I accept: a staff roster, a registrations file, a "
+              "results file (decision lists), an initiatives register file (CSV or XLSX each) "
+              "and a campaign file (YAML or Markdown).")
         )
         return
     preview = await kind.preview(context, filename, parsed)

@@ -21,6 +21,15 @@ from domain.rules.loading import (
     ruleset_for,
     ruleset_for_year,
 )
+from domain.rules.record import (
+    Criterion,
+    EligibilityRule,
+    InitiativeLevel,
+    InitiativeOnRecord,
+    RecordRules,
+    RecordYears,
+    ReviewRules,
+)
 from domain.rules.ruleset import RuleSet, UnknownTitle
 from domain.rules.schema import (
     COLLECTIVE_KINDS,
@@ -57,6 +66,10 @@ __all__ = [
     "Check",
     "ChoiceQuestion",
     "Condition",
+    "Criterion",
+    "EligibilityRule",
+    "InitiativeLevel",
+    "InitiativeOnRecord",
     "IntegerQuestion",
     "LegalDoc",
     "LegalRef",
@@ -71,6 +84,9 @@ __all__ = [
     "Question",
     "QuestionRef",
     "Quota",
+    "RecordRules",
+    "RecordYears",
+    "ReviewRules",
     "RuleSet",
     "RuleSetError",
     "RuleWarning",

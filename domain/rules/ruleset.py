@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import Field, PrivateAttr, model_validator
 
 from domain.models import Role
+from domain.rules.record import RecordRules, ReviewRules
 from domain.rules.schema import (
     Check,
     DeciderRule,
@@ -45,6 +46,8 @@ class RuleSet(Strict):
     deciders: tuple[DeciderRule, ...] = ()
     quotas: tuple[Quota, ...] = ()
     summary: SummaryLayout = SummaryLayout()
+    record: RecordRules = RecordRules()  # what the results on record prove at registration
+    review: ReviewRules | None = None  # the year-end review: ratings, who qualifies for what
 
     _titles: dict[str, Title] = PrivateAttr(default_factory=dict)
     _questions: dict[str, Any] = PrivateAttr(default_factory=dict)

@@ -6,9 +6,10 @@ instead of surfacing mid-conversation.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING
 
+from domain.rules.record import COLLECTIVE_CRITERIA, PERSON_CRITERIA, Criterion
 from domain.rules.schema import (
     COLLECTIVE_KINDS,
     FIGURE_TYPES,
@@ -182,6 +183,91 @@ def reference_problems(rs: RuleSet) -> list[str]:
         title = title_code(f"summary.agency_titles[{i}]", code)
         if title is not None and SubjectKind.AGENCY not in title.subjects:
             problems.append(f"summary.agency_titles[{i}]: '{code}' does not apply to an agency")
+    problems.extend(record_problems(rs, ref, title_code))
+    return problems
+
+
+def record_problems(rs: RuleSet, ref: Callable[[str, LegalRef], None],
+                    title_code: Callable[[str, str], Title | None]) -> list[str]:
+    """The references of `record` (results on record) and `review` (the year-end review)."""
+    problems: list[str] = []
+    questions = {q.key: q for q in rs.questions}
+    for i, rule in enumerate(rs.record.years):
+        path = f"record.years[{i}]"
+        ref(path, rule.legal_ref)
+        held = title_code(f"{path}.title", rule.title)
+        question = questions.get(rule.question)
+        if question is None:
+            problems.append(f"{path}.question: unknown question '{rule.question}'")
+        elif question.type != "years":
+            problems.append(f"{path}.question: '{rule.question}' is not a years question")
+        for subject in rule.subjects:
+            if held is not None and subject not in held.subjects:
+                problems.append(f"{path}.subjects: '{subject.value}' is not a subject of "
+                                f"'{held.code}'")
+    initiatives = rs.record.initiatives
+    if initiatives is not None:
+        ref("record.initiatives", initiatives.legal_ref)
+        for j, key in enumerate(initiatives.questions):
+            if key not in questions:
+                problems.append(f"record.initiatives.questions[{j}]: unknown question '{key}'")
+    review = rs.review
+    if review is None:
+        return problems
+    ref("review.ratings", review.ratings_ref)
+    ratings = {r.code for r in review.ratings}
+    if len(ratings) != len(review.ratings):
+        problems.append("review.ratings: duplicate rating code")
+    seen: dict[str, set[SubjectKind]] = {}
+
+    def criterion(path: str, c: Criterion, subjects: tuple[SubjectKind, ...]) -> None:
+        kind = c.kind
+        person = SubjectKind.PERSON in subjects
+        collective = bool(set(subjects) & COLLECTIVE_KINDS)
+        if (person and kind not in PERSON_CRITERIA) or (
+                collective and kind not in COLLECTIVE_CRITERIA):
+            problems.append(f"{path}.{kind}: not a criterion for these subjects")
+        for code in c.rating or ():
+            if code not in ratings:
+                problems.append(f"{path}.rating: unknown rating '{code}'")
+        if c.eligible is not None:
+            title_code(f"{path}.eligible", c.eligible)
+            if not set(subjects) <= seen.get(c.eligible, set()):
+                problems.append(f"{path}.eligible: '{c.eligible}' has no earlier rule for "
+                                "these subjects")
+        if c.record is not None:
+            title_code(f"{path}.record.title", c.record.title)
+        if c.members_share is not None:
+            if c.members_share.title is not None:
+                title_code(f"{path}.members_share.title", c.members_share.title)
+                if SubjectKind.PERSON not in seen.get(c.members_share.title, set()):
+                    problems.append(f"{path}.members_share.title: '{c.members_share.title}' "
+                                    "has no earlier rule for people")
+            for code in c.members_share.ratings or ():
+                if code not in ratings:
+                    problems.append(f"{path}.members_share.ratings: unknown rating '{code}'")
+        if c.members_count is not None:
+            title_code(f"{path}.members_count.title", c.members_count.title)
+            if SubjectKind.PERSON not in seen.get(c.members_count.title, set()):
+                problems.append(f"{path}.members_count.title: '{c.members_count.title}' has "
+                                "no earlier rule for people")
+        for k, inner in enumerate(c.any or ()):
+            criterion(f"{path}.any[{k}]", inner, subjects)
+
+    for i, eligibility in enumerate(review.eligibility):
+        path = f"review.eligibility[{i}]"
+        ref(path, eligibility.legal_ref)
+        found = title_code(f"{path}.title", eligibility.title)
+        for subject in eligibility.subjects:
+            if found is not None and subject not in found.subjects:
+                problems.append(f"{path}.subjects: '{subject.value}' is not a subject of "
+                                f"'{found.code}'")
+        kinds = set(eligibility.subjects)
+        if SubjectKind.PERSON in kinds and kinds & COLLECTIVE_KINDS:
+            problems.append(f"{path}.subjects: people and collectives need rules of their own")
+        for j, c in enumerate(eligibility.all):
+            criterion(f"{path}.all[{j}]", c, eligibility.subjects)
+        seen.setdefault(eligibility.title, set()).update(eligibility.subjects)
     return problems
 
 

@@ -179,9 +179,12 @@ REFUSALS = [
     # registration: /collective by someone who heads nothing
     "Collective titles are registered by the head of the unit (for their unit) and the head of "
     "the agency (for the agency). For your own titles, send /dangky.",
-    # summary: /summary by someone without a scope
+    # summary: /summary by someone without a scope (also /ketqua, registered vs achieved)
     "The summary is for heads of units and agencies and for the emulation and commendation "
     "secretariat.",
+    # review: /denghi by someone who heads nothing
+    "The proposal lists are for heads of units and agencies and for the emulation and "
+    "commendation secretariat.",
 ]
 EXPIRED = "This button has expired."
 

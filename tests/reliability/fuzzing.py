@@ -230,6 +230,11 @@ class Player:
 
     def _send_text(self, actor: FuzzActor, text: str, reply_to: int | None = None) -> None:
         self.sent_texts.append(text)
+        # A command's arguments come back quoted on their own ("no agency matching “…”"), the
+        # way the bot stores text: spaces collapsed.
+        rest = text.partition(" ")[2] if text.startswith("/") else ""
+        self.sent_texts += [t for t in (" ".join(text.split()), rest, " ".join(rest.split()))
+                            if t.strip()]
         content: dict[str, Any] = {"text": text}
         entities = command_entities(text)
         if entities:

@@ -66,6 +66,11 @@ BUTTONS_ALLOWED: dict[str, set[str]] = {
     # /mamoi: heads confirm the codes of their own people (a stale or foreign list is shown
     # again, creating nothing: tests/invites/test_heads.py).
     r"^iv:": {"unit_head", "agency_head"},
+    # History (/lichsu): heads' units, the secretariat's searches; reading only, rechecked.
+    r"^lh:": LINKED_PRIVATE_KINDS | SECRETARIAT_KINDS,
+    r"^rs:": {"secretariat"},  # /ghinhan: the secretariat in private
+    r"^ev:": SECRETARIAT_KINDS,  # opening and closing the year-end review (its cancel)
+    r"^open:review": LINKED_PRIVATE_KINDS,  # the review's invitation, as /danhgia
 }
 
 

@@ -1,0 +1,76 @@
+"""Importing decision lists (results) and the initiatives register: the preview and the
+application, shared by the file the secretariat sends to the bot (channels/telegram) and the
+command line (`thidua results import`, `thidua initiatives import`). Texts are plain: the
+chat escapes them, the terminal prints them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.services import Services
+from domain.results import catalog_for_year
+from domain.results_import import parse_initiatives_file, parse_results_file
+from domain.subjects import Subject
+from locales import _
+from reports.results_import import (
+    describe_initiatives_plan,
+    describe_problems,
+    describe_results_plan,
+)
+from storage.audit import AuditContext
+from storage.initiatives import apply_initiatives, preview_initiatives
+from storage.results import apply_results, preview_results
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    ok: bool
+    heading: str  # what happened (empty for a preview)
+    text: str  # the problems, or the plan
+    changed: bool = False
+
+
+async def results_label(services: Services) -> Callable[[Subject], str]:
+    """How a preview names a subject: a person's name, a collective's "unit – agency"."""
+    tree = await services.orgs.tree(active_only=False)
+    people = {p.id: p for p in await services.people.all(active_only=False)}
+
+    def label(subject: Subject) -> str:
+        if subject.person_id is not None and subject.person_id in people:
+            return people[subject.person_id].full_name
+        return tree.label(subject.org_id) if subject.org_id in tree else "?"
+
+    return label
+
+
+async def results_import(services: Services, content: bytes, filename: str,
+                         scope_org_id: int | None, who: AuditContext | None) -> ImportOutcome:
+    """Preview a results file (`who` None) or apply it; all or nothing."""
+    file = parse_results_file(content, filename, services.now().date())
+    plan = await preview_results(services.db, file, scope_org_id=scope_org_id)
+    if not plan.ok:
+        return ImportOutcome(False, "", describe_problems(plan.problems, limit=200))
+    heading = ""
+    if who is not None:
+        plan = await apply_results(services.db, file, who, scope_org_id=scope_org_id)
+        heading = _("The results were recorded.") if plan.has_changes else _("No changes.")
+    years = sorted({p.year for p in plan.planned})
+    ruleset = catalog_for_year(years[-1] if years else services.now().year)
+    text = describe_results_plan(plan, ruleset, await results_label(services))
+    return ImportOutcome(True, heading, text, plan.has_changes)
+
+
+async def initiatives_import(services: Services, content: bytes, filename: str,
+                             scope_org_id: int | None, who: AuditContext | None
+                             ) -> ImportOutcome:
+    """Preview an initiatives register file (`who` None) or apply it; all or nothing."""
+    file = parse_initiatives_file(content, filename, services.now().date())
+    plan = await preview_initiatives(services.db, file, scope_org_id=scope_org_id)
+    if not plan.ok:
+        return ImportOutcome(False, "", describe_problems(plan.problems, limit=200))
+    heading = ""
+    if who is not None:
+        plan = await apply_initiatives(services.db, file, who, scope_org_id=scope_org_id)
+        heading = _("The initiatives were recorded.") if plan.has_changes else _("No changes.")
+    return ImportOutcome(True, heading, describe_initiatives_plan(plan), plan.has_changes)
