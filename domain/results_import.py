@@ -25,7 +25,7 @@ from domain.results import MAX_DECIDED_BY, Decision, Result, clean_number
 from domain.roster import RowProblem
 from domain.rules import InitiativeLevel, RuleSet
 from domain.subjects import Subject
-from domain.tabular import read_table
+from domain.tabular import RawTable, map_table, read_raw
 from domain.text import fold_key, identity_key, nfc
 from domain.windows import MIN_YEAR, parse_day
 
@@ -145,7 +145,12 @@ class ResultsFile:
 
 def parse_results_file(content: bytes, filename: str, today: date) -> ResultsFile:
     """Read and check each row on its own (the roster is looked at by `plan_results`)."""
-    table = read_table(content, filename, RESULT_COLUMNS, RESULT_REQUIRED)
+    return results_from_raw(read_raw(content, filename), today)
+
+
+def results_from_raw(raw: RawTable, today: date) -> ResultsFile:
+    """The results of a table already read (domain.uploads reads a file once)."""
+    table = map_table(raw, RESULT_COLUMNS, RESULT_REQUIRED)
     result = ResultsFile()
     if table.problem is not None:
         problem = table.problem
@@ -413,7 +418,12 @@ def _items(text: str) -> list[str]:
 
 
 def parse_initiatives_file(content: bytes, filename: str, today: date) -> InitiativesFile:
-    table = read_table(content, filename, INITIATIVE_COLUMNS, INITIATIVE_REQUIRED)
+    return initiatives_from_raw(read_raw(content, filename), today)
+
+
+def initiatives_from_raw(raw: RawTable, today: date) -> InitiativesFile:
+    """The initiatives of a table already read (domain.uploads reads a file once)."""
+    table = map_table(raw, INITIATIVE_COLUMNS, INITIATIVE_REQUIRED)
     result = InitiativesFile()
     if table.problem is not None:
         problem = table.problem

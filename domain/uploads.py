@@ -27,11 +27,18 @@ from domain.registration_import import (
     RegistrationRow,
     registrations_from_raw,
 )
+from domain.results_import import (
+    INITIATIVE_COLUMNS,
+    INITIATIVE_DETECT,
+    RESULT_COLUMNS,
+    RESULT_DETECT,
+)
 from domain.roster import COLUMNS as ROSTER_COLUMNS
 from domain.roster import RosterFile, RosterRow, RowProblem, roster_from_raw
-from domain.tabular import TABLE_SUFFIXES, has_columns, read_raw
+from domain.tabular import TABLE_SUFFIXES, RawTable, has_columns, read_raw
 
 ROSTER, REGISTRATIONS, CAMPAIGN = "roster", "registrations", "campaign"
+RESULTS, INITIATIVES = "results", "initiatives"
 ROSTER_DETECT = {"full_name", "phone", "role"}
 
 
@@ -42,6 +49,9 @@ class ParsedUpload:
     registrations: RegistrationFile | None = None
     campaign: CampaignFile | None = None
     source: str | None = None  # a campaign file's text, stored with the campaign
+    # A decision list or an initiatives register: the table as read (its rows are checked
+    # against the date of the import, domain.results_import).
+    table: RawTable | None = None
 
     @property
     def rows(self) -> int:
@@ -49,6 +59,8 @@ class ParsedUpload:
             return len(self.roster.rows)
         if self.registrations is not None:
             return len(self.registrations.rows)
+        if self.table is not None:
+            return max(0, len(self.table.rows) - 1)
         return 0
 
 
@@ -67,6 +79,12 @@ def parse_upload(filename: str, content: bytes, *, default_bloc: str) -> ParsedU
         return ParsedUpload(ROSTER, roster=roster_from_raw(raw, default_bloc))
     if has_columns(raw, ROSTER_COLUMNS, ROSTER_DETECT):
         return ParsedUpload(ROSTER, roster=roster_from_raw(raw, default_bloc))
+    # Before the registrations file: a results file also has year, agency and title columns,
+    # and is told apart by its decision columns (an initiatives file by its level).
+    if has_columns(raw, RESULT_COLUMNS, RESULT_DETECT):
+        return ParsedUpload(RESULTS, table=raw)
+    if has_columns(raw, INITIATIVE_COLUMNS, INITIATIVE_DETECT):
+        return ParsedUpload(INITIATIVES, table=raw)
     if has_columns(raw, REGISTRATION_COLUMNS, REGISTRATION_DETECT):
         return ParsedUpload(REGISTRATIONS, registrations=registrations_from_raw(raw))
     return ParsedUpload(None)
@@ -97,6 +115,8 @@ def to_json(parsed: ParsedUpload) -> str:
                      for r in parsed.registrations.rows],
             "problems": _problems(parsed.registrations.problems),
         }
+    if parsed.table is not None:
+        data["table"] = [[line, cells] for line, cells in parsed.table.rows]
     if parsed.campaign is not None:
         file = parsed.campaign
         data["campaign"] = {
@@ -127,5 +147,7 @@ def from_json(text: str) -> ParsedUpload:
             document=CampaignDocument.model_validate(document) if document else None,
             problems=[CampaignProblem(*p) for p in stored["problems"]],
             scope=stored["scope"], code=stored["code"], field_lines=stored["field_lines"])
+    table = RawTable(rows=[(line, cells) for line, cells in data["table"]]) \
+        if "table" in data else None
     return ParsedUpload(data["kind"], roster=roster, registrations=registrations,
-                        campaign=campaign, source=data["source"])
+                        campaign=campaign, source=data["source"], table=table)

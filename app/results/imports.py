@@ -10,7 +10,12 @@ from dataclasses import dataclass
 
 from app.services import Services
 from domain.results import catalog_for_year
-from domain.results_import import parse_initiatives_file, parse_results_file
+from domain.results_import import (
+    InitiativesFile,
+    ResultsFile,
+    parse_initiatives_file,
+    parse_results_file,
+)
 from domain.subjects import Subject
 from locales import _
 from reports.results_import import (
@@ -44,10 +49,12 @@ async def results_label(services: Services) -> Callable[[Subject], str]:
     return label
 
 
-async def results_import(services: Services, content: bytes, filename: str,
+async def results_import(services: Services, content: bytes | ResultsFile, filename: str,
                          scope_org_id: int | None, who: AuditContext | None) -> ImportOutcome:
-    """Preview a results file (`who` None) or apply it; all or nothing."""
-    file = parse_results_file(content, filename, services.now().date())
+    """Preview a results file (`who` None) or apply it; all or nothing. `content`: the file,
+    or its rows already read (an upload is read once, in a worker: domain.uploads)."""
+    file = content if isinstance(content, ResultsFile) else \
+        parse_results_file(content, filename, services.now().date())
     plan = await preview_results(services.db, file, scope_org_id=scope_org_id)
     if not plan.ok:
         return ImportOutcome(False, "", describe_problems(plan.problems, limit=200))
@@ -61,11 +68,12 @@ async def results_import(services: Services, content: bytes, filename: str,
     return ImportOutcome(True, heading, text, plan.has_changes)
 
 
-async def initiatives_import(services: Services, content: bytes, filename: str,
-                             scope_org_id: int | None, who: AuditContext | None
+async def initiatives_import(services: Services, content: bytes | InitiativesFile,
+                             filename: str, scope_org_id: int | None, who: AuditContext | None
                              ) -> ImportOutcome:
     """Preview an initiatives register file (`who` None) or apply it; all or nothing."""
-    file = parse_initiatives_file(content, filename, services.now().date())
+    file = content if isinstance(content, InitiativesFile) else \
+        parse_initiatives_file(content, filename, services.now().date())
     plan = await preview_initiatives(services.db, file, scope_org_id=scope_org_id)
     if not plan.ok:
         return ImportOutcome(False, "", describe_problems(plan.problems, limit=200))

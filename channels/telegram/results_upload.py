@@ -15,13 +15,8 @@ from telegram.ext import Application
 from app.results.imports import ImportOutcome, initiatives_import, results_import
 from channels.telegram.context import BotContext
 from channels.telegram.uploads import Preview, UploadKind, register_upload_kind
-from domain.results_import import (
-    INITIATIVE_COLUMNS,
-    INITIATIVE_DETECT,
-    RESULT_COLUMNS,
-    RESULT_DETECT,
-)
-from domain.tabular import looks_like_table
+from domain.results_import import initiatives_from_raw, results_from_raw
+from domain.uploads import INITIATIVES, RESULTS, ParsedUpload
 from locales import _
 from storage.audit import AuditContext
 from storage.uploads import PendingUpload
@@ -33,45 +28,46 @@ def _html(outcome: ImportOutcome, heading: str) -> str:
     return f"<b>{escape(outcome.heading or heading)}</b>\n{escape(outcome.text)}"
 
 
-def _results_detect(filename: str, content: bytes) -> bool:
-    return looks_like_table(filename, content, RESULT_COLUMNS, RESULT_DETECT)
-
-
-def _initiatives_detect(filename: str, content: bytes) -> bool:
-    return looks_like_table(filename, content, INITIATIVE_COLUMNS, INITIATIVE_DETECT)
-
-
-async def _results_preview(context: BotContext, filename: str, content: bytes) -> Preview:
-    outcome = await results_import(context.services, content, filename,
+async def _results_preview(context: BotContext, filename: str, parsed: ParsedUpload
+                           ) -> Preview:
+    assert parsed.table is not None
+    file = results_from_raw(parsed.table, context.services.now().date())
+    outcome = await results_import(context.services, file, filename,
                                    context.actor.secretariat_scope_id, None)
     heading = _("Results on record: {file}").format(file=filename)
     return Preview(outcome.ok, _html(outcome, heading))
 
 
-async def _results_apply(context: BotContext, upload: PendingUpload, who: AuditContext) -> str:
-    outcome = await results_import(context.services, upload.content, upload.filename,
+async def _results_apply(context: BotContext, upload: PendingUpload, parsed: ParsedUpload,
+                         who: AuditContext) -> str:
+    assert parsed.table is not None
+    file = results_from_raw(parsed.table, context.services.now().date())
+    outcome = await results_import(context.services, file, upload.filename,
                                    context.actor.secretariat_scope_id, who)
     return _html(outcome, "")
 
 
-async def _initiatives_preview(context: BotContext, filename: str, content: bytes
+async def _initiatives_preview(context: BotContext, filename: str, parsed: ParsedUpload
                                ) -> Preview:
-    outcome = await initiatives_import(context.services, content, filename,
+    assert parsed.table is not None
+    file = initiatives_from_raw(parsed.table, context.services.now().date())
+    outcome = await initiatives_import(context.services, file, filename,
                                        context.actor.secretariat_scope_id, None)
     heading = _("Initiatives register: {file}").format(file=filename)
     return Preview(outcome.ok, _html(outcome, heading))
 
 
 async def _initiatives_apply(context: BotContext, upload: PendingUpload,
-                             who: AuditContext) -> str:
-    outcome = await initiatives_import(context.services, upload.content, upload.filename,
+                             parsed: ParsedUpload, who: AuditContext) -> str:
+    assert parsed.table is not None
+    file = initiatives_from_raw(parsed.table, context.services.now().date())
+    outcome = await initiatives_import(context.services, file, upload.filename,
                                        context.actor.secretariat_scope_id, who)
     return _html(outcome, "")
 
 
-INITIATIVES_UPLOAD = UploadKind("initiatives", _initiatives_detect, _initiatives_preview,
-                                _initiatives_apply)
-RESULTS_UPLOAD = UploadKind("results", _results_detect, _results_preview, _results_apply)
+INITIATIVES_UPLOAD = UploadKind(INITIATIVES, _initiatives_preview, _initiatives_apply)
+RESULTS_UPLOAD = UploadKind(RESULTS, _results_preview, _results_apply)
 
 
 def register(app: Application) -> None:

@@ -123,7 +123,7 @@ async def test_a_bad_file_is_refused_by_line_and_names_nobody_outside_the_scope(
         assert not problems.buttons
         assert "Dòng 3: không có ai trong phạm vi của anh/chị có số điện thoại 0909893580" \
             in text
-        assert "Dòng 4: Văn phòng Sở – Sở Nội vụ nằm ngoài phạm vi phụ trách" in text
+        assert "Dòng 4: nằm ngoài phạm vi phụ trách" in text
         assert "Dòng 5: CSTDCS của đối tượng và năm này đã có ở dòng 2" in text
         assert "Dòng 6: năm 2099 chưa kết thúc" in text
         assert "Dòng 7: thiếu số quyết định" in text and "Dòng 7: thiếu cấp quyết định" in text

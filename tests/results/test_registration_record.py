@@ -44,22 +44,20 @@ async def test_three_cstdcs_years_on_record_are_not_asked_for_cstd_tinh(bot: Bot
     await tick_and_continue(khanh, "Chiến sĩ thi đua cấp tỉnh")
 
     # The three years are filled from the record and shown; the questions start after them.
-    ground = await khanh.expect("Câu hỏi 1/2")
+    ground = await khanh.expect("Câu hỏi 1/3")
     assert (f"📋 Theo kết quả đã ghi nhận, không hỏi lại: Ba năm liên tục gần nhất anh/chị đạt "
             f"danh hiệu Chiến sĩ thi đua cơ sở → {year - 3}, {year - 2}, {year - 1}") \
         in ground.plain
     await khanh.tap("Sáng kiến đã áp dụng hiệu quả, có khả năng nhân rộng")
-    await khanh.expect("→ Sáng kiến")
     await khanh.expect("Câu hỏi 2/3")  # the initiative's title, asked once the ground says so
     await khanh.send("Số hoá hồ sơ trình kỳ họp HĐND tỉnh")
     await khanh.expect("Câu hỏi 3/3")
     await khanh.tap("Có")
-    await khanh.expect("→ Có")
     reviewed = await khanh.expect("Xem lại đăng ký thi đua năm")
     assert (f"→ {year - 3}, {year - 2}, {year - 1} (theo kết quả đã ghi nhận)") in reviewed.plain
     assert "Các năm đạt Chiến sĩ thi đua cơ sở" not in reviewed.plain  # no warning on them
-    # The record's answer (the fourth) is not offered to edit; the others are.
-    assert reviewed.has_button("✏️ Câu 3") and not reviewed.has_button("✏️ Câu 4")
+    # The record's answer (the first: the prerequisite) is not offered to edit; the others are.
+    assert reviewed.has_button("✏️ Câu 4") and not reviewed.has_button("✏️ Câu 1")
     await khanh.tap("✅ Xác nhận")
     await khanh.expect("Xem lại")
     await khanh.expect("Số tham chiếu")
@@ -86,14 +84,14 @@ async def test_a_claim_the_record_contradicts_is_flagged_to_the_person_and_in_th
     await anh.send("/dangky")
     await anh.expect("Chọn danh hiệu")
     await tick_and_continue(anh, "Chiến sĩ thi đua cấp tỉnh")
-    await anh.expect("Câu hỏi 1/3")  # the record proves nothing: the years are asked
-    await anh.send("sáng kiến đã áp dụng hiệu quả, có khả năng nhân rộng")
-    await anh.expect("Câu hỏi 2/4")
-    await anh.send(INITIATIVE.upper())  # the initiative of last year's CSTĐCS, again
-    await anh.expect("Câu hỏi 3/4")
-    await anh.send("có")
-    await anh.expect("Câu hỏi 4/4")
+    await anh.expect("Câu hỏi 1/4")  # the record proves nothing: the years are asked, first
     await anh.send(f"{year - 3}-{year - 1}")
+    await anh.expect("Câu hỏi 2/4")
+    await anh.send("sáng kiến đã áp dụng hiệu quả, có khả năng nhân rộng")
+    await anh.expect("Câu hỏi 3/4")
+    await anh.send(INITIATIVE.upper())  # the initiative of last year's CSTĐCS, again
+    await anh.expect("Câu hỏi 4/4")
+    await anh.send("có")
     reviewed = await anh.expect("Xem lại")
     assert (f"⚠️ Kết quả đã ghi nhận không có Chiến sĩ thi đua cơ sở năm {year - 3}, "
             f"{year - 2} như câu trả lời đã khai") in reviewed.plain
@@ -160,7 +158,8 @@ async def test_the_cstd_tinh_years_on_record_are_not_asked_for_cstd_tq(bot: BotH
     # CSTĐ tỉnh three years ago, and this year's (registered too): the two awards.
     assert (f"Hai lần liên tục gần nhất anh/chị được tặng danh hiệu Chiến sĩ thi đua cấp tỉnh "
             f"→ {year - 3}, {year}") in first.plain
-    assert "Ba năm liên tục gần nhất" not in first.plain  # no CSTĐCS on record: asked later
+    # No CSTĐCS on record: the three years are asked, first (CSTĐ tỉnh's prerequisite).
+    assert "Ba năm liên tục gần nhất" in first.plain.split("Câu hỏi")[-1]
     person = await bot.services.people.by_phone(STAFF)
     draft = await RegistrationRepository(bot.db).draft(year, Subject.of_person(person))
     assert draft.answers == {"cstd_tinh_years": [year - 3, year]}
