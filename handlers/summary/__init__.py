@@ -16,7 +16,7 @@ from domain.models import Role
 from handlers.commands import CommandSpec
 from handlers.summary.command import summary_command
 from handlers.summary.jobs import PERIODIC_JOBS
-from handlers.summary.workers import shutdown
+from handlers.summary.workers import shutdown, start
 from locales import N_
 
 COMMANDS = [
@@ -29,11 +29,15 @@ COMMANDS = [
     ),
 ]
 
-__all__ = ["COMMANDS", "PERIODIC_JOBS", "on_stop", "register"]
+__all__ = ["COMMANDS", "PERIODIC_JOBS", "on_start", "on_stop", "register"]
 
 
 def register(app: Application) -> None:
     app.add_handler(CommandHandler(["summary", "tonghop"], summary_command))
+
+
+async def on_start(app: Application) -> None:
+    start()  # the processes building summary files may be started (again)
 
 
 async def on_stop(app: Application) -> None:

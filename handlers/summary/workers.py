@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import os
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,10 +29,21 @@ if TYPE_CHECKING:
     from reports.summary_docx import OfficialHeader
 
 _pool: ProcessPoolExecutor | None = None
+# False once the bot stops: work its lingering tasks still ask for is refused (BrokenProcessPool,
+# reported as files not built) instead of starting a pool nobody would ever stop.
+_accepting = True
+
+
+def start() -> None:
+    """The bot starts (again, in tests): files may be built."""
+    global _accepting
+    _accepting = True
 
 
 def _executor() -> ProcessPoolExecutor:
     global _pool
+    if not _accepting:
+        raise BrokenProcessPool("the bot is stopping")
     if _pool is None:  # the fork server preloads the report libraries (bot.workers.PRELOAD)
         _pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
                                     mp_context=context(), max_tasks_per_child=1,
@@ -53,7 +65,8 @@ def shutdown() -> None:
     would otherwise wait forever for a worker the stopped pool no longer starts, and so would
     whoever awaits them (the application's stop, the interpreter's exit). Their futures fail
     (BrokenProcessPool), which the delivery reports as files that could not be built."""
-    global _pool
+    global _pool, _accepting
+    _accepting = False
     if _pool is not None:
         # No public way to stop a ProcessPoolExecutor's workers before Python 3.14.
         processes = list((getattr(_pool, "_processes", None) or {}).values())
