@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from html import escape
 from typing import TYPE_CHECKING
@@ -20,6 +19,7 @@ from telegram import Bot
 from telegram.constants import ParseMode
 
 from bot.services import Services
+from bot.workers import WorkerFailed
 from domain.text import fold_key
 from handlers.summary.service import (
     SummaryDetails,
@@ -103,10 +103,10 @@ async def render_files_in_worker(services: Services, inputs: SummaryInputs,
     try:
         files = await render_in_worker(services.db.path, inputs, target, header, get_locale())
     except Exception as exc:
-        if isinstance(exc, BrokenProcessPool):  # stopped with the bot, or killed
-            log.warning("the summary files' worker ended before the files were built")
+        if isinstance(exc, WorkerFailed) and exc.reason == "stopped":  # the bot is stopping
+            log.warning("the summary files were not built: the bot is stopping")
         else:
-            log.exception("the summary files' worker failed")
+            log.error("the summary files' worker failed: %s", exc)
         report = report_for(inputs, target)
         return SummaryFiles(file_name(inputs, target), report.scope_name, report.summary.year,
                             0, None, None, None, (("all", "worker"),))

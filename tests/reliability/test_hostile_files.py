@@ -152,7 +152,7 @@ async def test_the_largest_accepted_upload_is_read_within_the_bounds(tmp_path): 
         await expect_eventually(chat, "Áp dụng các thay đổi trên?", timeout=120)
     finally:
         await harness.close()
-    stats = bot.parsing.last_stats
+    stats = bot.parsing.last_stats()
     assert stats is not None
     FIGURES["largest_upload_bytes"] = len(content)
     FIGURES["largest_upload_rows"] = rows
