@@ -68,6 +68,7 @@ class Feature:
     on_unlinked_text: Callable[[Ctx, str], Awaitable[bool]] | None = None
     # Imports only: a file sent to the bot.
     on_file: Callable[[Ctx, FileIn], Awaitable[None]] | None = None
+    on_start: Callable[[], None] | None = None  # the bot starts (again, in tests)
     on_stop: Callable[[], None] | None = None
 
 
@@ -108,6 +109,11 @@ class Registry:
         """The one feature hook of a kind (onboarding's contact handler, the imports')."""
         return next((getattr(f, attribute) for f in self.features
                      if getattr(f, attribute) is not None), None)
+
+    def start(self) -> None:
+        for feature in self.features:
+            if feature.on_start is not None:
+                feature.on_start()
 
     def stop(self) -> None:
         for feature in reversed(self.features):

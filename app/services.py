@@ -68,9 +68,9 @@ class Services:
     chat_moved_hooks: list[Callable[[int, int], None]] = field(default_factory=list)
     # Tests set a fixed clock; production reads the wall clock.
     clock: Callable[[], datetime] | None = field(default=None)
-    # Answers to people linked to nobody: a few, then one per period (bot/flood.py).
+    # Answers to people linked to nobody: a few, then one per period (app/flood.py).
     strangers: Throttle = field(default_factory=Throttle)
-    # The summary files: shared, one per person, a bounded number at once (bot/flood.py).
+    # The summary files: shared, one per person, a bounded number at once (app/flood.py).
     summaries: SharedRenders = field(default_factory=SharedRenders)
 
     def wake_sender(self) -> None:

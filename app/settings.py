@@ -56,7 +56,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=2_000_000, gt=0, alias="THIDUA_MAX_UPLOAD_BYTES")
     # A file's preview can be applied this long after it was shown (handlers/uploads.py).
     upload_ttl_hours: float = Field(default=24.0, gt=0, le=24 * 30, alias="THIDUA_UPLOAD_TTL_HOURS")
-    # Bounds of parsing one uploaded file, in its worker process (bot/parsing.py).
+    # Bounds of parsing one uploaded file, in its worker process (app/parsing.py).
     parse_seconds: float = Field(default=60.0, gt=0, le=3600, alias="THIDUA_PARSE_SECONDS")
     parse_memory_mb: int = Field(default=512, ge=64, le=65536, alias="THIDUA_PARSE_MEMORY_MB")
     invite_ttl_days: int = Field(default=14, gt=0, le=365, alias="THIDUA_INVITE_TTL_DAYS")

@@ -104,6 +104,7 @@ class BotRuntime:
         self.services = Services.create(settings, self.db)
         await self.services.resolve_configured_chats()
         features = registry()
+        features.start()  # the features' background work (summary and parsing workers)
         self.core = Core(self.services, features)
         if mode == "webhook" or settings.public_url:
             self.web = WebServer(self.db, settings.webhook_listen, settings.webhook_port)

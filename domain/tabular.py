@@ -9,7 +9,7 @@ characters a cell, `MAX_UNZIPPED` bytes of XML inside a workbook; a workbook's d
 is checked before anything is read and rows are never padded to it (a 1.7 KB file declaring
 A1:XFD1048576 made openpyxl build 16,384 cells a row). Only the sheet the workbook opens on
 is read, never a hidden one. The caller still parses in a worker with a memory and time
-bound (bot/parsing.py): these limits make an honest mistake a clear message, the worker makes
+bound (app/parsing.py): these limits make an honest mistake a clear message, the worker makes
 a hostile file harmless.
 """
 

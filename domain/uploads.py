@@ -1,7 +1,7 @@
 """A file sent to the bot, read once: which kind it is and what it holds.
 
 `parse_upload` is pure and bounded by the readers' own limits (domain.tabular,
-domain.campaign_file); bot/parsing.py runs it in a worker process with a time and memory
+domain.campaign_file); app/parsing.py runs it in a worker process with a time and memory
 bound. The result is kept, as JSON, with the pending upload (storage.uploads) until the
 sender applies it: Apply works from it and never parses the file again.
 """

@@ -98,7 +98,7 @@ def _change_examples(plan: RosterPlan, limit: int = 5) -> Iterable[str]:
 
 
 def parse_failure_text(reason: str) -> str:
-    """Why a file could not be read within the bounds of bot/parsing.py."""
+    """Why a file could not be read within the bounds of app/parsing.py."""
     if reason == "busy":
         return _("Many files are being read right now. Please send this one again in a "
                  "minute.")

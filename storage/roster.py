@@ -50,10 +50,10 @@ async def apply_roster(db: Database, roster: RosterFile, who: AuditContext, *,
         raise ValueError("refusing to apply a roster file with problems")
     async with db.transaction() as conn:
         plan = await preview_roster(db, roster, scope_org_id=scope_org_id)
+        if expected_digest is not None and roster_digest(plan) != expected_digest:
+            raise PlanChanged(plan)  # rows that went out of scope meanwhile included
         if not plan.ok:
             raise ValueError("refusing to apply rows outside the scope")
-        if expected_digest is not None and roster_digest(plan) != expected_digest:
-            raise PlanChanged(plan)
         tree = await OrgRepository(db).tree(active_only=False)
         await _apply(conn, roster, plan, tree, who, RosterScope.of(tree, scope_org_id))
     return plan

@@ -80,7 +80,7 @@ def check_digest(check: FileCheck) -> str:
 
 async def check_parsed(services: Services, parsed: CampaignFile,
                        viewer_scope: int | None = EVERYTHING) -> FileCheck:
-    """`check_file` for a file parsed already (bot/parsing.py)."""
+    """`check_file` for a file parsed already (app/parsing.py)."""
     check = FileCheck(parsed, list(parsed.problems))
     tree = await services.orgs.tree()
     scope_org = None

@@ -15,7 +15,7 @@ from app.commands import CommandSpec
 from app.features import Feature
 from app.summary.command import summary_command
 from app.summary.jobs import PERIODIC_JOBS
-from app.summary.workers import shutdown
+from app.summary.workers import shutdown, start
 from domain.models import Role
 from locales import N_
 
@@ -37,6 +37,7 @@ FEATURE = Feature(
     name="summary",
     commands=COMMANDS,
     jobs=PERIODIC_JOBS,
+    on_start=start,  # the processes building summary files may be started (again)
     on_stop=shutdown,  # the processes building summary files
 )
 

@@ -8,7 +8,8 @@ its own it runs on another core. The process reads the database itself (read-onl
 data, as the thread did), so only the small summary inputs cross over and only the files come
 back; each job gets a fresh process (forked from a server that has the report libraries
 imported already), which gives its memory back to the system when it is done. The server
-and its workers die with the bot, even after `kill -9` (app.workers).
+and its workers die with the bot, even after `kill -9`, and a stopping bot kills the jobs it
+no longer waits for (app.workers).
 
 Nothing here knows a messenger: the worker imports only the pure renderers
 (app.summary.delivery, reports/).
@@ -20,14 +21,12 @@ import asyncio
 import logging
 import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from app.services import Services
 from app.summary.service import official_header
-from app.workers import context, die_with_parent
+from app.workers import WorkerFailed, Workers
 from locales import get_locale, use_locale
 
 log = logging.getLogger(__name__)
@@ -37,24 +36,15 @@ if TYPE_CHECKING:
     from app.summary.service import SummaryInputs
     from reports.summary_docx import OfficialHeader
 
-_pool: ProcessPoolExecutor | None = None
 T = TypeVar("T")
-
-
-def _executor() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:  # the fork server preloads the report libraries (app.workers.PRELOAD)
-        _pool = ProcessPoolExecutor(max_workers=min(2, os.cpu_count() or 1),
-                                    mp_context=context(), max_tasks_per_child=1,
-                                    initializer=die_with_parent)
-    return _pool
+WORKERS = Workers(parallel=min(2, os.cpu_count() or 1))  # the queue: app.flood.SharedRenders
 
 
 async def run_in_worker(function: Callable[..., T], *args: object) -> T:
     """`function(*args)` (a module-level function, picklable arguments) in a worker process:
-    pure-Python work too heavy for the bot's event loop (other reports' files)."""
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_executor(), function, *args)
+    pure-Python work too heavy for the bot's event loop (other reports' files). Raises
+    app.workers.WorkerFailed if the job did not complete."""
+    return await WORKERS.run(function, *args)  # type: ignore[no-any-return]
 
 
 async def render_files_in_worker(services: Services, inputs: SummaryInputs,
@@ -71,10 +61,10 @@ async def render_files_in_worker(services: Services, inputs: SummaryInputs,
     try:
         files = await render_in_worker(services.db.path, inputs, target, header, get_locale())
     except Exception as exc:
-        if isinstance(exc, BrokenProcessPool):  # stopped with the bot, or killed
-            log.warning("the summary files' worker ended before the files were built")
+        if isinstance(exc, WorkerFailed) and exc.reason == "stopped":  # the bot is stopping
+            log.warning("the summary files were not built: the bot is stopping")
         else:
-            log.exception("the summary files' worker failed")
+            log.error("the summary files' worker failed: %s", exc)
         report = report_for(inputs, target)
         return SummaryFiles(file_name(inputs, target), report.scope_name, report.summary.year,
                             0, None, None, None, (("all", "worker"),))
@@ -85,27 +75,20 @@ async def render_files_in_worker(services: Services, inputs: SummaryInputs,
 
 async def render_in_worker(database: Path, inputs: SummaryInputs, target: int | None,
                            header: OfficialHeader, locale: str) -> SummaryFiles:
-    loop = asyncio.get_running_loop()
-    return await loop.run_in_executor(_executor(), _render, str(database), inputs, target,
-                                      header, locale)
+    """Raises app.workers.WorkerFailed if the job did not complete."""
+    files = await WORKERS.run(_render, str(database), inputs, target, header, locale)
+    return files  # type: ignore[no-any-return]
+
+
+def start() -> None:
+    """The bot starts (again, in tests): files may be built."""
+    WORKERS.start()
 
 
 def shutdown() -> None:
-    """Stop the workers (the bot is stopping): a job in progress is abandoned.
-
-    The workers are killed: with one task per worker, jobs already handed to the pool's queue
-    would otherwise wait forever for a worker the stopped pool no longer starts, and so would
-    whoever awaits them (the application's stop, the interpreter's exit). Their futures fail
-    (BrokenProcessPool), which the delivery reports as files that could not be built."""
-    global _pool
-    if _pool is not None:
-        # No public way to stop a ProcessPoolExecutor's workers before Python 3.14.
-        processes = list((getattr(_pool, "_processes", None) or {}).values())
-        _pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            if process.is_alive():
-                process.kill()
-        _pool = None
+    """Stop the workers (the bot is stopping): a job in progress is abandoned, and its caller
+    gets WorkerFailed("stopped"), which the delivery reports as files not built."""
+    WORKERS.stop()
 
 
 def _render(database: str, inputs: SummaryInputs, target: int | None, header: OfficialHeader,

@@ -62,7 +62,7 @@ async def find_scope(services: Services, name: str | None) -> int | None:
 
 async def parse_file(settings: Settings, name: str, content: bytes, default_bloc: str, *,
                      tables_only: bool = False) -> ParsedUpload:
-    """Parse an import file as the bot parses uploads (bot/parsing.py), with the same bounds
+    """Parse an import file as the bot parses uploads (app/parsing.py), with the same bounds
     scaled for an operator's larger files; ParseFailed with a printable message."""
     limits = settings.cli_parse_limits
     if tables_only and not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):

@@ -1,6 +1,6 @@
 """Files the secretariat sends to the bot: recognise, preview, and apply on a button.
 
-The file is parsed once, in a worker process bounded in time and memory (bot/parsing.py),
+The file is parsed once, in a worker process bounded in time and memory (app/parsing.py),
 which also tells its kind; each kind (roster, registrations, campaign) registers an
 `UploadKind` that previews and applies the parsed file. The parsed file and the digest of
 the plan its preview showed are kept in SQLite while the preview waits, so a restart does not

@@ -29,6 +29,7 @@ from tests.reliability.actors import (
     remove_former_staff,
     seed_features,
 )
+from tests.reliability.conftest import SECRETARIAT_SCOPE
 from tests.reliability.figures import FIGURES
 from tests.reliability.support import (
     ErrorWatch,
@@ -229,8 +230,11 @@ async def test_a_file_preview_answers_only_its_sender_in_its_chat(scoped_bot: Bo
     expired, secretariat_only = expired_text("vi"), "chỉ dành cho Thường trực Hội đồng Thi đua"
     chat = bot.secretariat_chat()
     clerk, colleague = bot.user(8101, "Hằng"), bot.user(8102, "Lan")
-    lines = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
-    await chat.send_document(clerk, "ds.csv", ("\n".join(lines[:6]) + "\n").encode())
+    header, *rows = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    mine = [r for r in rows if r.startswith(SECRETARIAT_SCOPE + ",")]  # the scope's rows
+    newcomer = f"{SECRETARIAT_SCOPE},Phòng Tổng hợp,Người Mới,Chuyên viên,không,staff,0912000777"
+    await chat.send_document(clerk, "ds.csv", ("\n".join([header, *mine, newcomer]) + "\n")
+                             .encode())
     preview = await chat.expect("Áp dụng các thay đổi trên?")
     data = next(b.callback_data for row in preview.buttons for b in row
                 if b.callback_data and b.callback_data.startswith("up:apply:"))
@@ -251,7 +255,7 @@ async def test_a_file_preview_answers_only_its_sender_in_its_chat(scoped_bot: Bo
     await group.send(head, "/help")
     answer = await group.tap_data(await group.expect(), data, by=clerk)
     assert secretariat_only in (answer.text or "")
-    assert (await bot.services.people.by_phone(STAFF)).active  # nothing applied yet
+    assert await bot.services.people.by_phone("0912000777") is None  # nothing applied yet
 
     await chat.tap("✅ Áp dụng", by=clerk, message=preview)
     await chat.expect("Đã nhập danh sách cán bộ")

@@ -17,6 +17,7 @@ import pytest
 
 from tests.harness import SAMPLE_ROSTER, BotHarness
 from tests.reliability.actors import AGENCY_HEAD, STAFF, UNIT_HEAD
+from tests.reliability.conftest import SECRETARIAT_SCOPE
 from tests.reliability.figures import FIGURES
 from tests.reliability.process import APOLOGIES, ROOT
 from tests.reliability.support import ErrorWatch
@@ -61,7 +62,9 @@ async def test_users_are_answered_while_another_process_holds_the_lock(
     holder = await hold_lock(bot.database, 1.5)
     await khanh.tap("English", timeout=15)  # writes the language choice
     await thao.share_contact()  # writes the link
-    await chat.send_document(clerk, "ds.csv", SAMPLE_ROSTER.read_bytes())  # stores the file
+    header, *rows = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    mine = "\n".join([header, *(r for r in rows if r.startswith(SECRETARIAT_SCOPE + ","))])
+    await chat.send_document(clerk, "ds.csv", (mine + "\n").encode())  # stores the parse
     await khanh.expect("Language set to English.", timeout=15)
     await thao.expect("Đã liên kết tài khoản", timeout=15)
     await chat.expect("Áp dụng các thay đổi trên?", timeout=15)
