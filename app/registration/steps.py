@@ -13,6 +13,7 @@ from domain.figures import SubjectFacts, subject_facts
 from domain.on_record import fill_proven, from_record, proven_answers
 from domain.registrants import registrable_titles
 from domain.registration import (
+    asking_order,
     expand_implied,
     needed_questions,
     next_question,
@@ -50,8 +51,15 @@ async def record_of(ctx: Ctx, scene: Scene, subject: Subject) -> RecordFacts | N
     return await ResultsRepository(ctx.services.db).record_facts(subject, scene.tree, ruleset)
 
 
-async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int) -> dict[str, list[int]]:
-    """The years answers the subject's record proves for a registration of `year`."""
+async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int,
+                 titles: frozenset[str]) -> dict[str, list[int]]:
+    """The years answers the subject's record proves for a registration of `year` of these
+    titles (none, and no read of the record, when the titles ask no question it answers)."""
+    ruleset = scene.ruleset
+    provable = {r.question for r in ruleset.record.years if subject.kind in r.subjects}
+    asked = {q.key for q in asking_order(ruleset, expand_implied(ruleset, titles))}
+    if not provable & asked:
+        return {}
     record = await record_of(ctx, scene, subject)
     if record is None:
         return {}
@@ -61,7 +69,7 @@ async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int) -> dict[st
 async def advance(ctx: Ctx, scene: Scene, subject: Subject, year: int,
                   titles: frozenset[str], answers: dict) -> tuple[dict, str]:
     """The answers with what the record proves filled in (never asked), and the next step."""
-    found = await proven(ctx, scene, subject, year)
+    found = await proven(ctx, scene, subject, year, titles)
     if found:
         answers = fill_proven(scene.ruleset, titles, answers, subject.kind, found)
     return answers, next_step(scene.ruleset, titles, answers, subject.kind)
@@ -87,7 +95,7 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
     if draft.step.startswith("q:"):
         key = draft.step[2:]
         needed = needed_questions(ruleset, draft.titles, draft.answers, subject=kind)
-        found = await proven(ctx, scene, draft.subject, draft.year)
+        found = await proven(ctx, scene, draft.subject, draft.year, draft.titles)
         recorded = from_record(draft.answers, found)
         needed = [q for q in needed if q.key not in recorded or q.key == key]
         keys = [q.key for q in needed]
