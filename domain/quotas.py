@@ -89,21 +89,6 @@ def counted_registrations(
     return counted
 
 
-def proposal_split(
-    ruleset: RuleSet, entries: Iterable[Counted], codes: frozenset[str] | None = None
-) -> tuple[int, int]:
-    """(leaders, non-leaders) among individual proposals, one per person and title."""
-    codes = proposal_codes(ruleset) if codes is None else codes
-    leaders = non_leaders = 0
-    for entry in entries:
-        if entry.person is None:
-            continue
-        n = len(entry.titles & codes)
-        if entry.person.is_leader:
-            leaders += n
-        else:
-            non_leaders += n
-    return leaders, non_leaders
 
 
 def people_counts(
