@@ -67,7 +67,7 @@ def build_application(
     # Every call is retried after a 5xx or a connection that could not be opened; replies are
     # also paced by the limits above (tests turn the pacing off, not the retries).
     pacing = reply_rate_limiter() if rate_limiter else None
-    builder = builder.rate_limiter(ResilientLimiter(pacing))
+    builder = builder.rate_limiter(ResilientLimiter(pacing))  # type: ignore[arg-type]
     app = builder.build()
     app.bot_data[SERVICES_KEY] = services
     register_all(app, core)

@@ -12,8 +12,9 @@ target is met), title_share_high, collective_share_high.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
@@ -73,12 +74,15 @@ def counted_registrations(
         if not record.counts or (year is not None and record.year != year):
             continue
         person = by_id.get(record.person_id) if record.person_id is not None else None
+        org_id: int | None
         if record.subject_kind == SubjectKind.PERSON:
             if person is None:
                 continue
             org_id = person.org_id
         else:
             org_id = record.org_id
+        if org_id is None:
+            continue
         if org_id not in tree:
             continue
         titles = expanded.get(record.titles)
@@ -95,7 +99,7 @@ def people_counts(
     ruleset: RuleSet,
     entries: Iterable[Counted],
     people: Iterable[Person],
-    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]] | None = None,
+    acknowledgements: Mapping[Any, Collection[int]] | None = None,
 ) -> PeopleCounts:
     """The per-org people figures of counted registrations and a roster (see domain.tally)."""
     counts = PeopleCounts(ruleset)

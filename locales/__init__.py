@@ -53,7 +53,7 @@ def translations(locale: str) -> NullTranslations:
         if merged is None:
             merged = part
         else:
-            merged.merge(part)  # type: ignore[union-attr]
+            merged.merge(part)  # type: ignore[attr-defined]  # merged is Translations here
     return merged or NullTranslations()
 
 

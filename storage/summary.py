@@ -16,7 +16,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from domain.figures import MemberFigures
 from domain.models import Person
@@ -83,7 +83,7 @@ class SummaryStore:
         registrations and acknowledgements of active people grouped by org, leadership and
         ticked titles. A few thousand groups come back for tens of thousands of people."""
         counts = PeopleCounts(ruleset)
-        where, params = "", ()
+        where, params = "", cast(tuple[str, ...], ())
         if org_ids is not None:
             where, params = " AND p.org_id IN (SELECT value FROM json_each(?))", (
                 _json_ids(org_ids),)

@@ -105,9 +105,10 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
             asked_by = [t for t in ruleset.titles
                         if t.code in everything and t.applies_to(kind)
                         and any(ref.key == key for ref in t.questions)]
-            figure = getattr(question, "figure", None)
+            figure: str | None = getattr(question, "figure", None)
             facts = await _facts(ctx, scene, draft) if figure else None
-            note = figures_note(figure, facts.figures) if facts and facts.figures else None
+            note = figures_note(figure, facts.figures) \
+                if figure and facts and facts.figures else None
             # The count never grows (question_count); what the record proves is not asked.
             total = question_count(ruleset, draft.titles, draft.answers, subject=kind) \
                 - sum(1 for k in recorded if k != key)

@@ -80,6 +80,7 @@ async def telegram_console(settings: Settings, read: ReadLine, write: Write,
         "zalo_bot_token": None,  # offline: never the real Zalo of a configured deployment
     })
     # The secretariat's group exists from the start: the bot posts there on its own.
+    assert offline.secretariat_chat_id is not None
     emulator.group(offline.secretariat_chat_id, _("Emulation and commendation secretariat"))
     runtime = BotRuntime(offline, token=emulator.token)
     try:
