@@ -43,6 +43,13 @@ def refusal_text(refusal: Refusal) -> str:
                 n=p["more"])
         return _("Several agencies or units match “{text}”; please be more precise:").format(
             text=p["text"]) + "\n" + names + more
+    if refusal.code == "no_year":
+        text = _("There is nothing to summarise for {year}: no registration window, "
+                 "registration or campaign of that year.").format(year=p["year"])
+        if p["years"]:
+            text += " " + _("Years with figures: {years}.").format(
+                years=", ".join(str(y) for y in p["years"]))
+        return text
     if refusal.code == "unknown_campaign":
         return _("No launched campaign has the code “{code}” within what you may see.").format(
             code=p["code"])

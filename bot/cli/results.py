@@ -26,7 +26,7 @@ from app.services import Services
 from app.settings import Settings
 from app.summary.command import refusal_text
 from app.summary.service import Refusal
-from bot.cli.common import fail, open_services, read_input
+from bot.cli.common import FormatMismatch, fail, open_services, output_format, read_input
 from domain.phone import InvalidPhone, normalize_phone
 from domain.summary_request import SummaryRequest
 from domain.text import fold_key
@@ -56,7 +56,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     compare = actions.add_parser("compare", help="registered vs achieved (text, XLSX, DOCX)")
     compare.add_argument("--agency", help="an agency or unit name (diacritics optional)")
     compare.add_argument("--year", type=int, help="the year (default: the latest with results)")
-    compare.add_argument("--format", choices=FORMATS, default="text")
+    compare.add_argument("--format", choices=FORMATS,
+                         help="default: the extension of --out (.xlsx, .docx), else text")
     compare.add_argument("--out", help="output file ('-' for standard output, text only)")
     compare.set_defaults(handler=compare_results)
 
@@ -141,6 +142,10 @@ async def show_history(args: argparse.Namespace, settings: Settings) -> int:
 
 async def compare_results(args: argparse.Namespace, settings: Settings) -> int:
     """The secretariat's scope (THIDUA_SECRETARIAT_SCOPE), as /ketqua in its chat."""
+    try:
+        args.format = output_format(args.format, args.out, FORMATS)
+    except FormatMismatch as mismatch:
+        return fail(str(mismatch))
     async with open_services(settings) as services:
         tree = await services.orgs.tree()
         roots = [await services.secretariat_scope_id(tree)]
