@@ -146,8 +146,6 @@ async def resolve(
         windows = [w for w in await RegistrationRepository(services.db).windows()
                    if any(_overlaps(tree, w.scope_org_id, t) for t in targets)]
         year = default_year(windows, await store.registration_years(), today)
-    elif year not in await store.years():
-        raise Refusal("no_year", year=year, years=sorted(await store.years()))
     if ruleset is None:
         ruleset = await ruleset_of_year(services.db, year) or fallback_ruleset(year)
     if campaign is not None:
@@ -173,6 +171,16 @@ async def resolve(
         contradictions=tuple(await record_contradictions(services.db, tree, ruleset, year,
                                                          org_ids)),
     )
+
+
+async def check_year(services: Services, request: SummaryRequest) -> None:
+    """A year asked for that has nothing (no window, registration or campaign: `/tonghop
+    1999`) is said so, with the years that have figures, instead of an empty table."""
+    if request.year is None:
+        return
+    years = await SummaryStore(services.db).years()
+    if request.year not in years:
+        raise Refusal("no_year", year=request.year, years=sorted(years))
 
 
 async def load_details(services: Services, inputs: SummaryInputs) -> SummaryDetails:

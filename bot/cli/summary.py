@@ -24,14 +24,14 @@ from locales import _
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("summary", help="the registration summary (text, XLSX, DOCX, PNG)")
-    parser.add_argument("--agency", help="an agency or unit name (diacritics optional)")
-    parser.add_argument("--year", type=int, help="registration year (default: the window open "
-                                                 "now, else the one that closed last)")
-    parser.add_argument("--campaign", help="campaign code for the acknowledgement rates")
+    parser = sub.add_parser("summary", help=_("the registration summary (text, XLSX, DOCX, PNG)"))
+    parser.add_argument("--agency", help=_("an agency or unit name (diacritics optional)"))
+    parser.add_argument("--year", type=int, help=_("registration year (default: the window "
+                                                   "open now, else the one that closed last)"))
+    parser.add_argument("--campaign", help=_("campaign code for the acknowledgement rates"))
     parser.add_argument("--format", choices=FORMATS,
-                        help="default: the extension of --out (.xlsx, .docx, .png), else text")
-    parser.add_argument("--out", help="output file ('-' for standard output, text only)")
+                        help=_("default: the extension of --out (.xlsx, .docx, .png), else text"))
+    parser.add_argument("--out", help=_("output file ('-' for standard output, text only)"))
     parser.set_defaults(handler=summary)
 
 
