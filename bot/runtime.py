@@ -207,6 +207,8 @@ class BotRuntime:
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()
+            for request in getattr(self.app, "http_requests", ()):
+                await request.shutdown()  # idempotent; PTB skips it after a failed start
             self.app = None
         if self.web is not None:
             await self.web.stop()

@@ -11,6 +11,7 @@ from app.registration.scene import Scene, repo, scene_for, window_problem
 from app.ui import Choice, Rows
 from domain.figures import SubjectFacts, subject_facts
 from domain.on_record import fill_proven, from_record, proven_answers
+from domain.open_now import open_windows, task_state
 from domain.registrants import registrable_titles
 from domain.registration import (
     asking_order,
@@ -29,7 +30,9 @@ from domain.rules import (
     YesNoQuestion,
 )
 from domain.subjects import Subject
-from locales import _
+from domain.windows import RegistrationWindow
+from locales import _, format_date
+from reports.open_now import ICONS
 from reports.rule_warnings import figures_note
 from storage.registrations import Draft, Registration
 from storage.results import ResultsRepository
@@ -170,10 +173,14 @@ def changed_elsewhere() -> str:
     return _("This registration was changed elsewhere meanwhile; here is where it stands now.")
 
 
-async def begin(ctx: Ctx, subject: Subject, *, edit: bool = False) -> None:
+async def begin(ctx: Ctx, subject: Subject, *, edit: bool = False,
+                year: int | None = None) -> None:
     """Open the subject's registration: refusal with dates, resume, show, or start; in place
-    of the tapped message when `edit` (a collective picked from a list)."""
-    scene = await scene_for(ctx, subject)
+    of the tapped message when `edit` (a collective picked from a list). With two windows
+    open for the subject (this year's and next year's) and no `year`, ask which."""
+    if year is None and await ask_year(ctx, subject, edit=edit):
+        return
+    scene = await scene_for(ctx, subject, year=year)
     problem = window_problem(scene, ctx.today())
     if problem is not None:
         ctx.say(escape(problem))
@@ -213,3 +220,32 @@ def paused_text(subject: Subject) -> str:
     command = "/dangky" if subject.is_person else "/tapthe"
     return _("Paused. Everything you have answered is saved; send {command} to carry on."
              ).format(command=command)
+
+
+def year_choice(subject: Subject, window: RegistrationWindow) -> str:
+    """`rg:y:<p | org id>:<window id>:<deadline>`: the window and the dates shown (a window
+    re-dated since makes the choice expire)."""
+    who = "p" if subject.is_person else str(subject.org_id)
+    return screens.cb("y", who, window.id, f"{window.deadline:%Y%m%d}")
+
+
+async def ask_year(ctx: Ctx, subject: Subject, *, edit: bool = False) -> bool:
+    """Several windows open for the subject: ask which year (True); else nothing (False)."""
+    tree = await ctx.services.orgs.tree()
+    windows = open_windows(await repo(ctx).windows(), tree, subject.org_id, ctx.today())
+    if len(windows) < 2:
+        return False
+    scene = await scene_for(ctx, subject, tree=tree)
+    rows = []
+    for window in windows:
+        current = await repo(ctx).current(window.year, subject)
+        draft = await repo(ctx).draft(window.year, subject)
+        state = task_state(None if current is None else current.is_confirmed,
+                           draft is not None and bool(draft.titles or draft.answers))
+        label = _("{year} – deadline {date}").format(year=window.year,
+                                                      date=format_date(window.deadline))
+        rows.append([Choice(f"{ICONS[state]} {label}", year_choice(subject, window))])
+    text = "\n".join([scene.heading(), escape(_(
+        "The registration is open for more than one year. Which year do you register for?"))])
+    ctx.say(text, rows, replace=edit)
+    return True
