@@ -18,13 +18,16 @@ from domain.subjects import Subject
 from domain.windows import RegistrationWindow
 from reports.open_now import open_now_choices, open_now_text
 from storage.campaigns import CampaignRepository
+from storage.drafts import DraftRepository
 from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 
 
-async def _task(repo: RegistrationRepository, window: RegistrationWindow, subject: Subject,
+async def _task(registrations: RegistrationRepository, drafts: DraftRepository,
+                window: RegistrationWindow, subject: Subject,
                 org: OrgUnit | None = None) -> RegistrationTask:
-    current = await repo.current(window.year, subject)
-    draft = await repo.draft(window.year, subject)
+    current = await registrations.current(window.year, subject)
+    draft = await drafts.draft(window.year, subject)
     started = draft is not None and bool(draft.titles or draft.answers)
     confirmed = None if current is None else current.is_confirmed
     return RegistrationTask(
@@ -37,14 +40,15 @@ async def open_now(services: Services, actor: Actor, tree: OrgTree, today: date)
     person = actor.person
     if person is None:
         return OpenNow()
-    repo = RegistrationRepository(services.db)
-    windows = await repo.windows()
-    own = [await _task(repo, w, Subject.of_person(person))
+    registrations = RegistrationRepository(services.db)
+    drafts = DraftRepository(services.db)
+    windows = await WindowRepository(services.db).windows()
+    own = [await _task(registrations, drafts, w, Subject.of_person(person))
            for w in open_windows(windows, tree, person.org_id, today)]
     collectives = []
     for org_id in collective_subjects(actor, tree):
         org = tree.get(org_id)
-        collectives += [await _task(repo, w, Subject.of_org(org), org)
+        collectives += [await _task(registrations, drafts, w, Subject.of_org(org), org)
                         for w in open_windows(windows, tree, org_id, today)]
     campaigns = await current_campaigns(services, person)
     committed = await CampaignRepository(services.db).acknowledgements_of(

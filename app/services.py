@@ -1,7 +1,7 @@
 """What use cases and jobs need at hand: settings, the database and the core repositories.
 
 Feature repositories are cheap objects over `db`; features construct them where needed
-(`RegistrationRepository(services.db)`) instead of growing this container. What runs the bot
+(`WindowRepository(services.db)`) instead of growing this container. What runs the bot
 (bot.runtime) plugs in the senders that drain the outbox and the scheduler; the use cases
 only know them through `wake_sender()`.
 """

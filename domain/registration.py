@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict
@@ -293,6 +294,33 @@ def prune_answers(
 ) -> dict[str, Any]:
     """The answers the (changed) selection still needs; the rest are dropped."""
     return _walk(ruleset, codes, answers, subject)[1]
+
+
+# --- Confirming ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ConfirmedContent:
+    """What a confirmed registration stores: the titles ticked (none implied by another),
+    the titles they imply, and the answers the titles need."""
+
+    ticked: frozenset[str]
+    implied: frozenset[str]
+    answers: dict[str, Any]
+
+
+def confirmed_content(
+    ruleset: RuleSet,
+    titles: Iterable[str],
+    answers: Answers,
+    subject_kind: SubjectKind | str | None,
+) -> ConfirmedContent:
+    """The content a draft's titles and answers are confirmed as: implied titles added,
+    answers the titles no longer need dropped."""
+    everything = expand_implied(ruleset, titles)
+    ticked = explicit_choice(ruleset, everything)
+    kept = prune_answers(ruleset, everything, answers, subject=subject_kind)
+    return ConfirmedContent(ticked, everything - ticked, kept)
 
 
 # --- Reading answers ----------------------------------------------------------------------

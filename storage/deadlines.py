@@ -21,7 +21,7 @@ from storage.audit import AuditContext
 from storage.db import Connection, Database
 from storage.links import LINK_COLUMNS, link_from_row, native_chat_id, preferred
 from storage.outbox import NewMessage, enqueue_in
-from storage.registrations import RegistrationRepository, WindowError
+from storage.windows import WindowError, WindowRepository
 
 
 @dataclass(frozen=True)
@@ -86,7 +86,7 @@ async def change_deadline(
     """Set the deadline and queue `notice(window, before, locale)` (HTML) to each person it
     concerns. `shown`: the deadline the secretariat saw (a button's), WindowError("changed")
     if it is no longer the deadline. Call `services.wake_sender()` afterwards."""
-    repo = RegistrationRepository(db)
+    repo = WindowRepository(db)
     async with db.transaction() as conn:
         current = await repo.window(window_id)
         if current is None:

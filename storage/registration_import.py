@@ -16,12 +16,13 @@ from storage.db import Database
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
 from storage.registrations import RegistrationRepository, store_registration
+from storage.windows import WindowRepository
 
 
 async def ruleset_of_year(db: Database, year: int) -> RuleSet | None:
     """The rule set of the year's window, else the one the year is judged by (in force at
     its end: `domain.rules.ruleset_for_year`)."""
-    windows = await RegistrationRepository(db).windows(year)
+    windows = await WindowRepository(db).windows(year)
     try:
         if windows:
             return load_ruleset(windows[-1].ruleset_id)

@@ -8,7 +8,7 @@ from app.commands import CommandSpec
 from app.features import Feature, PickRoute, TextFlow
 from app.registration import buttons, flow, status, typed
 from locales import N_
-from storage.registrations import SESSION_FLOW
+from storage.drafts import SESSION_FLOW
 
 COMMANDS = [
     CommandSpec("register", N_("Register your emulation titles for the year"),

@@ -8,7 +8,14 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
-from app.registration.scene import Scene, repo, scene_for, window_problem
+from app.registration.scene import (
+    Scene,
+    draft_repo,
+    registration_repo,
+    scene_for,
+    window_problem,
+    window_repo,
+)
 from app.registration.steps import (
     advance,
     begin,
@@ -19,13 +26,13 @@ from app.registration.steps import (
 )
 from app.ui import Choice
 from domain.access import collective_subjects
+from domain.drafts import Draft
 from domain.open_now import open_windows
 from domain.registrants import may_register, registrable_titles
-from domain.registration import needed_questions, review, toggle_title
+from domain.registration import confirmed_content, needed_questions, review, toggle_title
 from domain.rules import ChoiceQuestion, YesNoQuestion
 from domain.subjects import Subject
 from locales import _, format_date, get_locale
-from storage.registrations import Draft
 
 
 def _ints(parts: list[str], count: int) -> list[int] | None:
@@ -55,7 +62,7 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     if numbers is None or action not in DRAFT_ACTIONS:
         ctx.expired()
         return
-    draft = await repo(ctx).draft_by_id(numbers[0])
+    draft = await draft_repo(ctx).draft_by_id(numbers[0])
     if draft is None or (draft.version != numbers[1] and not ctx.is_replay):
         ctx.expired()
         return
@@ -65,7 +72,7 @@ async def on_pick(ctx: Ctx, data: str) -> None:
         return
     if draft.version != numbers[1]:
         # Replayed after a crash that followed this very tap: it is saved, show its result.
-        await repo(ctx).remember(ctx.who(), draft)
+        await draft_repo(ctx).remember(ctx.who(), draft)
         await show(ctx, scene, draft)
         return
     problem = window_problem(scene, ctx.today())
@@ -88,8 +95,8 @@ async def _toggle(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None
         ctx.alert(_("{title} comes with a title you ticked; untick that one first.").format(
             title=title.name.get(get_locale())))
         return
-    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
-                                           titles=ticked, step="titles", current=draft)
+    updated = await draft_repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                                 titles=ticked, step="titles", current=draft)
     if updated is None:
         ctx.expired()
         return
@@ -102,8 +109,8 @@ async def _continue(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> No
         return
     answers, step = await advance(ctx, scene, draft.subject, draft.year, draft.titles,
                                   draft.answers)
-    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
-                                           answers=answers, step=step, current=draft)
+    updated = await draft_repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                                 answers=answers, step=step, current=draft)
     if updated is None:
         ctx.expired()
         return
@@ -153,8 +160,8 @@ async def _edit_titles(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) ->
 
 async def _move(ctx: Ctx, scene: Scene, draft: Draft, step: str,
                 answers: dict | None = None) -> None:
-    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
-                                           step=step, answers=answers, current=draft)
+    updated = await draft_repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                                 step=step, answers=answers, current=draft)
     if updated is None:
         ctx.expired()
         return
@@ -176,10 +183,11 @@ async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
     if not draft.titles <= {t.code for t in allowed}:
         _no_permission(ctx)
         return
-    previous = await repo(ctx).current(draft.year, draft.subject)
+    previous = await registration_repo(ctx).current(draft.year, draft.subject)
     person = ctx.actor.person
-    registration = await repo(ctx).confirm(
-        draft.id, draft.version, ruleset, ctx.who(),
+    content = confirmed_content(ruleset, draft.titles, draft.answers, draft.subject.kind)
+    registration = await registration_repo(ctx).confirm(
+        draft, content, ctx.who(),
         actor_person_id=person.id if person else None, source=ctx.source.channel.value,
     )
     if registration is None:
@@ -192,13 +200,13 @@ async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
 
 
 async def _later(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
-    await repo(ctx).forget_draft_session(ctx.who(), draft)
+    await draft_repo(ctx).forget_draft_session(ctx.who(), draft)
     ctx.say(escape(paused_text(draft.subject)), replace=True)
 
 
 async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
-    current = await repo(ctx).current(draft.year, draft.subject)
-    if not await repo(ctx).discard_draft(draft.id, ctx.who()):
+    current = await registration_repo(ctx).current(draft.year, draft.subject)
+    if not await draft_repo(ctx).discard_draft(draft.id, ctx.who()):
         ctx.expired()
         return
     text = _("The draft was discarded.")
@@ -209,7 +217,7 @@ async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
 
 
 async def _resume(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
-    await repo(ctx).remember(ctx.who(), draft)
+    await draft_repo(ctx).remember(ctx.who(), draft)
     await show(ctx, scene, draft, edit=True)
 
 
@@ -252,8 +260,9 @@ async def _pick_year(ctx: Ctx, parts: list[str]) -> None:
     else:
         ctx.expired()
         return
-    window = next((w for w in open_windows(await repo(ctx).windows(), tree, subject.org_id,
-                                           ctx.today()) if w.id == int(parts[3])), None)
+    windows = await window_repo(ctx).windows()
+    window = next((w for w in open_windows(windows, tree, subject.org_id, ctx.today())
+                   if w.id == int(parts[3])), None)
     if window is None or f"{window.deadline:%Y%m%d}" != parts[4]:
         ctx.expired()
         return
@@ -262,7 +271,7 @@ async def _pick_year(ctx: Ctx, parts: list[str]) -> None:
 
 async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
     numbers = _ints(parts, 2)
-    registration = await repo(ctx).get(numbers[0]) if numbers else None
+    registration = await registration_repo(ctx).get(numbers[0]) if numbers else None
     if numbers is None or registration is None or registration.revision != numbers[1] \
             or not registration.is_confirmed:
         ctx.expired()
@@ -284,7 +293,7 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
         # record proves filled in).
         answers, step = await advance(ctx, scene, registration.subject, registration.year,
                                       registration.titles, registration.answers)
-        draft = await repo(ctx).start_draft(
+        draft = await draft_repo(ctx).start_draft(
             registration.year, registration.subject, ctx.actor.person.id, ctx.who(),
             titles=registration.titles, answers=answers, step=step,
         )
@@ -301,7 +310,8 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
             Choice(_("No"), screens.cb("wn", registration.id, registration.revision)),
         ]], replace=True)
         return
-    withdrawn = await repo(ctx).withdraw(registration.id, registration.revision, ctx.who())
+    withdrawn = await registration_repo(ctx).withdraw(registration.id, registration.revision,
+                                                      ctx.who())
     if withdrawn is None:
         ctx.expired()
         return

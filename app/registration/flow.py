@@ -38,7 +38,7 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
-from app.registration.scene import repo, scene_for
+from app.registration.scene import draft_repo, registration_repo, scene_for
 from app.registration.steps import begin, paused_text
 from app.ui import Choice
 from domain.access import collective_subjects
@@ -85,8 +85,8 @@ async def _collective_marks(ctx: Ctx, tree: OrgTree, subjects: list[int]) -> dic
         scene = await scene_for(ctx, subject, tree=tree)
         mark = "▫️"
         if scene.window is not None:
-            current = await repo(ctx).current(scene.window.year, subject)
-            if await repo(ctx).draft(scene.window.year, subject) is not None:
+            current = await registration_repo(ctx).current(scene.window.year, subject)
+            if await draft_repo(ctx).draft(scene.window.year, subject) is not None:
                 mark = "📝"
             elif current is not None and current.is_confirmed:
                 mark = "✅"
@@ -107,9 +107,9 @@ async def open_choice(ctx: Ctx, data: str) -> None:
 async def pause(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     """/huy: stop answering; every answer given stays saved."""
     account = ctx.source.account
-    session = await repo(ctx).session(account) if account else None
-    draft = await repo(ctx).draft_by_id(session.draft_id) if session else None
+    session = await draft_repo(ctx).session(account) if account else None
+    draft = await draft_repo(ctx).draft_by_id(session.draft_id) if session else None
     if account is not None:
-        await repo(ctx).forget(account)
+        await draft_repo(ctx).forget(account)
     text = paused_text(draft.subject) if draft else _("Stopped. Nothing was pending.")
     ctx.say(escape(text))

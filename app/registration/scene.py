@@ -13,10 +13,20 @@ from domain.subjects import Subject
 from domain.windows import RegistrationWindow, WindowState, relevant_window, windows_for
 from locales import _, format_date
 from reports.registration_windows import window_dates
+from storage.drafts import DraftRepository
 from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 
 
-def repo(ctx: Ctx) -> RegistrationRepository:
+def window_repo(ctx: Ctx) -> WindowRepository:
+    return WindowRepository(ctx.services.db)
+
+
+def draft_repo(ctx: Ctx) -> DraftRepository:
+    return DraftRepository(ctx.services.db)
+
+
+def registration_repo(ctx: Ctx) -> RegistrationRepository:
     return RegistrationRepository(ctx.services.db)
 
 
@@ -61,7 +71,7 @@ async def scene_for(
     """The subject with the window that applies to it (of `year`, or the relevant one today)."""
     services = ctx.services
     tree = tree or await services.orgs.tree()
-    windows = await repo(ctx).windows()
+    windows = await window_repo(ctx).windows()
     if year is None:
         window = relevant_window(windows, tree, subject.org_id, ctx.today())
     else:

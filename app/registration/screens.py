@@ -15,6 +15,8 @@ from typing import Any
 
 from app.registration.scene import Scene
 from app.ui import Choice, Role, Rows, tapped
+from domain.drafts import Draft
+from domain.records import Registration
 from domain.registration import RegistrationReview, expand_implied, explicit_choice
 from domain.rules import (
     ChoiceQuestion,
@@ -29,7 +31,6 @@ from domain.rules import (
 )
 from locales import _, format_date, format_datetime, format_number, get_locale
 from reports.rule_warnings import citation, warning_icon, warning_text
-from storage.registrations import Draft, Registration
 
 TICKED, UNTICKED = "☑", "☐"
 MAX_MESSAGE = 4000

@@ -10,7 +10,7 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
-from app.registration.scene import Scene, repo, scene_for
+from app.registration.scene import Scene, draft_repo, registration_repo, scene_for
 from app.registration.steps import registration_choices
 from app.ui import Choice
 from domain.access import collective_subjects
@@ -45,9 +45,9 @@ async def _without_window(ctx: Ctx, scene: Scene) -> str:
     closed = escape(_(
         "Registration has not been opened for you yet. The emulation and commendation "
         "office opens it each year with a deadline."))
-    year = await repo(ctx).latest_year(scene.subject)
+    year = await registration_repo(ctx).latest_year(scene.subject)
     ruleset = await ruleset_of_year(ctx.services.db, year) if year is not None else None
-    registration = await repo(ctx).current(year, scene.subject) \
+    registration = await registration_repo(ctx).current(year, scene.subject) \
         if ruleset is not None and year is not None else None
     if registration is None or ruleset is None:
         return closed
@@ -68,8 +68,8 @@ async def _subject_block(ctx: Ctx, scene: Scene) -> tuple[list[str], list[list[C
             dates=window_dates(window), state=window_state(window, day))),
         "",
     ]
-    current = await repo(ctx).current(window.year, scene.subject)
-    draft = await repo(ctx).draft(window.year, scene.subject)
+    current = await registration_repo(ctx).current(window.year, scene.subject)
+    draft = await draft_repo(ctx).draft(window.year, scene.subject)
     # A draft paused before anything was ticked or answered is no registration yet: it is
     # not shown as "not confirmed: —", and its choice starts the registration.
     empty = draft is not None and not draft.titles and not draft.answers
@@ -94,8 +94,8 @@ async def _collective_line(ctx: Ctx, scene: Scene) -> str:
     name = escape(scene.name)
     if scene.window is None:
         return f"▫️ {name}: " + escape(_("registration not open"))
-    current = await repo(ctx).current(scene.window.year, scene.subject)
-    draft = await repo(ctx).draft(scene.window.year, scene.subject)
+    current = await registration_repo(ctx).current(scene.window.year, scene.subject)
+    draft = await draft_repo(ctx).draft(scene.window.year, scene.subject)
     if draft is not None and (draft.titles or draft.answers):
         return f"📝 {name}: " + escape(_("not confirmed yet"))
     if current is not None and current.is_confirmed:

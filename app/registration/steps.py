@@ -7,11 +7,20 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
-from app.registration.scene import Scene, repo, scene_for, window_problem
+from app.registration.scene import (
+    Scene,
+    draft_repo,
+    registration_repo,
+    scene_for,
+    window_problem,
+    window_repo,
+)
 from app.ui import Choice, Rows
+from domain.drafts import Draft
 from domain.figures import SubjectFacts, subject_facts
 from domain.on_record import fill_proven, from_record, proven_answers
 from domain.open_now import open_windows, task_state
+from domain.records import Registration
 from domain.registrants import registrable_titles
 from domain.registration import (
     asking_order,
@@ -34,7 +43,6 @@ from domain.windows import RegistrationWindow
 from locales import _, format_date
 from reports.open_now import ICONS
 from reports.rule_warnings import figures_note
-from storage.registrations import Draft, Registration
 from storage.results import ResultsRepository
 from storage.summary import SummaryStore
 
@@ -122,7 +130,7 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
     facts = await _facts(ctx, scene, draft)
     rv = review(ruleset, draft.titles, draft.answers, subject=kind, year=draft.year,
                 facts=facts)
-    editing = await repo(ctx).current(draft.year, draft.subject)
+    editing = await registration_repo(ctx).current(draft.year, draft.subject)
     recorded = from_record(draft.answers, proven_answers(ruleset, kind, facts.record, draft.year)
                            if facts.record is not None else {})
     return (*screens.review_screen(scene, draft, rv, list(rv.warnings), editing,
@@ -156,10 +164,10 @@ async def save_answer(ctx: Ctx, scene: Scene, draft: Draft, question: Question,
     chosen from it (`edit`), as a new message under what the person typed otherwise."""
     answers, step = await advance(ctx, scene, draft.subject, draft.year, draft.titles,
                                   {**draft.answers, question.key: value})
-    updated = await repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
-                                           answers=answers, step=step, current=draft)
+    updated = await draft_repo(ctx).update_draft(draft.id, draft.version, ctx.who(),
+                                                 answers=answers, step=step, current=draft)
     if updated is None:  # changed meanwhile (another device, a co-head): show where it is now
-        fresh = await repo(ctx).draft_by_id(draft.id)
+        fresh = await draft_repo(ctx).draft_by_id(draft.id)
         if fresh is None:
             ctx.say(escape(_("This registration form is closed.")))
             return
@@ -187,17 +195,17 @@ async def begin(ctx: Ctx, subject: Subject, *, edit: bool = False,
         return
     assert scene.window is not None and ctx.actor.person is not None
     year = scene.window.year
-    draft = await repo(ctx).draft(year, subject)
+    draft = await draft_repo(ctx).draft(year, subject)
     if draft is not None:
-        await repo(ctx).remember(ctx.who(), draft)
+        await draft_repo(ctx).remember(ctx.who(), draft)
         await show(ctx, scene, draft, note=_("You have an unfinished registration; carrying on "
                                               "from where you stopped."), edit=edit)
         return
-    current = await repo(ctx).current(year, subject)
+    current = await registration_repo(ctx).current(year, subject)
     if current is not None and current.is_confirmed:
         show_confirmed(ctx, scene, current)
         return
-    draft = await repo(ctx).start_draft(year, subject, ctx.actor.person.id, ctx.who())
+    draft = await draft_repo(ctx).start_draft(year, subject, ctx.actor.person.id, ctx.who())
     await show(ctx, scene, draft, edit=edit)
 
 
@@ -232,14 +240,14 @@ def year_choice(subject: Subject, window: RegistrationWindow) -> str:
 async def ask_year(ctx: Ctx, subject: Subject, *, edit: bool = False) -> bool:
     """Several windows open for the subject: ask which year (True); else nothing (False)."""
     tree = await ctx.services.orgs.tree()
-    windows = open_windows(await repo(ctx).windows(), tree, subject.org_id, ctx.today())
+    windows = open_windows(await window_repo(ctx).windows(), tree, subject.org_id, ctx.today())
     if len(windows) < 2:
         return False
     scene = await scene_for(ctx, subject, tree=tree)
     rows = []
     for window in windows:
-        current = await repo(ctx).current(window.year, subject)
-        draft = await repo(ctx).draft(window.year, subject)
+        current = await registration_repo(ctx).current(window.year, subject)
+        draft = await draft_repo(ctx).draft(window.year, subject)
         state = task_state(None if current is None else current.is_confirmed,
                            draft is not None and bool(draft.titles or draft.answers))
         label = _("{year} – deadline {date}").format(year=window.year,

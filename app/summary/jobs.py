@@ -44,8 +44,8 @@ from reports.summary_text import CHAT_ROWS, summary_blocks
 from storage.audit import AuditContext
 from storage.links import native_chat_id
 from storage.outbox import NewMessage, OutboxRepository
-from storage.registrations import RegistrationRepository
 from storage.summary import SummaryStore
+from storage.windows import WindowRepository
 
 log = logging.getLogger(__name__)
 DAILY_JOB = "summary-daily-digest"
@@ -92,7 +92,7 @@ async def _windows(services: Services, tree: OrgTree
                    ) -> list[tuple[RegistrationWindow, int | None]]:
     secretariat = await services.secretariat_scope_id(tree)
     found = []
-    for window in await RegistrationRepository(services.db).windows():
+    for window in await WindowRepository(services.db).windows():
         concerns, target = effective_target(tree, window, secretariat)
         if concerns:
             found.append((window, target))

@@ -27,9 +27,9 @@ from locales import use_locale
 from reports.summary_common import CampaignLabel, SummaryReport, document_scope
 from storage.db import Database
 from storage.registration_import import ruleset_of_year
-from storage.registrations import RegistrationRepository
 from storage.results import record_contradictions
 from storage.summary import CampaignInfo, SummaryStore
+from storage.windows import WindowRepository
 
 if TYPE_CHECKING:
     from reports.summary_docx import OfficialHeader
@@ -143,7 +143,7 @@ async def resolve(
         year = campaign.period_start.year
     elif year is None:
         # The window open now (not one created in advance for next year), else the last.
-        windows = [w for w in await RegistrationRepository(services.db).windows()
+        windows = [w for w in await WindowRepository(services.db).windows()
                    if any(_overlaps(tree, w.scope_org_id, t) for t in targets)]
         year = default_year(windows, await store.registration_years(), today)
     if ruleset is None:

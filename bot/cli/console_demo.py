@@ -24,8 +24,8 @@ from reports.campaigns import describe_problems
 from storage.audit import AuditContext
 from storage.campaigns import CampaignRepository
 from storage.registration_import import apply_import
-from storage.registrations import RegistrationRepository
 from storage.roster import apply_roster
+from storage.windows import WindowRepository
 
 DEMO_DIR = Path(__file__).resolve().parent.parent / "demo"
 DEMO_BLOC = "Khối Tham mưu Tổng hợp"
@@ -92,7 +92,7 @@ async def _import_results(services: Services, write: Write) -> None:
 async def _open_registration(services: Services, write: Write) -> None:
     """A registration window of this year for the whole demo, so /dangky can be tried."""
     today = services.now().date()
-    repo = RegistrationRepository(services.db)
+    repo = WindowRepository(services.db)
     if await repo.windows(today.year):
         return
     window = await repo.open_window(today.year, None, today, today + timedelta(days=30),

@@ -25,7 +25,7 @@ from reports.registration_windows import deadline_notice, describe_window, windo
 from storage.audit import AuditContext
 from storage.deadlines import change_deadline
 from storage.registration_import import apply_import, preview_import, ruleset_of_year
-from storage.registrations import RegistrationRepository, WindowError
+from storage.windows import WindowError, WindowRepository
 
 ALL = "all"
 
@@ -101,7 +101,7 @@ async def open_window(args: argparse.Namespace, settings: Settings) -> int:
             return _unknown_scope(str(exc))
         opens = args.opens or services.now().date()
         try:
-            window = await RegistrationRepository(services.db).open_window(
+            window = await WindowRepository(services.db).open_window(
                 args.year, scope, opens, args.deadline, AuditContext.cli()
             )
         except WindowError as exc:
@@ -120,7 +120,7 @@ async def extend_window(args: argparse.Namespace, settings: Settings) -> int:
             scope = await _scope(services, args.scope, default=settings.secretariat_scope)
         except ScopeNotFound as exc:
             return _unknown_scope(str(exc))
-        repo = RegistrationRepository(services.db)
+        repo = WindowRepository(services.db)
         window = await repo.window_by_scope(args.year, scope)
         if window is None:
             return fail(_("The registration of {year} has not been opened for this scope.")
@@ -143,7 +143,7 @@ async def extend_window(args: argparse.Namespace, settings: Settings) -> int:
 
 async def list_windows(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        windows = await RegistrationRepository(services.db).windows(args.year)
+        windows = await WindowRepository(services.db).windows(args.year)
         if not windows:
             print(_("No registration has been opened yet."))
             return 0

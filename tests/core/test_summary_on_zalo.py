@@ -13,8 +13,8 @@ from openpyxl import load_workbook
 from app.events import Channel, ChatKind, Source
 from app.ui import Busy, Document, Photo
 from storage.audit import AuditContext
-from storage.registrations import RegistrationRepository
 from storage.summary import SummaryStore
+from storage.windows import WindowRepository
 from tests.core.support import (
     ZALO_GROUP,
     CoreDesk,
@@ -100,7 +100,7 @@ async def test_tonghop_on_zalo_keeps_each_person_to_their_scope(desk: CoreDesk):
 
 
 async def test_the_final_summary_reaches_the_zalo_group_texts_then_files(desk: CoreDesk):
-    repo = RegistrationRepository(desk.db)
+    repo = WindowRepository(desk.db)
     window = await repo.open_window(2024, None, date(2024, 1, 15), date(2024, 3, 15),
                                     AuditContext.cli())
     await import_sample_registrations(desk.db)

@@ -10,7 +10,9 @@ from domain.figures import MemberFigures, SubjectFacts
 from domain.models import Role
 from domain.registration import (
     AnswerError,
+    ConfirmedContent,
     allowed_titles,
+    confirmed_content,
     expand_implied,
     explicit_choice,
     implied_only,
@@ -193,6 +195,21 @@ def test_changing_the_selection_prunes_answers(rs):
         "cstdcs_ground",
         "research_title",
     ]
+
+
+def test_confirming_adds_implied_titles_and_drops_answers_not_needed(rs):
+    """What a draft is confirmed as: the titles ticked (none implied by another ticked one),
+    the ones they imply, and only the answers the titles still need."""
+    answers = {
+        "cstdcs_ground": "initiative",
+        "initiative_title": "Số hoá hồ sơ kỳ họp",
+        "service_months": 60,
+        "expected_rating": "excellent",
+        "research_title": "not needed any more",
+    }
+    assert confirmed_content(rs, {"CSTDCS", "LDTT"}, answers, SubjectKind.PERSON) == \
+        ConfirmedContent(frozenset({"CSTDCS"}), frozenset({"LDTT"}),
+                         {k: v for k, v in answers.items() if k != "research_title"})
 
 
 # --- Reading answers ----------------------------------------------------------------------

@@ -16,8 +16,8 @@ from domain.subjects import Subject
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Database
+from storage.drafts import DraftRepository
 from storage.inbox import UpdateInbox
-from storage.registrations import RegistrationRepository
 from tests.harness import BotHarness
 from tests.registration.helpers import STAFF, today
 
@@ -51,7 +51,7 @@ async def test_a_batch_is_stored_at_once_and_a_redelivered_update_is_dropped(tmp
 
 
 async def test_a_draft_changes_in_one_statement_or_not_at_all(bot: BotHarness):
-    repo = RegistrationRepository(bot.db)
+    repo = DraftRepository(bot.db)
     person = await bot.services.people.by_phone(STAFF)
     who = AuditContext("telegram", person.id, 700000001, 700000001)
     year = today(bot).year

@@ -22,7 +22,7 @@ from storage.campaigns import AckResult, CampaignRepository
 from storage.db import Database
 from storage.outbox import OutboxRepository
 from storage.registration_import import apply_import
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import SAMPLE_ROSTER, BotHarness
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -84,7 +84,7 @@ async def person_id(bot: BotHarness, phone: str) -> int:
 async def open_window(db: Database, year: int, opens_on: date, deadline: date,
                       scope_org_id: int | None = None) -> int:
     """A registration window, opened as the secretariat opens it (/dotdangky)."""
-    window = await RegistrationRepository(db).open_window(
+    window = await WindowRepository(db).open_window(
         year, scope_org_id, opens_on, deadline, AuditContext.cli())
     return window.id
 

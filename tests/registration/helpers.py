@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from domain.windows import RegistrationWindow
 from emulator import EmuUser
 from storage.audit import AuditContext
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BotHarness
 
 STAFF = "0935722539"  # Trịnh Minh Khánh, Nhân viên, Phòng Công tác Quốc hội
@@ -31,7 +31,7 @@ async def open_window(
 ) -> RegistrationWindow:
     """A window of this year (by default) around today: `starts`/`ends` days from today."""
     day = today(bot)
-    return await RegistrationRepository(bot.db).open_window(
+    return await WindowRepository(bot.db).open_window(
         year or day.year, scope_org_id, day + timedelta(days=starts),
         day + timedelta(days=ends), AuditContext.cli(),
     )

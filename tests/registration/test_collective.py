@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.registration_import import parse_registration_file
 from domain.subjects import Subject
 from storage.audit import AuditContext
+from storage.drafts import DraftRepository
 from storage.registration_import import apply_import
 from storage.registrations import RegistrationRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, BotHarness
@@ -157,7 +158,7 @@ async def test_a_head_cannot_register_for_a_unit_that_is_not_theirs(bot: BotHarn
     await thao.send("/tapthe")
     await thao.expect("Chọn danh hiệu")
     unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
-    draft = await RegistrationRepository(bot.db).draft(year, unit)
+    draft = await DraftRepository(bot.db).draft(year, unit)
 
     phuong = await bot.person_user(OTHER_UNIT_HEAD)  # heads Phòng Công tác HĐND
     await phuong.send("/tapthe")
@@ -166,7 +167,7 @@ async def test_a_head_cannot_register_for_a_unit_that_is_not_theirs(bot: BotHarn
     assert "hết hiệu lực" in picked.text
     ticked = await phuong.tap_data(own, f"rg:t:{draft.id}:{draft.version}:5")
     assert "không có quyền" in ticked.text
-    assert await RegistrationRepository(bot.db).draft(year, unit) == draft
+    assert await DraftRepository(bot.db).draft(year, unit) == draft
 
 
 async def test_a_head_of_several_units_picks_which(bot: BotHarness, tmp_path):
@@ -238,9 +239,9 @@ async def test_two_heads_of_one_unit_never_overwrite_each_other(bot: BotHarness,
     stale = await thao.expect("vừa được thay đổi ở nơi khác")
     assert "Câu hỏi 3/3" in stale.plain
     unit = Subject.of_org((await bot.services.orgs.tree()).get(await _org(bot, UNIT)))
-    draft = await RegistrationRepository(bot.db).draft(year, unit)
+    draft = await DraftRepository(bot.db).draft(year, unit)
     assert draft.answers == {"collective_rating": "good", "members_ldtt_percent": 90}
     await thao.tap("Không")
     await thao.expect("Xem lại")
-    assert (await RegistrationRepository(bot.db).draft(year, unit)).answers == \
+    assert (await DraftRepository(bot.db).draft(year, unit)).answers == \
         {"collective_rating": "good", "members_ldtt_percent": 90, "disciplined_members": False}

@@ -8,7 +8,9 @@ from datetime import timedelta
 from domain.subjects import Subject
 from storage import audit
 from storage.audit import AuditContext
+from storage.drafts import DraftRepository
 from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BotHarness
 from tests.registration.helpers import STAFF, open_window, tick_and_continue, today
 
@@ -62,7 +64,7 @@ async def test_staff_registers_cstdcs_with_an_initiative_edits_one_answer_and_co
     assert "→ 60 tháng" in reviewed.plain and INITIATIVE in reviewed.plain
     assert "Nhập số tháng" not in reviewed.plain
     # Every answer is in SQLite before the confirmation.
-    draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
+    draft = await DraftRepository(bot.db).draft(year, await _me(bot))
     assert draft.answers == {"service_months": 60, "expected_rating": "excellent",
                              "cstdcs_ground": "initiative", "initiative_title": INITIATIVE}
 
@@ -90,7 +92,7 @@ async def test_staff_registers_cstdcs_with_an_initiative_edits_one_answer_and_co
     # A button of the review screen, tapped after confirming, changes nothing.
     stale = await khanh.tap("✏️ Câu 2", message=reviewed)
     assert "hết hiệu lực" in stale.text
-    assert await RegistrationRepository(bot.db).draft(year, await _me(bot)) is None
+    assert await DraftRepository(bot.db).draft(year, await _me(bot)) is None
 
 
 async def test_bad_answers_are_explained_and_nfd_text_is_stored_composed(bot: BotHarness):
@@ -126,7 +128,7 @@ async def test_bad_answers_are_explained_and_nfd_text_is_stored_composed(bot: Bo
     assert "cần đăng ký cả Chiến sĩ thi đua cơ sở năm nay" in reviewed.plain
     assert "(điểm a khoản 1 Điều 22 Luật Thi đua, khen thưởng)" in reviewed.plain
 
-    draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
+    draft = await DraftRepository(bot.db).draft(year, await _me(bot))
     assert draft.answers["cstd_initiative_title"] == unicodedata.normalize("NFC", decomposed)
     assert draft.answers["cstdcs_years"] == [year - 2, year - 1, year]
     assert draft.answers["initiative_province_wide"] is True
@@ -173,7 +175,7 @@ async def test_an_edited_message_is_not_taken_as_an_answer(bot: BotHarness):
     await khanh.edit(sent, "3")
     await khanh.expect("không đọc tin nhắn đã sửa")  # told that the correction was not taken
     await khanh.expect_silence(0.3)
-    draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
+    draft = await DraftRepository(bot.db).draft(year, await _me(bot))
     assert draft.answers == {"service_months": 30} and draft.step == "q:expected_rating"
 
 
@@ -185,7 +187,7 @@ async def test_forged_and_stale_buttons_change_nothing(bot: BotHarness):
     first = await khanh.expect("Chọn danh hiệu")
     await khanh.tap("☐ Lao động tiên tiến")
     await khanh.expect("Chọn danh hiệu")
-    repo = RegistrationRepository(bot.db)
+    repo = DraftRepository(bot.db)
     draft = await repo.draft(year, await _me(bot))
 
     # The first screen's buttons carry the old version.
@@ -229,7 +231,7 @@ async def test_cancel_keeps_the_draft_and_register_resumes_it(bot: BotHarness):
     assert "/dangky" in paused.plain
     await khanh.send("40")  # not in the conversation any more: not an answer
     await khanh.expect("chưa hiểu")
-    assert (await RegistrationRepository(bot.db).draft(year, await _me(bot))).answers == {}
+    assert (await DraftRepository(bot.db).draft(year, await _me(bot))).answers == {}
 
     await khanh.send("/cuatoi")
     status = await khanh.expect(f"Đăng ký thi đua năm {year} của anh/chị")
@@ -263,7 +265,7 @@ async def test_editing_then_abandoning_keeps_the_confirmed_registration(bot: Bot
     await open_window(bot)
     khanh = await bot.person_user(STAFF)
     await _register_ldtt(khanh)
-    repo = RegistrationRepository(bot.db)
+    repo, drafts = RegistrationRepository(bot.db), DraftRepository(bot.db)
     confirmed = await repo.current(year, await _me(bot))
 
     await khanh.send("/status")
@@ -291,7 +293,7 @@ async def test_editing_then_abandoning_keeps_the_confirmed_registration(bot: Bot
     await khanh.tap("🗑 Bỏ các thay đổi")
     await khanh.expect(f"Đăng ký đã xác nhận (số {confirmed.reference}) vẫn giữ nguyên")
     assert await repo.current(year, await _me(bot)) == confirmed
-    assert await repo.draft(year, await _me(bot)) is None
+    assert await drafts.draft(year, await _me(bot)) is None
 
 
 async def test_withdrawing_until_the_deadline(bot: BotHarness):
@@ -333,9 +335,9 @@ async def test_outside_the_window_registering_is_refused_with_the_dates(bot: Bot
     refused = await khanh.expect(f"Đã hết hạn đăng ký thi đua năm {year}")
     assert window.deadline.strftime("%d/%m/%Y") in refused.plain
     assert window.opens_on.strftime("%d/%m/%Y") in refused.plain
-    assert await RegistrationRepository(bot.db).draft(year, await _me(bot)) is None
+    assert await DraftRepository(bot.db).draft(year, await _me(bot)) is None
 
-    await RegistrationRepository(bot.db).set_deadline(window.id, today(bot), AuditContext.cli())
+    await WindowRepository(bot.db).set_deadline(window.id, today(bot), AuditContext.cli())
     await khanh.send("/dangky")
     await khanh.expect("Chọn danh hiệu")  # extended: the last day is today, inclusive
 
@@ -381,10 +383,10 @@ async def test_the_deadline_passing_mid_way_refuses_the_next_answer(bot: BotHarn
     await khanh.expect("Chọn danh hiệu")
     await tick_and_continue(khanh, "Lao động tiên tiến")
     await khanh.expect("Câu hỏi 1/2")
-    await RegistrationRepository(bot.db).set_deadline(
+    await WindowRepository(bot.db).set_deadline(
         window.id, today(bot) - timedelta(days=1), AuditContext.cli())
 
     await khanh.send("30")
     await khanh.expect("Đã hết hạn đăng ký")
-    draft = await RegistrationRepository(bot.db).draft(year, await _me(bot))
+    draft = await DraftRepository(bot.db).draft(year, await _me(bot))
     assert draft.answers == {}  # kept as it was, for the record

@@ -1,4 +1,5 @@
-"""RegistrationRepository: windows, drafts with versions, confirmation, withdrawal, records."""
+"""The registration repositories: windows, drafts with versions, confirmation, withdrawal,
+records."""
 
 from __future__ import annotations
 
@@ -8,16 +9,20 @@ import pytest
 
 from app.summary.service import fallback_ruleset
 from bot.cli import main
+from domain.drafts import Draft
 from domain.records import RegistrationStatus
+from domain.registration import ConfirmedContent, confirmed_content
 from domain.rules import load_ruleset
 from domain.subjects import Subject
 from domain.windows import WindowState, parse_day, relevant_window, windows_for
 from storage import audit
 from storage.audit import AuditContext
+from storage.drafts import DraftRepository
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
 from storage.registration_import import ruleset_of_year
-from storage.registrations import RegistrationRepository, WindowError
+from storage.registrations import RegistrationRepository
+from storage.windows import WindowError, WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER
 
 STAFF = "0935722539"  # Trịnh Minh Khánh, Phòng Công tác Quốc hội
@@ -25,11 +30,15 @@ RS = load_ruleset("nd98-2023")
 WHO = AuditContext(channel="telegram", person_id=1, account="telegram:4242", chat_id=4242)
 
 
+def content(draft: Draft) -> ConfirmedContent:
+    return confirmed_content(RS, draft.titles, draft.answers, draft.subject.kind)
+
+
 async def test_a_year_straddling_a_change_of_rules_is_judged_by_the_rules_at_its_end(db):
     """2025: Nghị định 98/2023 until 30 June, 152/2025 from 1 July. A 2025 registration
     opened in January asks the criteria its titles will be judged by, at the end of 2025;
     an import of 2025 without a window and the summary's fallback choose the same."""
-    repo = RegistrationRepository(db)
+    repo = WindowRepository(db)
     window = await repo.open_window(2025, None, date(2025, 1, 10), date(2025, 3, 15),
                                     AuditContext.cli())
     assert window.ruleset_id == "nd152-2025"
@@ -39,7 +48,7 @@ async def test_a_year_straddling_a_change_of_rules_is_judged_by_the_rules_at_its
 
 
 async def test_windows_open_once_per_scope_and_extend(db):
-    repo = RegistrationRepository(db)
+    repo = WindowRepository(db)
     tree = await OrgRepository(db).tree()
     bloc = tree.roots()[0]
     window = await repo.open_window(2024, bloc.id, date(2024, 1, 15), date(2024, 3, 15),
@@ -76,22 +85,22 @@ async def test_windows_open_once_per_scope_and_extend(db):
 
 
 async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_references(db):
-    repo = RegistrationRepository(db)
+    repo, drafts = RegistrationRepository(db), DraftRepository(db)
     person = await PeopleRepository(db).by_phone(STAFF)
     subject = Subject.of_person(person)
-    draft = await repo.start_draft(2024, subject, person.id, WHO, titles={"CSTDCS"})
+    draft = await drafts.start_draft(2024, subject, person.id, WHO, titles={"CSTDCS"})
     assert draft.version == 1 and draft.step == "titles"
-    assert await repo.start_draft(2024, subject, person.id, WHO) == draft  # never overwritten
-    session = await repo.session("telegram:4242")
+    assert await drafts.start_draft(2024, subject, person.id, WHO) == draft  # never overwritten
+    session = await drafts.session("telegram:4242")
     assert (session.draft_id, session.version) == (draft.id, 1)
 
-    answered = await repo.update_draft(
+    answered = await drafts.update_draft(
         draft.id, 1, WHO, answers={"cstdcs_ground": "initiative"}, step="q:initiative_title"
     )
     assert answered is not None and answered.version == 2
-    assert await repo.update_draft(draft.id, 1, WHO, answers={}) is None  # stale
-    assert (await repo.draft_by_id(draft.id)).answers == {"cstdcs_ground": "initiative"}
-    assert (await repo.session("telegram:4242")).version == 2
+    assert await drafts.update_draft(draft.id, 1, WHO, answers={}) is None  # stale
+    assert (await drafts.draft_by_id(draft.id)).answers == {"cstdcs_ground": "initiative"}
+    assert (await drafts.session("telegram:4242")).version == 2
 
     answers = {
         "cstdcs_ground": "initiative",
@@ -100,20 +109,21 @@ async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_referenc
         "expected_rating": "excellent",
         "research_title": "not needed any more",
     }
-    done = await repo.update_draft(draft.id, 2, WHO, answers=answers, step="review")
-    assert await repo.confirm(draft.id, 2, RS, WHO) is None  # stale version: nothing happens
-    registration = await repo.confirm(draft.id, done.version, RS, WHO)
+    done = await drafts.update_draft(draft.id, 2, WHO, answers=answers, step="review")
+    assert await repo.confirm(answered, content(done), WHO) is None  # stale: nothing happens
+    registration = await repo.confirm(done, content(done), WHO)
     assert registration.reference == "2024-000001" and registration.revision == 1
     assert registration.titles == {"CSTDCS"} and registration.implied == {"LDTT"}
     assert "research_title" not in registration.answers  # not asked by the chosen ground
-    assert await repo.draft(2024, subject) is None and await repo.session("telegram:4242") is None
+    assert await drafts.draft(2024, subject) is None
+    assert await drafts.session("telegram:4242") is None
 
     # Editing works on a new draft; the confirmed registration stays as it was meanwhile.
-    edit = await repo.start_draft(2024, subject, person.id, WHO, titles=registration.titles,
-                                  answers=registration.answers, step="review")
-    await repo.update_draft(edit.id, edit.version, WHO, titles={"LDTT"})
+    edit = await drafts.start_draft(2024, subject, person.id, WHO, titles=registration.titles,
+                                    answers=registration.answers, step="review")
+    await drafts.update_draft(edit.id, edit.version, WHO, titles={"LDTT"})
     assert (await repo.current(2024, subject)).titles == {"CSTDCS"}
-    assert await repo.discard_draft(edit.id, WHO)
+    assert await drafts.discard_draft(edit.id, WHO)
     assert (await repo.current(2024, subject)).titles == {"CSTDCS"}
 
     withdrawn = await repo.withdraw(registration.id, 1, WHO)
@@ -122,10 +132,10 @@ async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_referenc
     records = await repo.records(2024)
     assert len(records) == 1 and not records[0].counts
 
-    again = await repo.start_draft(2024, subject, person.id, WHO, titles={"LDTT"},
-                                   answers={"service_months": 60, "expected_rating": "good"},
-                                   step="review")
-    confirmed = await repo.confirm(again.id, again.version, RS, WHO)
+    again = await drafts.start_draft(2024, subject, person.id, WHO, titles={"LDTT"},
+                                     answers={"service_months": 60, "expected_rating": "good"},
+                                     step="review")
+    confirmed = await repo.confirm(again, content(again), WHO)
     assert confirmed.reference == "2024-000001" and confirmed.revision == 3
     assert confirmed.is_confirmed and confirmed.titles == {"LDTT"}
     actions = [e.action for e in await audit.entries(db, entity="registration")]
@@ -133,19 +143,20 @@ async def test_draft_versions_refuse_stale_writes_and_confirm_allocates_referenc
 
 
 async def test_records_follow_the_scope_and_drafts_are_listed_apart(db):
-    repo = RegistrationRepository(db)
+    repo, drafts = RegistrationRepository(db), DraftRepository(db)
     tree = await OrgRepository(db).tree()
     first, second = tree.agencies()[:2]
     for agency in (first, second):
-        draft = await repo.start_draft(2024, Subject.of_org(agency), 1, WHO, titles={"CO_TINH"})
-        await repo.confirm(draft.id, draft.version, RS, WHO)
+        draft = await drafts.start_draft(2024, Subject.of_org(agency), 1, WHO,
+                                         titles={"CO_TINH"})
+        await repo.confirm(draft, content(draft), WHO)
     unit = tree.children(second.id)[0]
-    await repo.start_draft(2024, Subject.of_org(unit), 1, WHO, titles={"TTLDXS"})
+    await drafts.start_draft(2024, Subject.of_org(unit), 1, WHO, titles={"TTLDXS"})
     assert len(await repo.records(2024)) == 2
     assert [r.org_id for r in await repo.records(2024, first.id)] == [first.id]
     assert [r.reference for r in await repo.records(2024)] == ["2024-000001", "2024-000002"]
-    drafts = await repo.draft_records(2024, second.id)
-    assert [(d.org_id, d.status) for d in drafts] == [(unit.id, RegistrationStatus.DRAFT)]
+    listed = await drafts.records(2024, second.id)
+    assert [(d.org_id, d.status) for d in listed] == [(unit.id, RegistrationStatus.DRAFT)]
     assert await repo.records(2025) == []
 
 

@@ -8,6 +8,7 @@ from domain.subjects import Subject
 from storage import audit
 from storage.audit import AuditContext
 from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_REGISTRATIONS, BotHarness
 from tests.registration.helpers import SECRETARIAT, STAFF, today
 
@@ -55,7 +56,7 @@ async def test_secretariat_opens_lists_and_extends_a_window_from_its_chat(bot: B
     await chat.send(clerk, f"/dotdangky giahan {year} {_d(deadline)}")
     changed = await chat.expect("Đã đổi hạn đăng ký")
     assert f"đến hết ngày {_d(deadline)}" in changed.plain
-    window = (await RegistrationRepository(bot.db).windows(year))[0]
+    window = (await WindowRepository(bot.db).windows(year))[0]
     assert window.deadline == deadline
     logged = await audit.entries(bot.db, entity="registration_window", entity_id=window.id)
     assert [e.action for e in logged] == ["open", "set_deadline", "set_deadline"]
@@ -112,7 +113,7 @@ async def test_secretariat_sends_the_registrations_file_and_applies_it(bot: BotH
 
 async def test_imported_registration_shows_in_status(bot: BotHarness):
     year = today(bot).year
-    await RegistrationRepository(bot.db).open_window(
+    await WindowRepository(bot.db).open_window(
         year, None, today(bot), today(bot) + timedelta(days=5), AuditContext.cli())
     chat = bot.secretariat_chat()
     clerk = bot.user(8103, "Hằng")

@@ -31,8 +31,8 @@ from storage.audit import AuditContext
 from storage.db import Database
 from storage.links import LinkRepository
 from storage.people import PeopleRepository
-from storage.registrations import RegistrationRepository
 from storage.roster import apply_roster
+from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, SECRETARIAT_CHAT, TOKEN
 from tests.reliability.figures import FIGURES
 from tests.reliability.process import (
@@ -206,7 +206,7 @@ async def test_killed_while_people_register_no_answer_is_lost(tmp_path: Path):
             await LinkRepository(db).link(person, "telegram", 520_000_000 + index,
                                           520_000_000 + index, "contact", AuditContext.cli())
         year = date.today().year
-        await RegistrationRepository(db).open_window(
+        await WindowRepository(db).open_window(
             year, None, date.today() - timedelta(days=10), date.today() + timedelta(days=20),
             AuditContext.cli())
 

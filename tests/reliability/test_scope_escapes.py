@@ -10,7 +10,7 @@ from pathlib import Path
 from bot.cli import main
 from storage.audit import AuditContext
 from storage.db import Database
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, BotHarness
 from tests.reliability.actors import AGENCY_HEAD, SECRETARIAT, STAFF, UNIT_HEAD
 from tests.reliability.conftest import SECRETARIAT_SCOPE
@@ -174,7 +174,7 @@ async def test_registrations_import_never_names_who_is_behind_a_number(scoped_bo
 async def test_plus_seven_days_only_on_ones_own_windows_confirmed_and_announced(
         scoped_bot: BotHarness):
     bot = scoped_bot
-    repo = RegistrationRepository(bot.db)
+    repo = WindowRepository(bot.db)
     today = bot.services.now().date()
     scope = await bot.services.secretariat_scope_id()
     province = await repo.open_window(today.year, None, today, today + timedelta(days=10),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from app.results.imports import initiatives_import, results_import
 from domain.subjects import Subject
 from storage.audit import AuditContext
+from storage.drafts import DraftRepository
 from storage.registrations import RegistrationRepository
 from tests.harness import BotHarness
 from tests.registration.helpers import open_window, tick_and_continue, today
@@ -161,5 +162,5 @@ async def test_the_cstd_tinh_years_on_record_are_not_asked_for_cstd_tq(bot: BotH
     # No CSTĐCS on record: the three years are asked, first (CSTĐ tỉnh's prerequisite).
     assert "Ba năm liên tục gần nhất" in first.plain.split("Câu hỏi")[-1]
     person = await bot.services.people.by_phone(STAFF)
-    draft = await RegistrationRepository(bot.db).draft(year, Subject.of_person(person))
+    draft = await DraftRepository(bot.db).draft(year, Subject.of_person(person))
     assert draft.answers == {"cstd_tinh_years": [year - 3, year]}

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 from domain.registration_import import parse_registration_file
 from storage.audit import AuditContext
 from storage.registration_import import apply_import
-from storage.registrations import RegistrationRepository
 from storage.summary import SummaryStore
+from storage.windows import WindowRepository
 from tests.harness import BotHarness
 from tests.summary.helpers import counts_in, import_sample_registrations, receive_summary
 
@@ -42,7 +42,7 @@ async def own_runs(scheduler, now):
 
 
 async def test_daily_digests_while_open_then_the_final_summary(bot: BotHarness):
-    repo = RegistrationRepository(bot.db)
+    repo = WindowRepository(bot.db)
     window = await repo.open_window(2024, None, date(2024, 1, 15), date(2024, 3, 15),
                                     AuditContext.cli())
     chat = bot.secretariat_chat()
@@ -117,7 +117,7 @@ async def test_no_secretariat_chat_no_posts(tmp_path):
     await harness.start()
     try:
         await harness.import_roster()
-        await RegistrationRepository(harness.db).open_window(
+        await WindowRepository(harness.db).open_window(
             2024, None, date(2024, 1, 15), date(2024, 3, 15), AuditContext.cli())
         scheduler = harness.services.scheduler
         assert scheduler is not None

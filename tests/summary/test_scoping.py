@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from storage.audit import AuditContext
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BotHarness
 from tests.summary.helpers import (
     AGENCY_HEAD,
@@ -120,7 +120,7 @@ async def test_a_secretariat_of_one_agency_sees_and_is_posted_only_that_agency(t
         await chat.expect("Không tìm thấy cơ quan, đơn vị nào khớp với “Sở Ngoại vụ”")
 
         # The bloc's registration window: the digest covers the secretariat's agency only.
-        await RegistrationRepository(harness.db).open_window(
+        await WindowRepository(harness.db).open_window(
             2024, None, date(2024, 1, 15), date(2024, 3, 15), AuditContext.cli())
         scheduler = harness.services.scheduler
         assert scheduler is not None

@@ -13,7 +13,7 @@ import pytest
 from domain.summary_request import SummaryRequest, default_year, parse_summary_args
 from domain.windows import RegistrationWindow
 from storage.audit import AuditContext
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BotHarness
 from tests.summary.helpers import AGENCY_HEAD, import_sample_registrations, receive_summary
 
@@ -38,7 +38,7 @@ def _freeze(bot: BotHarness, day: date) -> None:
 
 
 async def _open(bot: BotHarness, year: int, opens: date, deadline: date) -> None:
-    await RegistrationRepository(bot.db).open_window(year, None, opens, deadline,
+    await WindowRepository(bot.db).open_window(year, None, opens, deadline,
                                                      AuditContext.cli())
 
 

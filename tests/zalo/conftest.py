@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from storage.audit import AuditContext
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from tests.harness import BotHarness
 
 
@@ -20,7 +20,7 @@ async def zbot(tmp_path: Path) -> AsyncIterator[BotHarness]:
     try:
         await bot.import_roster()
         today = date.today()
-        await RegistrationRepository(bot.db).open_window(
+        await WindowRepository(bot.db).open_window(
             today.year, None, date(today.year, 1, 1), date(today.year, 12, 31),
             AuditContext.cli())
         yield bot

@@ -8,11 +8,11 @@ from telegram import Update
 
 from channels.telegram.context import BotContext, audit_context
 from storage.audit import AuditContext
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 
 
-def repo(context: BotContext) -> RegistrationRepository:
-    return RegistrationRepository(context.services.db)
+def window_repo(context: BotContext) -> WindowRepository:
+    return WindowRepository(context.services.db)
 
 
 def who(update: Update, context: BotContext) -> AuditContext:

@@ -24,7 +24,7 @@ from telegram.error import BadRequest
 from app.services import NO_ORG
 from channels.telegram.context import BotContext
 from channels.telegram.guards import guard
-from channels.telegram.registration.common import repo, today, who
+from channels.telegram.registration.common import today, who, window_repo
 from domain.org import OrgTree
 from domain.rules import load_ruleset
 from domain.text import fold_key
@@ -32,7 +32,7 @@ from domain.windows import RegistrationWindow, governed_org_ids, may_change, par
 from locales import _, format_date, ngettext
 from reports.registration_windows import deadline_notice, describe_window, window_error
 from storage.deadlines import DeadlineChange, change_deadline, deadline_recipients
-from storage.registrations import WindowError
+from storage.windows import WindowError
 
 OPEN_WORDS = {"open", "mo"}
 EXTEND_WORDS = {"extend", "giahan", "gia-han", "deadline", "han"}
@@ -58,7 +58,7 @@ def _mine(windows: list[RegistrationWindow], tree: OrgTree, scope: int | None
 async def _listing(context: BotContext) -> tuple[str, InlineKeyboardMarkup | None]:
     tree = await context.services.orgs.tree()
     day = today(context)
-    windows = _mine(await repo(context).windows(), tree, context.actor.secretariat_scope_id)
+    windows = _mine(await window_repo(context).windows(), tree, context.actor.secretariat_scope_id)
     if not windows:
         return escape(_("No registration has been opened yet.") + "\n\n" + _usage()), None
     lines = ["<b>" + escape(_("Registration windows")) + "</b>"]
@@ -102,11 +102,11 @@ async def window_command(update: Update, context: BotContext) -> None:
         if verb in OPEN_WORDS:
             opens = days[1] if len(days) > 1 else today(context)
             assert opens is not None
-            window = await repo(context).open_window(year, scope, opens, deadline,
-                                                     who(update, context))
+            window = await window_repo(context).open_window(year, scope, opens, deadline,
+                                                            who(update, context))
             done = _("Registration opened: {window}")
         else:
-            existing = await repo(context).window_by_scope(year, scope)
+            existing = await window_repo(context).window_by_scope(year, scope)
             if existing is None:
                 await message.reply_text(_("The registration of {year} has not been opened for "
                                            "this scope.").format(year=year))
@@ -156,7 +156,7 @@ async def extend_button(update: Update, context: BotContext) -> None:
         return
     window = None
     if len(parts) == 4 and parts[1] in ("x", "y") and parts[2].isdigit():
-        window = await repo(context).window(int(parts[2]))
+        window = await window_repo(context).window(int(parts[2]))
     tree = await context.services.orgs.tree()
     scope = context.actor.secretariat_scope_id
     if window is None or parts[3] != f"{window.deadline:%Y%m%d}" or scope == NO_ORG \
@@ -179,7 +179,7 @@ async def extend_button(update: Update, context: BotContext) -> None:
 
 async def _confirm(query: CallbackQuery, context: BotContext, window: RegistrationWindow,
                    tree: OrgTree, new_deadline: date) -> None:
-    windows = await repo(context).windows(window.year)
+    windows = await window_repo(context).windows(window.year)
     concerned = await deadline_recipients(context.services.db, window,
                                           governed_org_ids(window, windows, tree))
     text = "\n".join([
