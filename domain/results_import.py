@@ -592,3 +592,41 @@ class InitiativeView:
         for the same title and year are one use)."""
         grounds = {(u.year, t) for u in self.uses for t in u.titles}
         return len(grounds) > 1
+
+
+# --- What a preview showed (domain.plans) ----------------------------------------------------
+
+
+def _decision_fields(decision: Decision) -> list[object]:
+    return [decision.number, decision.signed_on.isoformat(), decision.decided_by]
+
+
+def results_plan_fingerprint(plan: ResultsPlan) -> dict[str, object]:
+    """Every change a results plan makes, in the file's order (domain.plans.plan_digest makes
+    it a digest)."""
+
+    def planned(p: PlannedResult) -> list[object]:
+        return [p.year, list(p.subject.key), p.title, _decision_fields(p.decision), p.initiative_id]
+
+    return {
+        "problems": [(p.line, p.code) for p in plan.problems],
+        "new": [planned(p) for p in plan.new],
+        "changed": [[*planned(p), old.id, old.revision] for p, old in plan.changed],
+        "unchanged": len(plan.unchanged),
+        "reused": [[r.line, r.initiative, [list(u) for u in r.uses]] for r in plan.reused],
+    }
+
+
+def initiatives_plan_fingerprint(plan: InitiativesPlan) -> dict[str, object]:
+    """Every change an initiatives plan makes."""
+
+    def planned(p: PlannedInitiative) -> list[object]:
+        return [p.year, p.title, p.kind, p.level.value, sorted(p.authors),
+                _decision_fields(p.decision)]
+
+    return {
+        "problems": [(p.line, p.code) for p in plan.problems],
+        "new": [planned(p) for p in plan.new],
+        "changed": [[*planned(p), old.id] for p, old in plan.changed],
+        "unchanged": len(plan.unchanged),
+    }

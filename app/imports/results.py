@@ -1,25 +1,19 @@
-"""Decision lists sent to the bot by the secretariat: the results file and the initiatives
-register file (the same use cases as `thidua results import` and `thidua initiatives
-import`: app/results/imports.py), previewed, then applied on the sender's button, within the
-secretariat's scope.
-
-Registered before the registrations file: a results file also has year, agency and title
-columns, and is told apart by its decision columns (an initiatives file by its level)."""
+"""Decision lists: the results file and the initiatives register file (sent to the bot by
+the secretariat, or `thidua results import`, `thidua initiatives import`), previewed, then
+applied within the importer's scope (app/results/imports.py), the plan shown checked by its
+digest like every import's."""
 
 from __future__ import annotations
 
 from html import escape
 
-from telegram.ext import Application
-
+from app.imports.kinds import ImportRequest, Preview, UploadKind
 from app.results.imports import ImportOutcome, initiatives_import, results_import
-from channels.telegram.context import BotContext
-from channels.telegram.uploads import Preview, UploadKind, register_upload_kind
+from app.services import Services
 from domain.results_import import initiatives_from_raw, results_from_raw
 from domain.uploads import INITIATIVES, RESULTS, ParsedUpload
 from locales import _
 from storage.audit import AuditContext
-from storage.uploads import PendingUpload
 
 
 def _html(outcome: ImportOutcome, heading: str) -> str:
@@ -28,48 +22,45 @@ def _html(outcome: ImportOutcome, heading: str) -> str:
     return f"<b>{escape(outcome.heading or heading)}</b>\n{escape(outcome.text)}"
 
 
-async def _results_preview(context: BotContext, filename: str, parsed: ParsedUpload
+async def _results_preview(services: Services, request: ImportRequest, parsed: ParsedUpload
                            ) -> Preview:
     assert parsed.table is not None
-    file = results_from_raw(parsed.table, context.services.now().date())
-    outcome = await results_import(context.services, file, filename,
-                                   context.actor.secretariat_scope_id, None)
-    heading = _("Results on record: {file}").format(file=filename)
-    return Preview(outcome.ok, _html(outcome, heading))
+    file = results_from_raw(parsed.table, services.now().date())
+    outcome = await results_import(services, file, request.filename, request.scope_org_id,
+                                   None)
+    heading = _("Results on record: {file}").format(file=request.filename)
+    return Preview(outcome.ok, _html(outcome, heading), outcome.digest)
 
 
-async def _results_apply(context: BotContext, upload: PendingUpload, parsed: ParsedUpload,
-                         who: AuditContext) -> str:
+async def _results_apply(services: Services, request: ImportRequest, parsed: ParsedUpload,
+                         who: AuditContext, expected_digest: str | None) -> str:
     assert parsed.table is not None
-    file = results_from_raw(parsed.table, context.services.now().date())
-    outcome = await results_import(context.services, file, upload.filename,
-                                   context.actor.secretariat_scope_id, who)
+    file = results_from_raw(parsed.table, services.now().date())
+    outcome = await results_import(services, file, request.filename, request.scope_org_id,
+                                   who, expected_digest=expected_digest)
     return _html(outcome, "")
 
 
-async def _initiatives_preview(context: BotContext, filename: str, parsed: ParsedUpload
-                               ) -> Preview:
+async def _initiatives_preview(services: Services, request: ImportRequest,
+                               parsed: ParsedUpload) -> Preview:
     assert parsed.table is not None
-    file = initiatives_from_raw(parsed.table, context.services.now().date())
-    outcome = await initiatives_import(context.services, file, filename,
-                                       context.actor.secretariat_scope_id, None)
-    heading = _("Initiatives register: {file}").format(file=filename)
-    return Preview(outcome.ok, _html(outcome, heading))
+    file = initiatives_from_raw(parsed.table, services.now().date())
+    outcome = await initiatives_import(services, file, request.filename,
+                                       request.scope_org_id, None)
+    heading = _("Initiatives register: {file}").format(file=request.filename)
+    return Preview(outcome.ok, _html(outcome, heading), outcome.digest)
 
 
-async def _initiatives_apply(context: BotContext, upload: PendingUpload,
-                             parsed: ParsedUpload, who: AuditContext) -> str:
+async def _initiatives_apply(services: Services, request: ImportRequest,
+                             parsed: ParsedUpload, who: AuditContext,
+                             expected_digest: str | None) -> str:
     assert parsed.table is not None
-    file = initiatives_from_raw(parsed.table, context.services.now().date())
-    outcome = await initiatives_import(context.services, file, upload.filename,
-                                       context.actor.secretariat_scope_id, who)
+    file = initiatives_from_raw(parsed.table, services.now().date())
+    outcome = await initiatives_import(services, file, request.filename,
+                                       request.scope_org_id, who,
+                                       expected_digest=expected_digest)
     return _html(outcome, "")
 
 
-INITIATIVES_UPLOAD = UploadKind(INITIATIVES, _initiatives_preview, _initiatives_apply)
 RESULTS_UPLOAD = UploadKind(RESULTS, _results_preview, _results_apply)
-
-
-def register(app: Application) -> None:
-    register_upload_kind(INITIATIVES_UPLOAD)
-    register_upload_kind(RESULTS_UPLOAD)
+INITIATIVES_UPLOAD = UploadKind(INITIATIVES, _initiatives_preview, _initiatives_apply)
