@@ -347,3 +347,88 @@ async def test_a_roster_whose_header_is_below_a_title_is_recognised_in_the_chat(
     await chat.send_document(clerk, "ds.csv", content.encode())
     preview = await chat.expect("Thêm mới: 1 người")
     assert preview.has_button("✅ Áp dụng")
+
+
+# --- Issue 16, in the secretariat's chat (through the emulator) -------------------------------
+
+
+async def test_an_agency_sending_its_own_list_in_the_chat_changes_only_that_agency(
+        bot: BotHarness):
+    """Sở Nội vụ sends its 72 people less the 2 who left: the other 228 of the bloc stay;
+    deactivating them too is a separate choice that shows their count first."""
+    header, *rows = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    mine = [r for r in rows if r.startswith("Sở Nội vụ,")]
+    assert len(mine) == 72
+    gone = [r.rsplit(",", 1)[1] for r in mine[-2:]]
+    content = ("\n".join([header, *mine[:-2]]) + "\n").encode()
+    chat = bot.secretariat_chat()
+    clerk = bot.user(8014, "Hằng")
+    await chat.send_document(clerk, "so-noi-vu.csv", content)
+    preview = await chat.expect("Áp dụng các thay đổi trên?")
+    assert "Ngừng theo dõi (không còn trong tệp): 2 người" in preview.plain
+    assert "thuộc cơ quan, đơn vị tệp không nêu: 228 người (giữ nguyên)" in preview.plain
+    assert preview.has_button("⚠️ Áp dụng, ngừng theo dõi cả 228 người còn lại")
+    await chat.tap("✅ Áp dụng", by=clerk, message=preview)
+    await chat.expect("Đã nhập danh sách cán bộ")
+    assert len(await bot.services.people.all()) == 298
+    for phone in gone:
+        person = await bot.services.people.by_phone(phone)
+        assert person is not None and not person.active
+
+    # The same list as the whole roster of the bloc, asked for by its own choice.
+    await chat.send_document(clerk, "so-noi-vu.csv", content)
+    preview = await chat.expect("Áp dụng các thay đổi trên?")
+    assert "Ngừng theo dõi (không còn trong tệp): 0 người" in preview.plain
+    await chat.tap("ngừng theo dõi cả 228 người còn lại", by=clerk, message=preview)
+    done = await chat.expect("Đã nhập danh sách cán bộ")
+    assert "Ngừng theo dõi (không còn trong tệp): 228 người" in done.plain
+    assert len(await bot.services.people.all()) == 70
+
+
+async def test_a_change_of_bloc_sent_in_the_chat_is_shown_and_moves_the_same_agency(
+        bot: BotHarness):
+    header, *rows = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()
+    other = "Khối Văn hóa – Xã hội"
+    content = "\n".join(["bloc," + header, *(f"{other},{r}" for r in rows
+                                             if r.startswith("Ban Dân tộc,"))]) + "\n"
+    before = await _orgs(bot.database)
+    chat = bot.secretariat_chat()
+    clerk = bot.user(8015, "Hằng")
+    await chat.send_document(clerk, "ban-dan-toc.csv", content.encode())
+    preview = await chat.expect("Áp dụng các thay đổi trên?")
+    assert "Chuyển sang khối thi đua khác: 1 cơ quan" in preview.plain
+    assert f"• Ban Dân tộc: {BLOC} → {other}" in preview.plain
+    assert "Ngừng theo dõi (không còn trong tệp): 0 người" in preview.plain
+    assert await _orgs(bot.database) == before  # shown, not done
+    await chat.tap("✅ Áp dụng", by=clerk, message=preview)
+    await chat.expect("Đã nhập danh sách cán bộ")
+    after = await _orgs(bot.database)
+    agency = next(o for o in before if o[2] == "Ban Dân tộc")
+    bloc = next(o for o in after if o[2] == other)
+    assert [o for o in after if o[2] == "Ban Dân tộc"] == [(agency[0], "agency", "Ban Dân tộc",
+                                                            bloc[0])]
+    assert len(after) == len(before) + 1  # the new bloc, no copy of the agency
+    assert len(await bot.services.people.all()) == 300
+
+
+async def test_a_file_problem_in_the_chat_says_the_vietnamese_values_and_where_the_header_is(
+        harness: BotHarness):
+    chat = harness.secretariat_chat()
+    clerk = harness.user(8016, "Hằng")
+    bad_role = ("Cơ quan,Đơn vị,Họ và tên,Chức vụ,Lãnh đạo,Vai trò,Số điện thoại\n"
+                "Sở Nội vụ,Văn phòng Sở,Lê Thị Hoà,Chuyên viên,không,quản lý,0912000010\n")
+    await chat.send_document(clerk, "ds.csv", bad_role.encode())
+    problems = await chat.expect("Dòng 2")
+    assert "vai trò “quản lý” không hợp lệ" in problems.plain
+    assert "cán bộ hoặc nhân viên, trưởng đơn vị, thủ trưởng, thường trực" in problems.plain
+    assert not problems.buttons
+
+    # A header the bot cannot find: it says which columns, in Vietnamese, and where.
+    misnamed = ("DANH SÁCH CÁN BỘ\n"
+                "Cơ quan,Đơn vị,Họ và tên,Chức danh,Lãnh đạo,Vai trò,Số điện thoại\n"
+                "Sở Nội vụ,Văn phòng Sở,Lê Thị Hoà,Chuyên viên,không,cán bộ,0912000010\n")
+    await chat.send_document(clerk, "ds.csv", misnamed.encode())
+    problems = await chat.expect("thiếu cột")
+    assert "Dòng 2: thiếu cột: Chức vụ (position)" in problems.plain
+    assert "dòng tên cột phải nằm trong 10 dòng đầu" in problems.plain
+    assert await harness.services.people.all() == []
