@@ -439,15 +439,15 @@ def plan_roster(
         for key, org_id in _subtree_keys(tree, move.agency_id).items():
             known[to_bloc + key[1:]] = org_id
     file_paths = org_paths(roster.rows)
-    file_ids = set()
+    file_ids: set[int] = set()
     for path in file_paths:
-        org_id = known.get(path_key(path))
-        if org_id is None:
+        found = known.get(path_key(path))
+        if found is None:
             plan.new_orgs.append(path)
             continue
-        file_ids.add(org_id)
-        if not tree.get(org_id).active and not scope.is_above(path_key(path)):
-            plan.reactivated_orgs.append(org_id)
+        file_ids.add(found)
+        if not tree.get(found).active and not scope.is_above(path_key(path)):
+            plan.reactivated_orgs.append(found)
 
     def in_scope(org_id: int) -> bool:
         return scope.holds(org_id) and not scope.is_above(path_key(tuple(

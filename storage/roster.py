@@ -129,7 +129,7 @@ async def _apply(
     person_ids: dict[str, int] = {}
     for change in plan.changed_people:
         person_ids[change.person.phone] = change.person.id
-    primary = {}
+    primary: dict[str, RosterRow] = {}
     for row in rows:
         primary.setdefault(row.phone, row)
     for phone, row in primary.items():
