@@ -312,12 +312,17 @@ class RosterScope:
 
 
 def default_bloc(tree: OrgTree, scope_org_id: int | None, fallback: str) -> str:
-    """The bloc of rows without a bloc column: the scope's own bloc when the upload is
-    scoped (a scoped secretariat's file must land in its scope), else `fallback`."""
+    """The bloc of rows without a bloc column (agencies already on the roster keep theirs:
+    `place_rows`): the scope's own bloc when the upload is scoped (a scoped secretariat's
+    file must land in its scope), else the only active bloc of the roster (a new agency
+    joins it rather than a second bloc named after the setting), else `fallback`."""
     if scope_org_id is not None and scope_org_id in tree:
         bloc = tree.bloc_of(scope_org_id)
         if bloc is not None:
             return bloc.name
+    blocs = [u for u in tree.roots() if u.kind == OrgKind.BLOC and u.active]
+    if len(blocs) == 1:
+        return blocs[0].name
     return fallback
 
 

@@ -432,3 +432,29 @@ async def test_a_file_problem_in_the_chat_says_the_vietnamese_values_and_where_t
     assert "Dòng 2: thiếu cột: Chức vụ (position)" in problems.plain
     assert "dòng tên cột phải nằm trong 10 dòng đầu" in problems.plain
     assert await harness.services.people.all() == []
+
+
+async def test_a_new_agency_sent_without_a_bloc_joins_the_only_bloc(tmp_path):
+    """THIDUA_BLOC_NAME left as "Khối thi đua": a new agency goes to the roster's one bloc,
+    not to a second bloc named after the setting."""
+    harness = BotHarness(tmp_path, bloc_name="Khối thi đua")
+    await harness.start()
+    try:
+        await harness.import_roster()
+        header = SAMPLE_ROSTER.read_text(encoding="utf-8").splitlines()[0]
+        newcomer = "Sở Tư pháp,Văn phòng Sở,Người Mới,Chuyên viên,không,staff,0912000777"
+        chat = harness.secretariat_chat()
+        clerk = harness.user(8017, "Hằng")
+        await chat.send_document(clerk, "so-tu-phap.csv", f"{header}\n{newcomer}\n".encode())
+        preview = await chat.expect("Thêm mới: 1 người")
+        assert "Thêm mới cơ quan, đơn vị: 2" in preview.plain and "→" not in preview.plain
+        await chat.tap("✅ Áp dụng", by=clerk, message=preview)
+        await chat.expect("Đã nhập danh sách cán bộ")
+        orgs = await _orgs(harness.database)
+        blocs = [o for o in orgs if o[1] == "bloc"]
+        assert [b[2] for b in blocs] == [BLOC]
+        agency = next(o for o in orgs if o[2] == "Sở Tư pháp")
+        assert agency[3] == blocs[0][0]
+        assert len(await harness.services.people.all()) == 301
+    finally:
+        await harness.close()
