@@ -82,12 +82,28 @@ async def parse_file(settings: Settings, name: str, content: bytes, default_bloc
 
 
 async def apply_previewed(services: Services, kind: UploadKind, request: ImportRequest,
-                          parsed: ParsedUpload, preview: Preview) -> int:
-    """Apply exactly the plan `preview` showed (app.imports), print what happened; exit code."""
-    try:
-        done = await kind.apply(services, request, parsed, AuditContext.cli(), preview.digest)
-    except PlanChanged:
-        return fail(_("The data changed while the file was being read (another import?): "
-                      "nothing was changed. Run the command again."))
-    print(plain_text(done))
-    return 0
+                          parsed: ParsedUpload, preview: Preview, *,
+                          granted: frozenset[str] = frozenset(), attempts: int = 5) -> int:
+    """Apply the plan `preview` checked (app.imports), print what happened; exit code.
+
+    Another process may change the data between the preview and the apply (a second import
+    waiting for the first one's lock): the plan is then previewed again and applied if it
+    asks for nothing more than the one checked and the options given (`granted`: the
+    `Preview.asks` the command line was told to do, as `--move-blocs`), else nothing is
+    changed."""
+    for _attempt in range(attempts):
+        try:
+            done = await kind.apply(services, request, parsed, AuditContext.cli(),
+                                    preview.digest)
+        except PlanChanged:
+            fresh = await kind.preview(services, request, parsed)
+            if not fresh.ok:
+                return fail(plain_text(fresh.text))
+            if fresh.asks - preview.asks - granted:
+                break
+            preview = fresh
+            continue
+        print(plain_text(done))
+        return 0
+    return fail(_("The data changed while the file was being read (another import?): "
+                  "nothing was changed. Run the command again."))

@@ -76,7 +76,9 @@ async def import_roster(args: argparse.Namespace, settings: Settings) -> int:
         if args.dry_run or hold:
             print(plain_text(preview.text))
         else:
-            code = await apply_previewed(services, ROSTER_UPLOAD, request, parsed, preview)
+            granted = frozenset({MOVE_BLOCS}) if args.move_blocs else frozenset()
+            code = await apply_previewed(services, ROSTER_UPLOAD, request, parsed, preview,
+                                         granted=granted)
         if code == 0 and any(a.action == OTHERS for a in preview.alternatives):
             print(_("To deactivate them too, import again with --deactivate-others."))
         if args.dry_run:
