@@ -10,6 +10,7 @@ flowchart LR
     R -- Text --> S[account's session: the flow waiting for text]
     R -- Contact / unlinked text --> O[onboarding]
     R -- File --> M[imports]
+    R -- unknown command, expired choice, stray text or message --> F[the core's own answer]
     K & P & S & O & M --> X[Ctx.out: Message, Alert, Document, …]
     X -- rendered by --> A
 ```
@@ -36,6 +37,7 @@ from app.events import (
     Presence,
     Source,
     Text,
+    Unreadable,
 )
 from app.features import Registry
 from app.services import Services
@@ -119,6 +121,16 @@ class Core:
             hook = self.registry.first("on_file")
             if hook is not None:
                 await hook(ctx, event)
+            elif source.is_private:
+                self._not_understood(ctx)
+        elif isinstance(event, Unreadable) and source.is_private:
+            self._not_understood(ctx)
+
+    def _not_understood(self, ctx: Ctx) -> None:
+        if ctx.actor.person is None:
+            ctx.say(not_linked_text())
+        else:
+            ctx.say(_("I did not understand that. Send /help to see what I can do."))
 
     def _may_answer(self, ctx: Ctx, event: Event) -> bool:
         """False for what a stranger (an account linked to nobody, in private) sends beyond
@@ -201,7 +213,7 @@ class Core:
                     return
                 await flow.run(ctx, session.ref, text)
                 return
-        ctx.say(_("I did not understand that. Send /help to see what I can do."))
+        self._not_understood(ctx)
 
 
 def channel_of(name: str) -> Channel:

@@ -89,11 +89,21 @@ class Contact:
     own: bool  # the contact card is the sender's own (Telegram: its user_id is the sender's)
 
 
+class DownloadFailed(Exception):
+    """A file could not be fetched from the channel (raised by `FileIn.download`)."""
+
+
 @dataclass(frozen=True)
 class FileIn:
     filename: str
     size: int | None  # as announced by the channel, before downloading
-    download: Callable[[], Awaitable[bytes]] = field(compare=False)
+    download: Callable[[], Awaitable[bytes]] = field(compare=False)  # raises DownloadFailed
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    """A message the core cannot read (a photo, a sticker, a voice note): answered in private
+    as text it does not understand would be."""
 
 
 @dataclass(frozen=True)
@@ -108,4 +118,4 @@ class Presence:
     reachable: bool
 
 
-Event = Command | Pick | Text | Contact | FileIn | Edited | Presence
+Event = Command | Pick | Text | Contact | FileIn | Edited | Presence | Unreadable

@@ -45,7 +45,9 @@ class TextFlow:
 
 @dataclass(frozen=True)
 class PeriodicJob:
-    """Periodic work whose due times come from the database (bot.schedule runs it)."""
+    """Periodic work whose due times come from the database (bot.schedule runs it): the
+    period due at `now` ("2024-03-11T08" for an hourly job, None when nothing is due), and
+    the work of that period."""
 
     name: str
     due_period: Callable[[Services, datetime], Awaitable[str | None]] = field(compare=False)
@@ -73,13 +75,11 @@ class Feature:
 
 
 class Registry:
-    """Every feature, in order; lookups for the core."""
+    """Every feature, in order; lookups for the core. These are all the features: an unknown
+    command, an expired choice, stray text or a file nobody imports is the core's to answer."""
 
-    def __init__(self, features: Sequence[Feature], *, complete: bool = True) -> None:
-        """`complete`: these are all the features, so an unknown command or choice is the
-        core's to answer (False while some are still served elsewhere)."""
+    def __init__(self, features: Sequence[Feature]) -> None:
         self.features = list(features)
-        self.complete = complete
         self.commands = CommandTable(c for f in self.features for c in f.commands)
         self._picks = sorted((p for f in self.features for p in f.picks),
                              key=lambda p: -len(p.prefix))

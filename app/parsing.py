@@ -46,10 +46,13 @@ def last_stats() -> JobStats | None:
 
 
 async def parse_in_worker(filename: str, content: bytes, *, default_bloc: str,
-                          limits: ParseLimits) -> ParsedUpload:
-    """Recognise and parse a file off the event loop; ParseFailed when a bound is hit."""
+                          limits: ParseLimits, bloc_given: bool = False,
+                          expect: str | None = None) -> ParsedUpload:
+    """Recognise and parse a file off the event loop (domain.uploads.parse_upload);
+    ParseFailed when a bound is hit."""
     try:
-        parsed = await WORKERS.run(_parse, filename, content, default_bloc, limits=limits)
+        parsed = await WORKERS.run(_parse, filename, content, default_bloc, bloc_given, expect,
+                                   limits=limits)
     except WorkerFailed as failed:
         kind = _kind_of(filename)
         if failed.reason == "timeout":
@@ -64,9 +67,11 @@ async def parse_in_worker(filename: str, content: bytes, *, default_bloc: str,
     return parsed
 
 
-def _parse(filename: str, content: bytes, default_bloc: str) -> ParsedUpload:
+def _parse(filename: str, content: bytes, default_bloc: str, bloc_given: bool,
+           expect: str | None) -> ParsedUpload:
     """In the worker."""
-    return parse_upload(filename, content, default_bloc=default_bloc)
+    return parse_upload(filename, content, default_bloc=default_bloc, bloc_given=bloc_given,
+                        expect=expect)
 
 
 def _kind_of(filename: str) -> str:

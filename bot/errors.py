@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError, TimedOut
 
+from app.core import resolve_actor
 from bot.logs import redact
+from channels.telegram.adapter import source_of
 from channels.telegram.context import BotContext
-from channels.telegram.identity import resolve_actor
 from domain.access import Actor
 from locales import _, use_locale
 
@@ -101,8 +102,12 @@ async def on_error(update: object, context: BotContext) -> None:
 async def _actor(update: object, context: BotContext) -> Actor | None:
     if not isinstance(update, Update):
         return None
+    source = source_of(update)
+    if source is None:
+        return None
     try:
-        return await resolve_actor(update, context)
+        actor, _identity = await resolve_actor(context.services, source)
+        return actor
     except Exception:  # the database may be what failed: apologise in the default language
         log.warning("could not resolve who sent %s", describe_update(update))
         return None

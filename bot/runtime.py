@@ -37,7 +37,7 @@ from bot.webhook import (
 from bot.zalo import POLL_TIMEOUT as ZALO_POLL_TIMEOUT
 from bot.zalo import ZaloRuntime
 from channels.telegram.chat_migration import secretariat_chat_moved
-from channels.telegram.features import periodic_jobs, registry, start_features, stop_features
+from channels.telegram.features import periodic_jobs, registry
 from channels.telegram.publish import publish_default_commands
 from channels.telegram.render import Renderer
 from domain.rules import available_rulesets
@@ -122,11 +122,10 @@ class BotRuntime:
             await self.web.start()
             if mode == "webhook":
                 await self._register_webhooks(webhook_path)
-        self.services.scheduler = Scheduler(self.services, periodic_jobs(), self.app)
+        self.services.scheduler = Scheduler(self.services, periodic_jobs(),
+                                            self.app.bot if self.app is not None else None)
         if self.scheduler_ticks:
             self.services.scheduler.start()
-        if self.app is not None:
-            await start_features(self.app)
 
     async def _start_telegram(self, mode: str, webhook_path: str) -> None:
         assert self.services is not None and self.core is not None
@@ -194,7 +193,6 @@ class BotRuntime:
             await self.zalo.stop()
             self.zalo = None
         if self.app is not None:
-            await stop_features(self.app)
             if self.services is not None and self.sender is not None:
                 await self.sender.stop()
                 self.services.senders.remove(self.sender)

@@ -11,13 +11,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
 
-from telegram.ext import Application
+from telegram import Bot
 
-from app.features import PeriodicJob as CoreJob
+from app.features import PeriodicJob
 from app.services import Services
 from bot.errors import alert_operators
 from storage.jobs import JobRuns
@@ -26,28 +25,16 @@ log = logging.getLogger(__name__)
 TICK_SECONDS = 60
 
 
-@dataclass(frozen=True)
-class PeriodicJob:
-    """A job of the Telegram handlers not moved to the core yet (app.features.PeriodicJob
-    takes the services instead of the application)."""
-
-    name: str
-    due_period: Callable[[Application, datetime], Awaitable[str | None]]
-    run: Callable[[Application, str, datetime], Awaitable[None]]
-
-
-AnyJob = PeriodicJob | CoreJob
-
-
 class Scheduler:
-    """Ticks every minute on the event loop (whatever channels run). `app`: the Telegram
-    application, for jobs of handlers not moved to the core yet and for operator alerts."""
+    """Ticks every minute on the event loop (whatever channels run) and runs the features'
+    jobs (app.features.PeriodicJob). `alerts`: the Telegram bot that tells the operators
+    about a failed job, when Telegram runs."""
 
-    def __init__(self, services: Services, jobs: Sequence[AnyJob],
-                 app: Application | None = None) -> None:
+    def __init__(self, services: Services, jobs: Sequence[PeriodicJob],
+                 alerts: Bot | None = None) -> None:
         self.services = services
-        self.app = app
-        self.jobs = [j for j in jobs if isinstance(j, CoreJob) or app is not None]
+        self.alerts = alerts
+        self.jobs = list(jobs)
         self.runs = JobRuns(services.db)
         self._task: asyncio.Task[None] | None = None
 
@@ -78,17 +65,16 @@ class Scheduler:
         for job in self.jobs:
             period: str | None = None
             try:
-                owner = services if isinstance(job, CoreJob) else self.app
-                period = await job.due_period(owner, now)  # type: ignore[arg-type]
+                period = await job.due_period(services, now)
                 if period is None or not await self.runs.claim(job.name, period):
                     continue
-                await job.run(owner, period, now)  # type: ignore[arg-type]
+                await job.run(services, period, now)
                 await self.runs.finish(job.name, period)
                 ran.append((job.name, period))
             except Exception as exc:
                 log.exception("periodic job %s failed", job.name)
-                if self.app is not None:
-                    await alert_operators(self.app.bot, services.settings.operators_chat_id,
+                if self.alerts is not None:
+                    await alert_operators(self.alerts, services.settings.operators_chat_id,
                                           f"job {job.name} {period or ''}", exc)
                 if period is not None:  # let the next tick try again
                     await self.runs.abandon(job.name, period)

@@ -156,27 +156,27 @@ def results_from_raw(source: RawTable, today: date) -> ResultsFile:
         problem = table.problem
         result.problems.append(RowProblem(problem.line, problem.code, problem.detail))
         return result
-    for line, raw in table.rows:
+    for line, cells in table.rows:
         problems: list[RowProblem] = []
-        year = _year(raw["year"], line, problems, today)
-        if not raw["agency"]:
+        year = _year(cells["year"], line, problems, today)
+        if not cells["agency"]:
             problems.append(RowProblem(line, "missing_agency"))
-        if not raw["title"]:
+        if not cells["title"]:
             problems.append(RowProblem(line, "missing_title"))
         phone = ""
-        if raw["phone"]:
+        if cells["phone"]:
             try:
-                phone = normalize_phone(raw["phone"])
+                phone = normalize_phone(cells["phone"])
             except InvalidPhone:
-                problems.append(RowProblem(line, "bad_phone", raw["phone"]))
-        elif raw["full_name"]:
-            problems.append(RowProblem(line, "name_without_phone", raw["full_name"]))
-        decision = _decision(raw, line, problems, year, today)
+                problems.append(RowProblem(line, "bad_phone", cells["phone"]))
+        elif cells["full_name"]:
+            problems.append(RowProblem(line, "name_without_phone", cells["full_name"]))
+        decision = _decision(cells, line, problems, year, today)
         if problems or decision is None:
             result.problems.extend(problems)
             continue
-        result.rows.append(ResultRow(line, year, raw["agency"], raw["unit"], raw["full_name"],
-                                     phone, raw["title"], decision, raw["initiative"]))
+        result.rows.append(ResultRow(line, year, cells["agency"], cells["unit"], cells["full_name"],
+                                     phone, cells["title"], decision, cells["initiative"]))
     return result
 
 
@@ -429,33 +429,33 @@ def initiatives_from_raw(source: RawTable, today: date) -> InitiativesFile:
         problem = table.problem
         result.problems.append(RowProblem(problem.line, problem.code, problem.detail))
         return result
-    for line, raw in table.rows:
+    for line, cells in table.rows:
         problems: list[RowProblem] = []
-        year = _year(raw["year"], line, problems, today)
-        title = nfc(raw["title"])
+        year = _year(cells["year"], line, problems, today)
+        title = nfc(cells["title"])
         if not title:
             problems.append(RowProblem(line, "missing_initiative_title"))
         elif len(title) > MAX_TITLE:
             problems.append(RowProblem(line, "initiative_title_too_long", str(MAX_TITLE)))
-        kind = KINDS.get(fold_key(raw["kind"]), "") if raw["kind"] else "initiative"
+        kind = KINDS.get(fold_key(cells["kind"]), "") if cells["kind"] else "initiative"
         if not kind:
-            problems.append(RowProblem(line, "bad_kind", raw["kind"]))
-        level = LEVELS.get(fold_key(raw["level"]))
+            problems.append(RowProblem(line, "bad_kind", cells["kind"]))
+        level = LEVELS.get(fold_key(cells["level"]))
         if level is None:
-            problems.append(RowProblem(line, "bad_level", raw["level"]))
+            problems.append(RowProblem(line, "bad_level", cells["level"]))
         phones: list[str] = []
-        for text in _items(raw["phones"]):
+        for text in _items(cells["phones"]):
             try:
                 phones.append(normalize_phone(text))
             except InvalidPhone:
                 problems.append(RowProblem(line, "bad_phone", text))
-        if not raw["phones"].strip():
+        if not cells["phones"].strip():
             problems.append(RowProblem(line, "missing_authors"))
-        names = tuple(nfc(n) for n in raw["authors"].split(";") if n.strip()) \
-            if raw["authors"] else ()
-        if names and len(names) != len(_items(raw["phones"])):
+        names = tuple(nfc(n) for n in cells["authors"].split(";") if n.strip()) \
+            if cells["authors"] else ()
+        if names and len(names) != len(_items(cells["phones"])):
             problems.append(RowProblem(line, "authors_phones_differ"))
-        decision = _decision(raw, line, problems, year, today)
+        decision = _decision(cells, line, problems, year, today)
         if problems or decision is None or level is None:
             result.problems.extend(problems)
             continue
@@ -592,3 +592,41 @@ class InitiativeView:
         for the same title and year are one use)."""
         grounds = {(u.year, t) for u in self.uses for t in u.titles}
         return len(grounds) > 1
+
+
+# --- What a preview showed (domain.plans) ----------------------------------------------------
+
+
+def _decision_fields(decision: Decision) -> list[object]:
+    return [decision.number, decision.signed_on.isoformat(), decision.decided_by]
+
+
+def results_plan_fingerprint(plan: ResultsPlan) -> dict[str, object]:
+    """Every change a results plan makes, in the file's order (domain.plans.plan_digest makes
+    it a digest)."""
+
+    def planned(p: PlannedResult) -> list[object]:
+        return [p.year, list(p.subject.key), p.title, _decision_fields(p.decision), p.initiative_id]
+
+    return {
+        "problems": [(p.line, p.code) for p in plan.problems],
+        "new": [planned(p) for p in plan.new],
+        "changed": [[*planned(p), old.id, old.revision] for p, old in plan.changed],
+        "unchanged": len(plan.unchanged),
+        "reused": [[r.line, r.initiative, [list(u) for u in r.uses]] for r in plan.reused],
+    }
+
+
+def initiatives_plan_fingerprint(plan: InitiativesPlan) -> dict[str, object]:
+    """Every change an initiatives plan makes."""
+
+    def planned(p: PlannedInitiative) -> list[object]:
+        return [p.year, p.title, p.kind, p.level.value, sorted(p.authors),
+                _decision_fields(p.decision)]
+
+    return {
+        "problems": [(p.line, p.code) for p in plan.problems],
+        "new": [planned(p) for p in plan.new],
+        "changed": [[*planned(p), old.id] for p, old in plan.changed],
+        "unchanged": len(plan.unchanged),
+    }

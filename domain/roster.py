@@ -4,12 +4,19 @@ Import is all-or-nothing: a file with any bad row changes nothing, and the secre
 every problem with its line number. A person is identified by the normalised phone number.
 A second row with the same phone and name whose role is a head role makes that person head of
 one more unit (a unit head may head several units); any other repeated phone is an error.
+
+An agency is identified by its name, whatever file names it: a row that gives no bloc goes to
+the bloc its agency is in already (the default bloc is for new agencies only), and a row that
+gives another bloc moves the agency, shown as such. A file speaks for the agencies it names
+(for the units it names, when it has no row for the agency's own leadership): people and
+units of those missing from the file are deactivated, and nobody elsewhere unless asked
+(`others`: the file is the whole roster of its blocs, or of the scope).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from domain.limits import (
     MAX_FLAG_TEXT,
@@ -65,6 +72,9 @@ class RosterRow:
     is_leader: bool
     role: Role
     phone: str
+    # The bloc was given (a bloc column, or an explicit `--bloc`), not a default: a bloc
+    # other than the agency's is then a move.
+    bloc_given: bool = True
 
     @property
     def org_path(self) -> tuple[str, ...]:
@@ -81,12 +91,16 @@ class RosterFile:
         return not self.problems
 
 
-def parse_roster(content: bytes, filename: str, default_bloc: str) -> RosterFile:
-    return roster_from_raw(read_raw(content, filename), default_bloc)
+def parse_roster(content: bytes, filename: str, default_bloc: str, *,
+                 bloc_given: bool = False) -> RosterFile:
+    return roster_from_raw(read_raw(content, filename), default_bloc, bloc_given=bloc_given)
 
 
-def roster_from_raw(source: RawTable, default_bloc: str) -> RosterFile:
-    """The roster of a table already read (domain.uploads reads each file once)."""
+def roster_from_raw(source: RawTable, default_bloc: str, *, bloc_given: bool = False
+                    ) -> RosterFile:
+    """The roster of a table already read (domain.uploads reads each file once).
+    `default_bloc`: the bloc of rows without one; `bloc_given`: it was asked for explicitly
+    (`--bloc`), rather than a default for agencies not on the roster yet."""
     table = map_table(source, COLUMNS, REQUIRED)
     result = RosterFile()
     if table.problem is not None:
@@ -94,7 +108,7 @@ def roster_from_raw(source: RawTable, default_bloc: str) -> RosterFile:
         return result
     first_line_of_phone: dict[str, RosterRow] = {}
     for line, raw in table.rows:
-        row, problems = _parse_row(line, raw, default_bloc)
+        row, problems = _parse_row(line, raw, default_bloc, bloc_given)
         result.problems.extend(problems)
         if row is None:
             continue
@@ -136,7 +150,7 @@ def field_length_problems(line: int, raw: dict[str, str],
 
 
 def _parse_row(
-    line: int, raw: dict[str, str], default_bloc: str
+    line: int, raw: dict[str, str], default_bloc: str, bloc_given: bool
 ) -> tuple[RosterRow | None, list[RowProblem]]:
     too_long = field_length_problems(line, raw, FIELD_LIMITS)
     if too_long:
@@ -172,6 +186,7 @@ def _parse_row(
         is_leader=leader_key in _YES,
         role=role,
         phone=phone,
+        bloc_given=bloc_given or bool(raw.get("bloc")),
     )
     return row, []
 
@@ -193,6 +208,17 @@ class PersonChange:
     fields: dict[str, tuple[object, object]]  # field → (old, new)
 
 
+@dataclass(frozen=True)
+class AgencyMove:
+    """An agency a file places in another bloc than the one it is in: the same agency (its
+    units, people and history), moved."""
+
+    agency_id: int
+    agency: str
+    from_bloc: str
+    to_bloc: str
+
+
 @dataclass
 class RosterPlan:
     # Rows the uploader may not import (outside their scope): the plan must not be applied.
@@ -206,6 +232,12 @@ class RosterPlan:
     deactivated_people: list[Person] = field(default_factory=list)
     unchanged_people: int = 0
     headship_changes: int = 0
+    moved_agencies: list[AgencyMove] = field(default_factory=list)
+    # Active people missing from the file in agencies (or units) it does not name: kept,
+    # unless the import is asked to deactivate them too (`others`).
+    absent_elsewhere: int = 0
+    others: bool = False  # the plan deactivates everyone of its blocs (scope) not in the file
+    rows: list[RosterRow] = field(default_factory=list)  # the file's rows, placed
 
     @property
     def ok(self) -> bool:
@@ -216,7 +248,7 @@ class RosterPlan:
         return bool(
             self.new_orgs or self.deactivated_orgs or self.reactivated_orgs or self.new_people
             or self.changed_people or self.reactivated_people or self.deactivated_people
-            or self.headship_changes
+            or self.headship_changes or self.moved_agencies
         )
 
 
@@ -280,12 +312,17 @@ class RosterScope:
 
 
 def default_bloc(tree: OrgTree, scope_org_id: int | None, fallback: str) -> str:
-    """The bloc of rows without a bloc column: the scope's own bloc when the upload is
-    scoped (a scoped secretariat's file must land in its scope), else `fallback`."""
+    """The bloc of rows without a bloc column (agencies already on the roster keep theirs:
+    `place_rows`): the scope's own bloc when the upload is scoped (a scoped secretariat's
+    file must land in its scope), else the only active bloc of the roster (a new agency
+    joins it rather than a second bloc named after the setting), else `fallback`."""
     if scope_org_id is not None and scope_org_id in tree:
         bloc = tree.bloc_of(scope_org_id)
         if bloc is not None:
             return bloc.name
+    blocs = [u for u in tree.roots() if u.kind == OrgKind.BLOC and u.active]
+    if len(blocs) == 1:
+        return blocs[0].name
     return fallback
 
 
@@ -308,75 +345,161 @@ def scope_problems(roster: RosterFile, scope: RosterScope, people: Iterable[Pers
     return problems
 
 
+class AgencyIndex:
+    """The agencies on the roster by name (an agency is its name, whatever bloc a file puts
+    it in). Names shared by several agencies (a roster split by an older import) resolve to
+    the one in the bloc asked for, else an active one."""
+
+    def __init__(self, tree: OrgTree) -> None:
+        self.tree = tree
+        self._by_name: dict[str, list[int]] = {}
+        for agency in tree.agencies():
+            self._by_name.setdefault(identity_key(agency.name), []).append(agency.id)
+
+    def find(self, name: str, bloc: str) -> int | None:
+        found = self._by_name.get(identity_key(name))
+        if not found:
+            return None
+        tree, bloc_key = self.tree, identity_key(bloc)
+
+        def rank(org_id: int) -> tuple[bool, bool, int]:
+            home = tree.bloc_of(org_id)
+            return (home is None or identity_key(home.name) != bloc_key,
+                    not tree.get(org_id).active, org_id)
+
+        return min(found, key=rank)
+
+    def bloc_name(self, agency_id: int) -> str | None:
+        bloc = self.tree.bloc_of(agency_id)
+        return bloc.name if bloc is not None else None
+
+
+def place_rows(roster: RosterFile, tree: OrgTree) -> tuple[RosterFile, list[AgencyMove]]:
+    """Each row in the bloc its agency is in: a row that gives no bloc follows its agency (the
+    default bloc is for agencies not on the roster yet); a row that gives another bloc moves
+    the agency, returned as a move for the preview to show."""
+    index = AgencyIndex(tree)
+    rows: list[RosterRow] = []
+    moves: dict[int, AgencyMove] = {}
+    for row in roster.rows:
+        agency_id = index.find(row.agency, row.bloc)
+        home = index.bloc_name(agency_id) if agency_id is not None else None
+        if agency_id is not None and home is not None \
+                and identity_key(home) != identity_key(row.bloc):
+            if row.bloc_given:
+                moves.setdefault(agency_id, AgencyMove(agency_id, tree.get(agency_id).name,
+                                                       home, row.bloc))
+            else:
+                row = replace(row, bloc=home)
+        rows.append(row)
+    return RosterFile(rows, list(roster.problems)), list(moves.values())
+
+
+def _subtree_keys(tree: OrgTree, org_id: int) -> dict[tuple[str, ...], int]:
+    return {path_key(tuple(u.name for u in reversed(tree.ancestors(unit.id)))): unit.id
+            for unit in tree.walk(org_id)}
+
+
+def _spoken_for(rows: list[RosterRow], tree: OrgTree, known: dict[tuple[str, ...], int]
+                ) -> set[int]:
+    """The orgs a file speaks for: each agency it has a row of the agency's own (its
+    leadership) for, else each unit it names."""
+    roots: set[int] = set()
+    whole = {path_key(row.org_path[:2]) for row in rows if not row.unit}
+    for row in rows:
+        key = path_key(row.org_path[:2]) if path_key(row.org_path[:2]) in whole \
+            else path_key(row.org_path)
+        if key in known:
+            roots.add(known[key])
+    return {org_id for root in roots for org_id in tree.subtree_ids(root)}
+
+
 def plan_roster(
     roster: RosterFile,
     tree: OrgTree,
     people: Iterable[Person],
     headships: dict[int, list[int]],
     scope_org_id: int | None = None,
+    *,
+    others: bool = False,
 ) -> RosterPlan:
-    """Compare the file with the database. `tree` and `people` include inactive records.
+    """Compare the file with the database. `tree` and `people` include inactive records; the
+    rows are placed first (`place_rows`): `plan.rows` are the rows as applied.
 
-    Unscoped, a file speaks for the blocs it names: whoever and whatever of those blocs it
-    leaves out is deactivated. Scoped (`scope_org_id`), it speaks for that subtree only, and
-    rows outside it are problems (`plan.ok` is False)."""
+    The file speaks for the agencies (or units) it names: whoever of those it leaves out is
+    deactivated, and nobody else. `others`: the file is the whole roster of the blocs it
+    names (of the scope, when scoped): everyone of those missing from it is deactivated.
+    Scoped (`scope_org_id`), rows outside the scope are problems (`plan.ok` is False)."""
     people = list(people)
     scope = RosterScope.of(tree, scope_org_id)
-    plan = RosterPlan(problems=scope_problems(roster, scope, people))
+    roster, moves = place_rows(roster, tree)
+    plan = RosterPlan(problems=scope_problems(roster, scope, people), others=others,
+                      rows=roster.rows)
     if plan.problems:
         return plan
+    plan.moved_agencies = moves
     known = existing_paths(tree)
+    for move in moves:  # the moved agency's orgs, found at their new place
+        to_bloc = path_key((move.to_bloc,))
+        for key, org_id in _subtree_keys(tree, move.agency_id).items():
+            known[to_bloc + key[1:]] = org_id
     file_paths = org_paths(roster.rows)
-    file_keys = {path_key(p) for p in file_paths}
+    file_ids: set[int] = set()
     for path in file_paths:
-        org_id = known.get(path_key(path))
-        if org_id is None:
+        found = known.get(path_key(path))
+        if found is None:
             plan.new_orgs.append(path)
-        elif not tree.get(org_id).active and not scope.is_above(path_key(path)):
-            plan.reactivated_orgs.append(org_id)
-    blocs = {path_key(p[:1]) for p in file_paths}
+            continue
+        file_ids.add(found)
+        if not tree.get(found).active and not scope.is_above(path_key(path)):
+            plan.reactivated_orgs.append(found)
 
-    def speaks_for(key: tuple[str, ...]) -> bool:
-        if scope.everything:
-            return key[:1] in blocs
-        return scope.covers(key) and not scope.is_above(key)
+    def in_scope(org_id: int) -> bool:
+        return scope.holds(org_id) and not scope.is_above(path_key(tuple(
+            u.name for u in reversed(tree.ancestors(org_id)))))
 
-    for key, org_id in known.items():
-        if speaks_for(key) and key not in file_keys and tree.get(org_id).active:
-            plan.deactivated_orgs.append(org_id)
+    if scope.everything:
+        blocs = {known[path_key(p[:1])] for p in file_paths if path_key(p[:1]) in known}
+        whole = {org_id for bloc in blocs for org_id in tree.subtree_ids(bloc)}
+    else:
+        whole = {org_id for org_id in (scope.org_ids or ()) if in_scope(org_id)}
+    named = {org_id for org_id in _spoken_for(roster.rows, tree, known) if in_scope(org_id)}
+    area = whole | named if others else named
+
+    plan.deactivated_orgs = [unit.id for unit in tree.walk() if unit.id in area
+                             and unit.id not in file_ids and unit.active]
 
     by_phone = {p.phone: p for p in people}
     primary_rows: dict[str, RosterRow] = {}
-    wanted_headships: dict[str, set[tuple[str, ...]]] = {}
+    wanted_headships: dict[str, set[int | None]] = {}
     for row in roster.rows:
         primary_rows.setdefault(row.phone, row)
         if row.role in HEAD_ROLES:
-            wanted_headships.setdefault(row.phone, set()).add(path_key(row.org_path))
+            path = row.org_path[:2] if row.role == Role.AGENCY_HEAD else row.org_path
+            wanted_headships.setdefault(row.phone, set()).add(known.get(path_key(path)))
     for phone, row in primary_rows.items():
         person = by_phone.get(phone)
         if person is None:
             plan.new_people.append(row)
             continue
-        changes = _person_changes(person, row, tree)
+        changes = _person_changes(person, row, tree, known.get(path_key(row.org_path)))
         if not person.active:
             plan.reactivated_people.append(person)
         if changes:
             plan.changed_people.append(PersonChange(person, changes))
         elif person.active:
             plan.unchanged_people += 1
-        current = {
-            path_key(tuple(u.name for u in reversed(tree.ancestors(org_id))))
-            for org_id in headships.get(person.id, [])
-            if org_id in tree
-        }
+        current: set[int | None] = {o for o in headships.get(person.id, []) if o in tree}
         if current != wanted_headships.get(phone, set()):
             plan.headship_changes += 1
     plan.headship_changes += sum(1 for p, r in primary_rows.items() if p not in by_phone
                                  and r.role in HEAD_ROLES)
-    in_scope = {org_id for key, org_id in known.items() if speaks_for(key)}
     for person in people:
-        if person.active and person.phone not in primary_rows and person.org_id in in_scope:
-            plan.deactivated_people.append(person)
+        if person.active and person.phone not in primary_rows:
+            if person.org_id in area:
+                plan.deactivated_people.append(person)
+            elif person.org_id in whole:
+                plan.absent_elsewhere += 1
     return plan
 
 
@@ -395,12 +518,16 @@ def roster_plan_fingerprint(plan: RosterPlan) -> dict[str, object]:
         "deactivated_people": sorted(p.id for p in plan.deactivated_people),
         "unchanged_people": plan.unchanged_people,
         "headship_changes": plan.headship_changes,
+        "moved_agencies": sorted((m.agency_id, identity_key(m.to_bloc))
+                                 for m in plan.moved_agencies),
+        "others": plan.others,
     }
 
 
 def _person_changes(
-    person: Person, row: RosterRow, tree: OrgTree
+    person: Person, row: RosterRow, tree: OrgTree, org_id: int | None
 ) -> dict[str, tuple[object, object]]:
+    """`org_id`: the org the row places the person in (None: a new one)."""
     changes: dict[str, tuple[object, object]] = {}
     if person.full_name != row.full_name:
         changes["full_name"] = (person.full_name, row.full_name)
@@ -410,8 +537,8 @@ def _person_changes(
         changes["is_leader"] = (person.is_leader, row.is_leader)
     if person.role != row.role:
         changes["role"] = (person.role.value, row.role.value)
-    current_path = tuple(u.name for u in reversed(tree.ancestors(person.org_id)))
-    if path_key(current_path) != path_key(row.org_path):
+    if org_id != person.org_id:
+        current_path = tuple(u.name for u in reversed(tree.ancestors(person.org_id)))
         changes["org"] = (" / ".join(current_path[1:]), " / ".join(row.org_path[1:]))
     return changes
 

@@ -27,15 +27,19 @@ MAX_ROWS = 200_000
 MAX_COLUMNS = 100
 MAX_CELL = 2_000  # characters; the longest field of any import is far shorter
 MAX_UNZIPPED = 200_000_000  # bytes of XML a workbook may unpack to (a 200,000-row roster: ~60 MB)
+HEADER_ROWS = 10  # the header may follow a title block ("DANH SÁCH CÁN BỘ …") of a few rows
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
-TABLE_SUFFIXES = (".csv", ".txt", *XLSX_SUFFIXES)
+LEGACY_XLS_SUFFIX = ".xls"
+TABLE_SUFFIXES = (".csv", ".txt", *XLSX_SUFFIXES, LEGACY_XLS_SUFFIX)
+# Excel 97–2003 workbooks (and other OLE2 compound files) begin with these bytes.
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 @dataclass(frozen=True)
 class TableProblem:
     line: int
     # bad_encoding, not_a_table, missing_columns, empty, too_many_rows, too_many_columns,
-    # cell_too_long, bad_csv, bad_xlsx, hidden_sheet
+    # cell_too_long, bad_csv, bad_xlsx, hidden_sheet, legacy_xls
     code: str
     detail: str = ""
 
@@ -58,8 +62,15 @@ def is_xlsx(filename: str, content: bytes) -> bool:
     return filename.lower().endswith(XLSX_SUFFIXES) or content[:4] == b"PK\x03\x04"
 
 
+def is_legacy_xls(filename: str, content: bytes) -> bool:
+    """An Excel 97–2003 workbook (.xls): openpyxl cannot read it, and it is no text either."""
+    return content[:8] == OLE2_MAGIC or filename.lower().endswith(LEGACY_XLS_SUFFIX)
+
+
 def read_raw(content: bytes, filename: str) -> RawTable:
     """Every non-empty row of the file, read once; later steps map them to columns."""
+    if is_legacy_xls(filename, content):
+        return RawTable(problem=TableProblem(1, "legacy_xls"))
     if is_xlsx(filename, content):
         rows = _xlsx_rows(content)
     else:
@@ -79,31 +90,58 @@ def read_table(
 
 def map_table(raw: RawTable, columns: Mapping[str, tuple[str, ...]], required: set[str]
               ) -> Table:
-    """The rows of `raw` under their canonical column names (the first row is the header)."""
+    """The rows of `raw` under their canonical column names. The header is the first of the
+    first `HEADER_ROWS` rows that names every required column (rows above it, a title, are
+    skipped); without one, the problem names the missing columns of the closest row."""
     if raw.problem is not None:
         return Table(problem=raw.problem)
     if not raw.rows:
         return Table(problem=TableProblem(1, "empty"))
-    header_line, header = raw.rows[0]
-    mapping = _map_header(header, columns)
-    missing = sorted(required - set(mapping.values()))
+    index, mapping = _find_header(raw, columns, required)
+    missing = [name for name in columns if name in required - set(mapping.values())]
     if missing:
-        return Table(problem=TableProblem(header_line, "missing_columns", ", ".join(missing)))
+        line = raw.rows[index][0]
+        detail = ", ".join(column_label(name, columns[name]) for name in missing)
+        return Table(problem=TableProblem(line, "missing_columns", detail))
     table = Table()
-    for line, cells in raw.rows[1:]:
+    for line, cells in raw.rows[index + 1:]:
         row = {name: "" for name in columns}
-        for index, name in mapping.items():
-            if index < len(cells):
-                row[name] = nfc(cells[index])
+        for position, name in mapping.items():
+            if position < len(cells):
+                row[name] = nfc(cells[position])
         table.rows.append((line, row))
     return table
 
 
+def column_label(name: str, aliases: tuple[str, ...]) -> str:
+    """How a problem names a column: its Vietnamese header, then the English one
+    ("Cơ quan (agency)"), both accepted."""
+    return f"{aliases[0][:1].upper()}{aliases[0][1:]} ({name})" if aliases else name
+
+
+def _find_header(raw: RawTable, columns: Mapping[str, tuple[str, ...]], needed: set[str]
+                 ) -> tuple[int, dict[int, str]]:
+    """(index in raw.rows, column mapping) of the header row: the first of the first rows
+    naming every `needed` column, else the one naming most of them (for the problem)."""
+    best: tuple[int, dict[int, str]] | None = None
+    for index, (_line, cells) in enumerate(raw.rows[:HEADER_ROWS]):
+        mapping = _map_header(cells, columns)
+        named = needed & set(mapping.values())
+        if named == needed:
+            return index, mapping
+        if best is None or len(named) > len(needed & set(best[1].values())):
+            best = (index, mapping)
+    assert best is not None  # raw.rows is not empty
+    return best
+
+
 def has_columns(raw: RawTable, columns: Mapping[str, tuple[str, ...]], needed: set[str]) -> bool:
-    """Whether the header names at least the `needed` columns (to recognise a kind of file)."""
+    """Whether a header (within the first rows) names at least the `needed` columns (to
+    recognise a kind of file)."""
     if raw.problem is not None or not raw.rows:
         return False
-    return needed <= set(_map_header(raw.rows[0][1], columns).values())
+    _index, mapping = _find_header(raw, columns, needed)
+    return needed <= set(mapping.values())
 
 
 def _decode(content: bytes) -> str | TableProblem:
@@ -198,7 +236,8 @@ def _sheet_rows(workbook: object) -> list[tuple[int, list[str]]] | TableProblem:
     sheet.reset_dimensions()  # never pad rows to a declared size: only the cells there are
     rows: list[tuple[int, list[str]]] = []
     empty = (None,) * MAX_COLUMNS  # what openpyxl yields for a row the file skips
-    width = MAX_COLUMNS  # the header's, once read: cells right of it are never needed
+    width = MAX_COLUMNS  # the widest of the rows that may be the header, once read: cells
+    # right of it are never needed
     cells_by_row = sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)
     for line, values in enumerate(cells_by_row, start=1):
         if line > MAX_ROWS + 1:
@@ -211,8 +250,8 @@ def _sheet_rows(workbook: object) -> list[tuple[int, list[str]]] | TableProblem:
         problem = _add_row(rows, line, cells)
         if problem is not None:
             return problem
-        if len(rows) == 1:
-            width = len(cells)
+        if len(rows) == HEADER_ROWS:  # the header is among these: none is wider than them
+            width = max(len(c) for _line, c in rows)
     return rows
 
 

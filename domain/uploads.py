@@ -35,7 +35,7 @@ from domain.results_import import (
 )
 from domain.roster import COLUMNS as ROSTER_COLUMNS
 from domain.roster import RosterFile, RosterRow, RowProblem, roster_from_raw
-from domain.tabular import TABLE_SUFFIXES, RawTable, has_columns, read_raw
+from domain.tabular import TABLE_SUFFIXES, RawTable, has_columns, is_legacy_xls, read_raw
 
 ROSTER, REGISTRATIONS, CAMPAIGN = "roster", "registrations", "campaign"
 RESULTS, INITIATIVES = "results", "initiatives"
@@ -64,21 +64,36 @@ class ParsedUpload:
         return 0
 
 
-def parse_upload(filename: str, content: bytes, *, default_bloc: str) -> ParsedUpload:
-    """Recognise and parse a file; `default_bloc` is the bloc of roster rows without one."""
-    if is_campaign_filename(filename):
+def parse_upload(filename: str, content: bytes, *, default_bloc: str, bloc_given: bool = False,
+                 expect: str | None = None) -> ParsedUpload:
+    """Recognise and parse a file; `default_bloc` is the bloc of roster rows without one
+    (`bloc_given`: asked for explicitly). `expect`: the kind the caller wants (the command
+    line's `roster import`…): a table is read as that kind, so a wrong header is said as
+    such rather than "not a roster file"."""
+    if is_campaign_filename(filename) and expect in (None, CAMPAIGN):
         campaign = parse_campaign_file(content, filename)
         source = content.decode("utf-8-sig") if campaign.ok else None
         return ParsedUpload(CAMPAIGN, campaign=campaign, source=source)
-    if not filename.lower().endswith(TABLE_SUFFIXES):
+    if not filename.lower().endswith(TABLE_SUFFIXES) and not is_legacy_xls(filename, content):
         return ParsedUpload(None)
     raw = read_raw(content, filename)
+
+    def roster() -> ParsedUpload:
+        return ParsedUpload(ROSTER, roster=roster_from_raw(raw, default_bloc,
+                                                           bloc_given=bloc_given))
+
+    if expect == ROSTER:
+        return roster()
+    if expect == REGISTRATIONS:
+        return ParsedUpload(REGISTRATIONS, registrations=registrations_from_raw(raw))
+    if expect in (RESULTS, INITIATIVES):
+        return ParsedUpload(expect, table=raw)
     if raw.problem is not None:
-        # Unreadable as a table (encoding, a broken or oversized workbook): said as a roster's
-        # problem, the most common file, rather than "unknown file".
-        return ParsedUpload(ROSTER, roster=roster_from_raw(raw, default_bloc))
+        # Unreadable as a table (encoding, a broken or oversized workbook, an .xls): said as a
+        # roster's problem, the most common file, rather than "unknown file".
+        return roster()
     if has_columns(raw, ROSTER_COLUMNS, ROSTER_DETECT):
-        return ParsedUpload(ROSTER, roster=roster_from_raw(raw, default_bloc))
+        return roster()
     # Before the registrations file: a results file also has year, agency and title columns,
     # and is told apart by its decision columns (an initiatives file by its level).
     if has_columns(raw, RESULT_COLUMNS, RESULT_DETECT):
@@ -106,7 +121,7 @@ def to_json(parsed: ParsedUpload) -> str:
     if parsed.roster is not None:
         data["roster"] = {
             "rows": [[r.line, r.bloc, r.agency, r.unit, r.full_name, r.position, r.is_leader,
-                      r.role.value, r.phone] for r in parsed.roster.rows],
+                      r.role.value, r.phone, r.bloc_given] for r in parsed.roster.rows],
             "problems": _problems(parsed.roster.problems),
         }
     if parsed.registrations is not None:
@@ -132,8 +147,9 @@ def from_json(text: str) -> ParsedUpload:
     roster = registrations = campaign = None
     if "roster" in data:
         roster = RosterFile(
-            rows=[RosterRow(line, bloc, agency, unit, name, position, leader, Role(role), phone)
-                  for line, bloc, agency, unit, name, position, leader, role, phone
+            rows=[RosterRow(line, bloc, agency, unit, name, position, leader, Role(role), phone,
+                            *given)  # bloc_given: absent from previews stored before it
+                  for line, bloc, agency, unit, name, position, leader, role, phone, *given
                   in data["roster"]["rows"]],
             problems=_row_problems(data["roster"]["problems"]))
     if "registrations" in data:

@@ -134,3 +134,9 @@ def parse_day(text: str) -> date | None:
             except ValueError:
                 return None
     return None
+
+
+def looks_like_day(text: str) -> bool:
+    """Written as a date, valid or not ("31/02/2027" looks like one; parse_day refuses it)."""
+    value = text.strip()
+    return any(pattern.match(value) for pattern in _DAY_PATTERNS)

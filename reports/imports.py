@@ -11,7 +11,11 @@ PROBLEM_TEXTS = {
     "bad_encoding": N_("the file is not UTF-8 text (save it as “CSV UTF-8”)"),
     "bad_xlsx": N_("the file is not a readable XLSX workbook"),
     "empty": N_("the file has no rows"),
-    "missing_columns": N_("missing columns: {value}"),
+    "missing_columns": N_("missing columns: {value} (the row of column names must be one of "
+                          "the first 10 rows of the sheet)"),
+    "legacy_xls": N_("this is an Excel 97–2003 workbook (.xls), which cannot be read: open it "
+                     "and save it as “Excel Workbook (.xlsx)” or “CSV UTF-8”, then send that "
+                     "file"),
     "too_many_rows": N_("too many rows (at most {value})"),
     "too_many_columns": N_("the sheet declares too many columns (at most {value}); delete the "
                            "empty columns on the right"),
@@ -29,7 +33,8 @@ PROBLEM_TEXTS = {
     "missing_name": N_("the full name is empty"),
     "bad_is_leader": N_("“{value}” is not có/không (yes/no) in the leader column"),
     "unknown_role": N_(
-        "unknown role “{value}” (expected staff, unit_head, agency_head or secretariat)"
+        "unknown role “{value}” (expected staff, unit_head, agency_head or secretariat; in "
+        "Vietnamese: cán bộ or nhân viên, trưởng đơn vị, thủ trưởng, thường trực)"
     ),
     "unit_head_without_unit": N_("a unit head needs a unit"),
     "bad_phone": N_("“{value}” is not a Vietnamese mobile number"),
@@ -80,6 +85,15 @@ def describe_roster_plan(plan: RosterPlan, rows: int) -> str:
         _("New agencies and units: {n}").format(n=count(len(plan.new_orgs))),
         _("Deactivated agencies and units: {n}").format(n=count(len(plan.deactivated_orgs))),
     ]
+    if plan.absent_elsewhere:
+        lines.append(ngettext(
+            "Missing from the file in agencies or units it does not name: {n} person, kept",
+            "Missing from the file in agencies or units it does not name: {n} people, kept",
+            plan.absent_elsewhere).format(n=count(plan.absent_elsewhere)))
+    if plan.moved_agencies:
+        lines.append(_("Agencies moved to another bloc: {n}").format(
+            n=count(len(plan.moved_agencies))))
+        lines.extend(f"• {m.agency}: {m.from_bloc} → {m.to_bloc}" for m in plan.moved_agencies)
     examples = _change_examples(plan)
     if examples:
         lines.append(_("Changes, for example:"))

@@ -15,6 +15,7 @@ from datetime import date
 
 from domain.on_record import split_items
 from domain.org import OrgTree
+from domain.plans import PlanChanged, plan_digest
 from domain.results import Decision, catalog_for_year
 from domain.results_import import (
     InitiativesFile,
@@ -23,6 +24,7 @@ from domain.results_import import (
     Roster,
     StoredInitiative,
     Use,
+    initiatives_plan_fingerprint,
     plan_initiatives,
 )
 from domain.rules import InitiativeLevel
@@ -166,13 +168,23 @@ async def preview_initiatives(db: Database, file: InitiativesFile, *,
     return await _plan(db, file, scope_org_id)
 
 
+def initiatives_digest(plan: InitiativesPlan) -> str:
+    """The digest of what a preview showed (domain.plans)."""
+    return plan_digest(initiatives_plan_fingerprint(plan))
+
+
 async def apply_initiatives(db: Database, file: InitiativesFile, who: AuditContext, *,
-                            scope_org_id: int | None = None) -> InitiativesPlan:
+                            scope_org_id: int | None = None,
+                            expected_digest: str | None = None) -> InitiativesPlan:
+    """Apply a valid file, its plan recomputed inside the transaction; PlanChanged when
+    `expected_digest` (the preview's) is not the plan's now."""
     if not file.ok:
         raise ValueError("refusing to apply an initiatives file with problems")
     now = to_db_time(utcnow())
     async with db.transaction() as conn:
         plan = await _plan(db, file, scope_org_id)
+        if expected_digest is not None and initiatives_digest(plan) != expected_digest:
+            raise PlanChanged(plan)
         if not plan.ok:
             raise ValueError("refusing to apply an initiatives file with problems")
         ids = {d.key: await decision_id(conn, d) for d in plan.decisions}

@@ -17,6 +17,7 @@ from typing import Any
 from domain.models import Person
 from domain.on_record import Claim, Contradiction, contradictions
 from domain.org import OrgTree
+from domain.plans import PlanChanged, plan_digest
 from domain.registration import expand_implied
 from domain.results import (
     Decision,
@@ -32,6 +33,7 @@ from domain.results_import import (
     ResultsPlan,
     Roster,
     plan_results,
+    results_plan_fingerprint,
 )
 from domain.rules import Level, RuleSet, SubjectKind
 from domain.subjects import Subject
@@ -320,15 +322,24 @@ async def preview_results(db: Database, file: ResultsFile, *,
     return await _plan(db, file, scope_org_id)
 
 
+def results_digest(plan: ResultsPlan) -> str:
+    """The digest of what a preview showed (domain.plans)."""
+    return plan_digest(results_plan_fingerprint(plan))
+
+
 async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
-                        scope_org_id: int | None = None) -> ResultsPlan:
+                        scope_org_id: int | None = None,
+                        expected_digest: str | None = None) -> ResultsPlan:
     """Apply a valid file, its plan recomputed inside the transaction that applies it.
-    Results of subjects, years and titles absent from the file are left as they are."""
+    Results of subjects, years and titles absent from the file are left as they are.
+    Raises PlanChanged when `expected_digest` (the preview's) is not the plan's now."""
     if not file.ok:
         raise ValueError("refusing to apply a results file with problems")
     now = to_db_time(utcnow())
     async with db.transaction() as conn:
         plan = await _plan(db, file, scope_org_id)
+        if expected_digest is not None and results_digest(plan) != expected_digest:
+            raise PlanChanged(plan)
         if not plan.ok:
             raise ValueError("refusing to apply a results file with problems")
         ids = {d.key: await decision_id(conn, d) for d in plan.decisions}

@@ -7,6 +7,7 @@ from domain.org import OrgTree
 from domain.plans import PlanChanged, plan_digest
 from domain.roster import (
     HEAD_ROLES,
+    AgencyMove,
     RosterFile,
     RosterPlan,
     RosterRow,
@@ -26,13 +27,14 @@ from storage.people import PeopleRepository
 
 
 async def preview_roster(db: Database, roster: RosterFile, *,
-                         scope_org_id: int | None = None) -> RosterPlan:
+                         scope_org_id: int | None = None, others: bool = False) -> RosterPlan:
     """What the file would change; rows outside `scope_org_id`'s subtree (None: everything)
-    are `plan.problems`, by line."""
+    are `plan.problems`, by line. `others`: deactivate everyone of the file's blocs (of the
+    scope) it leaves out, not only in the agencies and units it names."""
     tree = await OrgRepository(db).tree(active_only=False)
     people = PeopleRepository(db)
     return plan_roster(roster, tree, await people.all(active_only=False),
-                       await _all_headships(db), scope_org_id)
+                       await _all_headships(db), scope_org_id, others=others)
 
 
 def roster_digest(plan: RosterPlan) -> str:
@@ -41,7 +43,7 @@ def roster_digest(plan: RosterPlan) -> str:
 
 
 async def apply_roster(db: Database, roster: RosterFile, who: AuditContext, *,
-                       scope_org_id: int | None = None,
+                       scope_org_id: int | None = None, others: bool = False,
                        expected_digest: str | None = None) -> RosterPlan:
     """Apply a valid roster file; recomputes the plan inside the transaction it applies in.
 
@@ -50,13 +52,13 @@ async def apply_roster(db: Database, roster: RosterFile, who: AuditContext, *,
     if not roster.ok:
         raise ValueError("refusing to apply a roster file with problems")
     async with db.transaction() as conn:
-        plan = await preview_roster(db, roster, scope_org_id=scope_org_id)
+        plan = await preview_roster(db, roster, scope_org_id=scope_org_id, others=others)
         if expected_digest is not None and roster_digest(plan) != expected_digest:
             raise PlanChanged(plan)  # rows that went out of scope meanwhile included
         if not plan.ok:
             raise ValueError("refusing to apply rows outside the scope")
         tree = await OrgRepository(db).tree(active_only=False)
-        await _apply(conn, roster, plan, tree, who, RosterScope.of(tree, scope_org_id))
+        await _apply(conn, plan, tree, who, RosterScope.of(tree, scope_org_id))
     return plan
 
 
@@ -70,22 +72,36 @@ async def _all_headships(db: Database) -> dict[int, list[int]]:
 
 async def _apply(
     conn: Connection,
-    roster: RosterFile,
     plan: RosterPlan,
     tree: OrgTree,
     who: AuditContext,
     scope: RosterScope,
 ) -> None:
     now = to_db_time(utcnow())
+    rows = plan.rows
     ids: dict[tuple[str, ...], int] = {}
     for unit in tree.walk():
         names = tuple(u.name for u in reversed(tree.ancestors(unit.id)))
         ids[path_key(names)] = unit.id
+    moved: dict[int, AgencyMove] = {}
+    for move in plan.moved_agencies:  # found at their new place; re-parented below
+        moved[move.agency_id] = move
+        prefix = path_key((move.to_bloc,))
+        for unit in tree.walk(move.agency_id):
+            names = tuple(u.name for u in reversed(tree.ancestors(unit.id)))
+            ids[prefix + path_key(names)[1:]] = unit.id
 
-    for order, path in enumerate(org_paths(roster.rows)):
+    for order, path in enumerate(org_paths(rows)):
         key = path_key(path)
         if key in ids and scope.is_above(key):
             continue  # the scope's bloc (or agency): named by the rows, not the uploader's
+        if key in ids and ids[key] in moved:
+            move = moved.pop(ids[key])
+            await conn.execute(
+                "UPDATE org_units SET parent_id = ?, updated_at = ? WHERE id = ?",
+                (ids[key[:-1]], now, ids[key]))
+            await audit.record(conn, who, "move", "org", ids[key],
+                               {"from": move.from_bloc, "to": path[0]})
         if key in ids:
             await conn.execute(
                 "UPDATE org_units SET sort_order = ?, active = 1, name = ?, updated_at = ?"
@@ -114,7 +130,7 @@ async def _apply(
     for change in plan.changed_people:
         person_ids[change.person.phone] = change.person.id
     primary: dict[str, RosterRow] = {}
-    for row in roster.rows:
+    for row in rows:
         primary.setdefault(row.phone, row)
     for phone, row in primary.items():
         org_id = ids[path_key(row.org_path)]
@@ -151,23 +167,24 @@ async def _apply(
         await conn.execute("DELETE FROM headships WHERE person_id = ?", (person.id,))
         await audit.record(conn, who, "deactivate", "person", person.id, {})
 
-    await _sync_headships(conn, roster, ids, person_ids)
+    await _sync_headships(conn, rows, ids, person_ids)
     await audit.record(conn, who, "import", "roster", None, {
         "new_people": len(plan.new_people),
         "changed_people": len(plan.changed_people),
         "deactivated_people": len(plan.deactivated_people),
         "new_orgs": len(plan.new_orgs),
+        "moved_agencies": len(plan.moved_agencies),
     })
 
 
 async def _sync_headships(
     conn: Connection,
-    roster: RosterFile,
+    rows: list[RosterRow],
     ids: dict[tuple[str, ...], int],
     person_ids: dict[str, int],
 ) -> None:
     wanted: dict[int, set[int]] = {pid: set() for pid in person_ids.values()}
-    for row in roster.rows:
+    for row in rows:
         if row.role in HEAD_ROLES:
             org_id = ids[path_key(row.org_path)]
             if row.role == Role.AGENCY_HEAD:

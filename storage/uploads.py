@@ -3,6 +3,10 @@
 A row keeps the file as parsed once (JSON, `domain.uploads`), the digest of the plan its
 preview showed, and when the preview expires. Whatever it holds (every phone number of a
 roster) is wiped when it is applied, cancelled or expired: only the fact of the upload stays.
+
+Who sent it where: the chat and the sender's id on the channel named in `options`
+("channel", Telegram for rows older than it); the columns keep their first names
+(`chat_id`, `telegram_user_id`) and take any channel's ids.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ OPEN, APPLIED, CANCELLED, EXPIRED = "pending", "applied", "cancelled", "expired"
 class PendingUpload:
     id: int
     kind: str
-    chat_id: int
-    telegram_user_id: int
+    channel: str
+    chat_id: str  # the channel's own ids, as text
+    user_id: str
     filename: str
     parsed: str | None  # JSON of domain.uploads.ParsedUpload; None once decided
     plan_digest: str | None
@@ -33,22 +38,28 @@ class PendingUpload:
     def expired(self, now: datetime) -> bool:
         return self.status == EXPIRED or (self.status == OPEN and now >= self.expires_at)
 
+    @property
+    def account(self) -> str:
+        """The sender's account ("telegram:123"), as app.events.Source names it."""
+        return f"{self.channel}:{self.user_id}"
+
 
 class UploadRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, kind: str, chat_id: int, telegram_user_id: int, filename: str,
+    async def add(self, kind: str, channel: str, chat_id: str, user_id: str, filename: str,
                   parsed: str, plan_digest: str, ttl: timedelta,
                   options: dict[str, Any] | None = None, now: datetime | None = None) -> int:
         now = now or utcnow()
+        stored = {**(options or {}), "channel": channel}
         async with self.db.transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO pending_uploads (kind, chat_id, telegram_user_id, filename, parsed,"
                 " plan_digest, options, created_at, expires_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (kind, chat_id, telegram_user_id, filename, parsed, plan_digest,
-                 json.dumps(options or {}), to_db_time(now), to_db_time(now + ttl)),
+                (kind, chat_id, user_id, filename, parsed, plan_digest,
+                 json.dumps(stored), to_db_time(now), to_db_time(now + ttl)),
             )
             return int(cursor.lastrowid or 0)
 
@@ -58,12 +69,12 @@ class UploadRepository:
             return None
         expires_at = from_db_time(row["expires_at"])
         assert expires_at is not None  # NOT NULL
+        options = json.loads(row["options"])
         return PendingUpload(
-            id=row["id"], kind=row["kind"], chat_id=row["chat_id"],
-            telegram_user_id=row["telegram_user_id"], filename=row["filename"],
-            parsed=row["parsed"], plan_digest=row["plan_digest"],
-            options=json.loads(row["options"]), status=row["status"],
-            expires_at=expires_at,
+            id=row["id"], kind=row["kind"], channel=options.pop("channel", "telegram"),
+            chat_id=str(row["chat_id"]), user_id=str(row["telegram_user_id"]),
+            filename=row["filename"], parsed=row["parsed"], plan_digest=row["plan_digest"],
+            options=options, status=row["status"], expires_at=expires_at,
         )
 
     async def close(self, upload_id: int, status: str, now: datetime | None = None) -> bool:

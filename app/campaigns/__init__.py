@@ -2,7 +2,7 @@
 
 - `reader`: everyone's /goals (/camket), paging and "I commit to carry it out";
 - `secretariat`: /campaigns (/phongtrao): preview, launch with confirmation, progress;
-- `service`: what the use cases, the campaign file upload (channels.telegram.campaigns) and
+- `service`: what the use cases, the campaign file upload (app.imports.campaign) and
   the CLI share; `choices`: the choices' data; `jobs`: campaigns end after their period.
 """
 

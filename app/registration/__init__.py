@@ -1,12 +1,13 @@
 """Annual title registration: /dangky (individual), /tapthe (collective), /cuatoi (status),
-/huy (pause)."""
+/huy (pause), and /dotdangky (the secretariat's registration windows)."""
 
 from __future__ import annotations
 
-from app.access import HEADS, PERSON, Access
+from app.access import HEADS, PERSON, SECRETARIAT_ONLY, Access
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute, TextFlow
-from app.registration import buttons, flow, status, typed
+from app.registration import buttons, flow, status, typed, windows
+from domain.models import Role
 from locales import N_
 from storage.drafts import SESSION_FLOW
 
@@ -19,6 +20,9 @@ COMMANDS = [
                 PERSON, aliases=("cuatoi",)),
     CommandSpec("cancel", N_("Pause what you are doing (your answers are kept)"), flow.pause,
                 Access(), aliases=("huy",), listed=False),
+    CommandSpec("window", N_("Registration windows: open, extend, list"),
+                windows.window_command, SECRETARIAT_ONLY, aliases=("dotdangky",),
+                roles=frozenset({Role.SECRETARIAT}), secretariat_chat=True),
 ]
 
 FEATURE = Feature(
@@ -26,6 +30,7 @@ FEATURE = Feature(
     commands=COMMANDS,
     picks=[PickRoute("rg:", buttons.on_pick, PERSON),
            PickRoute("open:register", flow.open_choice, PERSON),
-           PickRoute("open:collective", flow.open_choice, PERSON)],
+           PickRoute("open:collective", flow.open_choice, PERSON),
+           PickRoute(windows.PREFIX, windows.on_pick, SECRETARIAT_ONLY)],
     texts=[TextFlow(SESSION_FLOW, typed.on_text, PERSON)],
 )

@@ -1,7 +1,7 @@
 """Importing decision lists (results) and the initiatives register: the preview and the
-application, shared by the file the secretariat sends to the bot (channels/telegram) and the
-command line (`thidua results import`, `thidua initiatives import`). Texts are plain: the
-chat escapes them, the terminal prints them."""
+application, the upload kinds of app.imports (a file sent to the bot, or `thidua results
+import`, `thidua initiatives import`). Texts are plain: the chat escapes them, the terminal
+prints them. A preview's `digest` is what Apply checks (domain.plans)."""
 
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from reports.results_import import (
     describe_results_plan,
 )
 from storage.audit import AuditContext
-from storage.initiatives import apply_initiatives, preview_initiatives
-from storage.results import apply_results, preview_results
+from storage.initiatives import apply_initiatives, initiatives_digest, preview_initiatives
+from storage.results import apply_results, preview_results, results_digest
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,7 @@ class ImportOutcome:
     heading: str  # what happened (empty for a preview)
     text: str  # the problems, or the plan
     changed: bool = False
+    digest: str = ""  # of the plan shown (domain.plans)
 
 
 async def results_label(services: Services) -> Callable[[Subject], str]:
@@ -50,9 +51,11 @@ async def results_label(services: Services) -> Callable[[Subject], str]:
 
 
 async def results_import(services: Services, content: bytes | ResultsFile, filename: str,
-                         scope_org_id: int | None, who: AuditContext | None) -> ImportOutcome:
+                         scope_org_id: int | None, who: AuditContext | None, *,
+                         expected_digest: str | None = None) -> ImportOutcome:
     """Preview a results file (`who` None) or apply it; all or nothing. `content`: the file,
-    or its rows already read (an upload is read once, in a worker: domain.uploads)."""
+    or its rows already read (an upload is read once, in a worker: domain.uploads).
+    Applying raises PlanChanged when `expected_digest` is not the plan's now."""
     file = content if isinstance(content, ResultsFile) else \
         parse_results_file(content, filename, services.now().date())
     plan = await preview_results(services.db, file, scope_org_id=scope_org_id)
@@ -60,17 +63,18 @@ async def results_import(services: Services, content: bytes | ResultsFile, filen
         return ImportOutcome(False, "", describe_problems(plan.problems, limit=200))
     heading = ""
     if who is not None:
-        plan = await apply_results(services.db, file, who, scope_org_id=scope_org_id)
+        plan = await apply_results(services.db, file, who, scope_org_id=scope_org_id,
+                                   expected_digest=expected_digest)
         heading = _("The results were recorded.") if plan.has_changes else _("No changes.")
     years = sorted({p.year for p in plan.planned})
     ruleset = catalog_for_year(years[-1] if years else services.now().year)
     text = describe_results_plan(plan, ruleset, await results_label(services))
-    return ImportOutcome(True, heading, text, plan.has_changes)
+    return ImportOutcome(True, heading, text, plan.has_changes, results_digest(plan))
 
 
 async def initiatives_import(services: Services, content: bytes | InitiativesFile,
-                             filename: str, scope_org_id: int | None, who: AuditContext | None
-                             ) -> ImportOutcome:
+                             filename: str, scope_org_id: int | None, who: AuditContext | None,
+                             *, expected_digest: str | None = None) -> ImportOutcome:
     """Preview an initiatives register file (`who` None) or apply it; all or nothing."""
     file = content if isinstance(content, InitiativesFile) else \
         parse_initiatives_file(content, filename, services.now().date())
@@ -79,6 +83,8 @@ async def initiatives_import(services: Services, content: bytes | InitiativesFil
         return ImportOutcome(False, "", describe_problems(plan.problems, limit=200))
     heading = ""
     if who is not None:
-        plan = await apply_initiatives(services.db, file, who, scope_org_id=scope_org_id)
+        plan = await apply_initiatives(services.db, file, who, scope_org_id=scope_org_id,
+                                       expected_digest=expected_digest)
         heading = _("The initiatives were recorded.") if plan.has_changes else _("No changes.")
-    return ImportOutcome(True, heading, describe_initiatives_plan(plan), plan.has_changes)
+    return ImportOutcome(True, heading, describe_initiatives_plan(plan), plan.has_changes,
+                         initiatives_digest(plan))

@@ -9,18 +9,14 @@ from __future__ import annotations
 import argparse
 
 from app.campaigns import service
+from app.campaigns.service import EVERYTHING
+from app.imports.campaign import CAMPAIGN_UPLOAD
+from app.imports.kinds import ImportRequest
 from app.parsing import ParseFailed
 from app.settings import Settings
-from bot.cli.common import fail, open_services, parse_file, read_input
+from bot.cli.common import apply_previewed, fail, open_services, parse_file, read_input
 from locales import _, ngettext
-from reports.campaigns import (
-    campaign_list_text,
-    describe_problems,
-    load_preview,
-    over_refusal,
-    plain,
-    progress_text,
-)
+from reports.campaigns import campaign_list_text, over_refusal, plain, progress_text
 from storage.audit import AuditContext
 
 
@@ -56,22 +52,15 @@ async def load_campaign(args: argparse.Namespace, settings: Settings) -> int:
     if parsed.campaign is None:
         return fail(_("This is not a campaign file (YAML or Markdown)."))
     async with open_services(settings) as services:
-        check = await service.check_parsed(services, parsed.campaign)
-        document = check.file.document
-        if not check.ok or document is None:
-            return fail(describe_problems(check.problems, limit=200))
-        print(plain(load_preview(document, check.scope_name, check.in_scope, check.linked,
-                                 check.replaces)))
+        request = ImportRequest(name, EVERYTHING, cli=True)
+        preview = await CAMPAIGN_UPLOAD.preview(services, request, parsed)
+        if not preview.ok:
+            return fail(plain(preview.text))
+        print(plain(preview.text))
         if args.dry_run:
             print(_("Dry run: nothing was changed."))
             return 0
-        check, campaign_id = await service.load_parsed(services, parsed.campaign,
-                                                       parsed.source or "", AuditContext.cli())
-        if campaign_id is None:
-            return fail(describe_problems(check.problems, limit=200))
-        print(_("The campaign “{code}” is loaded.").format(code=document.code))
-        print(_("Launch it with: thidua campaign launch {code}").format(code=document.code))
-    return 0
+        return await apply_previewed(services, CAMPAIGN_UPLOAD, request, parsed, preview)
 
 
 async def list_campaigns(args: argparse.Namespace, settings: Settings) -> int:

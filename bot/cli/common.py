@@ -7,14 +7,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+from app.imports.kinds import ImportRequest, Preview, UploadKind
 from app.parsing import ParseFailed, parse_in_worker
 from app.services import Services
 from app.settings import Settings
 from bot.runlock import UsersLock
+from domain.plans import PlanChanged
+from domain.tabular import TABLE_SUFFIXES
 from domain.text import fold_key
-from domain.uploads import ParsedUpload
+from domain.uploads import CAMPAIGN, ParsedUpload
 from locales import _
 from reports.imports import parse_failure_text
+from reports.messages import plain_text
+from storage.audit import AuditContext
 from storage.db import Database
 
 ALL = "all"
@@ -88,13 +93,43 @@ async def find_scope(services: Services, name: str | None) -> int | None:
 
 
 async def parse_file(settings: Settings, name: str, content: bytes, default_bloc: str, *,
-                     tables_only: bool = False) -> ParsedUpload:
+                     expect: str | None = None, bloc_given: bool = False) -> ParsedUpload:
     """Parse an import file as the bot parses uploads (app/parsing.py), with the same bounds
-    scaled for an operator's larger files; ParseFailed with a printable message."""
+    scaled for an operator's larger files; ParseFailed with a printable message. `expect`:
+    the kind the command imports (a table is read as that kind, whatever its header)."""
     limits = settings.cli_parse_limits
-    if tables_only and not name.lower().endswith((".csv", ".txt", ".xlsx", ".xlsm")):
+    if expect is not None and expect != CAMPAIGN and not name.lower().endswith(TABLE_SUFFIXES):
         name += ".xlsx" if content[:4] == b"PK\x03\x04" else ".csv"
     try:
-        return await parse_in_worker(name, content, default_bloc=default_bloc, limits=limits)
+        return await parse_in_worker(name, content, default_bloc=default_bloc, limits=limits,
+                                     bloc_given=bloc_given, expect=expect)
     except ParseFailed as failed:
         raise ParseFailed(failed.reason, parse_failure_text(failed.reason)) from None
+
+
+async def apply_previewed(services: Services, kind: UploadKind, request: ImportRequest,
+                          parsed: ParsedUpload, preview: Preview, *,
+                          granted: frozenset[str] = frozenset(), attempts: int = 5) -> int:
+    """Apply the plan `preview` checked (app.imports), print what happened; exit code.
+
+    Another process may change the data between the preview and the apply (a second import
+    waiting for the first one's lock): the plan is then previewed again and applied if it
+    asks for nothing more than the one checked and the options given (`granted`: the
+    `Preview.asks` the command line was told to do, as `--move-blocs`), else nothing is
+    changed."""
+    for _attempt in range(attempts):
+        try:
+            done = await kind.apply(services, request, parsed, AuditContext.cli(),
+                                    preview.digest)
+        except PlanChanged:
+            fresh = await kind.preview(services, request, parsed)
+            if not fresh.ok:
+                return fail(plain_text(fresh.text))
+            if fresh.asks - preview.asks - granted:
+                break
+            preview = fresh
+            continue
+        print(plain_text(done))
+        return 0
+    return fail(_("The data changed while the file was being read (another import?): "
+                  "nothing was changed. Run the command again."))

@@ -1,4 +1,6 @@
-"""`thidua registration open|extend|list|import` (also spelt `thidua registrations …`).
+"""`thidua registration open|extend|list|import` (also spelt `thidua registrations …`): the
+use cases of /dotdangky (app.registration.windows) and of the registrations file upload
+(app.imports), from the command line.
 
 open    --year 2024 --deadline 2024-03-15 [--opens 2024-01-15] [--scope NAME]
 extend  --year 2024 --deadline 2024-03-31 [--scope NAME]
@@ -11,21 +13,19 @@ from __future__ import annotations
 import argparse
 from datetime import date
 
+from app.imports.kinds import ImportRequest
+from app.imports.registrations import REGISTRATIONS_UPLOAD
 from app.parsing import ParseFailed
+from app.registration import windows
 from app.services import Services
 from app.settings import Settings
-from bot.cli.common import fail, open_services, parse_file, read_input
-from domain.rules import load_ruleset
-from domain.subjects import Subject
+from bot.cli.common import apply_previewed, fail, open_services, parse_file, read_input
 from domain.text import fold_key
+from domain.uploads import REGISTRATIONS
 from domain.windows import parse_day
-from locales import _, get_locale, ngettext
-from reports.registration_import import describe_plan, describe_problems
-from reports.registration_windows import deadline_notice, describe_window, window_error
+from locales import _
+from reports.messages import plain_text
 from storage.audit import AuditContext
-from storage.deadlines import change_deadline
-from storage.registration_import import apply_import, preview_import, ruleset_of_year
-from storage.windows import WindowError, WindowRepository
 
 ALL = "all"
 
@@ -100,17 +100,11 @@ async def open_window(args: argparse.Namespace, settings: Settings) -> int:
         except ScopeNotFound as exc:
             return _unknown_scope(str(exc))
         opens = args.opens or services.now().date()
-        try:
-            window = await WindowRepository(services.db).open_window(
-                args.year, scope, opens, args.deadline, AuditContext.cli()
-            )
-        except WindowError as exc:
-            return fail(window_error(exc.code, exc.params))
-        tree = await services.orgs.tree()
-        print(_("Registration opened: {window}").format(
-            window=describe_window(window, tree, services.now().date())))
-        print(_("Rule set: {name}").format(
-            name=load_ruleset(window.ruleset_id).name.get(get_locale())))
+        outcome = await windows.open_registration(services, args.year, scope, opens,
+                                                  args.deadline, AuditContext.cli())
+    if not outcome.ok:
+        return fail(outcome.text)
+    print(outcome.text)
     return 0
 
 
@@ -120,37 +114,19 @@ async def extend_window(args: argparse.Namespace, settings: Settings) -> int:
             scope = await _scope(services, args.scope, default=settings.secretariat_scope)
         except ScopeNotFound as exc:
             return _unknown_scope(str(exc))
-        repo = WindowRepository(services.db)
-        window = await repo.window_by_scope(args.year, scope)
-        if window is None:
-            return fail(_("The registration of {year} has not been opened for this scope.")
-                        .format(year=args.year))
-        tree = await services.orgs.tree()
-        try:  # the people concerned are told by the running bot (its outbox sender)
-            change = await change_deadline(
-                services.db, window.id, args.deadline, AuditContext.cli(), tree,
-                lambda w, before, locale: deadline_notice(w, before, tree,
-                                                          locale or settings.locale))
-        except WindowError as exc:
-            return fail(window_error(exc.code, exc.params))
-        print(_("Deadline changed: {window}").format(
-            window=describe_window(change.window, tree, services.now().date())))
-        print(ngettext("{n} person concerned is told the new deadline.",
-                       "{n} people concerned are told the new deadline.",
-                       change.told).format(n=change.told))
+        # The people concerned are told by the running bot (its outbox sender).
+        outcome = await windows.extend_registration(services, args.year, scope, args.deadline,
+                                                    AuditContext.cli())
+    if not outcome.ok:
+        return fail(outcome.text)
+    print(outcome.text)
     return 0
 
 
 async def list_windows(args: argparse.Namespace, settings: Settings) -> int:
     async with open_services(settings) as services:
-        windows = await WindowRepository(services.db).windows(args.year)
-        if not windows:
-            print(_("No registration has been opened yet."))
-            return 0
-        tree = await services.orgs.tree(active_only=False)
-        today = services.now().date()
-        for window in windows:
-            print(describe_window(window, tree, today))
+        lines = await windows.window_lines(services, args.year)
+    print("\n".join(lines) if lines else _("No registration has been opened yet."))
     return 0
 
 
@@ -160,42 +136,21 @@ async def import_registrations(args: argparse.Namespace, settings: Settings) -> 
     except OSError as exc:
         return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
     try:
-        parsed = await parse_file(settings, name, content, settings.bloc_name, tables_only=True)
+        parsed = await parse_file(settings, name, content, settings.bloc_name,
+                                  expect=REGISTRATIONS)
     except ParseFailed as failed:
         return fail(failed.message)
-    file = parsed.registrations
-    if file is None:
-        if parsed.roster is not None and not parsed.roster.ok:  # unreadable as a table
-            return fail(describe_problems(parsed.roster.problems, limit=200))
-        return fail(_("This is not a registrations file (CSV or XLSX with the columns of "
-                      "bot/demo/FORMATS.md)."))
-    if not file.rows and not file.ok:
-        return fail(describe_problems(file.problems, limit=200))
     async with open_services(settings) as services:
         try:
             scope = await _scope(services, args.scope, default=None)
         except ScopeNotFound as exc:
             return _unknown_scope(str(exc))
-        plan = await preview_import(services.db, file, scope_org_id=scope)
-        if not plan.ok:
-            return fail(describe_problems(plan.problems, limit=200))
-        tree = await services.orgs.tree(active_only=False)
-        people = {p.id: p for p in await services.people.all(active_only=False)}
-
-        def label(subject: Subject) -> str:
-            if subject.person_id is not None and subject.person_id in people:
-                return people[subject.person_id].full_name
-            return tree.label(subject.org_id)
-
-        years = sorted({p.year for p in plan.planned})
-        ruleset = None
-        if years:
-            ruleset = await ruleset_of_year(services.db, years[-1])
+        request = ImportRequest(name, scope, cli=True)
+        preview = await REGISTRATIONS_UPLOAD.preview(services, request, parsed)
+        if not preview.ok:
+            return fail(plain_text(preview.text))
         if args.dry_run:
-            print(describe_plan(plan, ruleset, label))
+            print(plain_text(preview.text))
             print(_("Dry run: nothing was changed."))
             return 0
-        plan = await apply_import(services.db, file, AuditContext.cli(), scope_org_id=scope)
-        print(describe_plan(plan, ruleset, label))
-        print(_("The registrations were imported.") if plan.has_changes else _("No changes."))
-    return 0
+        return await apply_previewed(services, REGISTRATIONS_UPLOAD, request, parsed, preview)

@@ -13,6 +13,9 @@ import asyncio
 import sys
 from pathlib import Path
 
+from app.imports.kinds import ImportRequest, UploadKind
+from app.imports.results import INITIATIVES_UPLOAD, RESULTS_UPLOAD
+from app.parsing import ParseFailed
 from app.results.compare import (
     comparisons,
     file_name,
@@ -21,19 +24,25 @@ from app.results.compare import (
     render_files,
 )
 from app.results.history import person_blocks
-from app.results.imports import ImportOutcome, initiatives_import, results_import
 from app.services import Services
 from app.settings import Settings
 from app.summary.command import refusal_text
 from app.summary.service import Refusal
-from bot.cli.common import FormatMismatch, fail, open_services, output_format, read_input
+from bot.cli.common import (
+    FormatMismatch,
+    apply_previewed,
+    fail,
+    open_services,
+    output_format,
+    parse_file,
+    read_input,
+)
 from domain.phone import InvalidPhone, normalize_phone
 from domain.summary_request import SummaryRequest
 from domain.text import fold_key
 from locales import _, get_locale
 from reports.achievement import comparison_plain
 from reports.messages import plain_text
-from storage.audit import AuditContext
 from storage.results import ResultsRepository
 
 ALL = "all"
@@ -89,35 +98,37 @@ async def scope_id(services: Services, name: str | None) -> int | None:
     return found
 
 
-def _print(outcome: ImportOutcome, dry_run: bool) -> int:
-    if not outcome.ok:
-        return fail(outcome.text)
-    print(outcome.text)
-    print(_("Dry run: nothing was changed.") if dry_run else outcome.heading)
-    return 0
-
-
-async def _import(args: argparse.Namespace, settings: Settings, run: object) -> int:
+async def _import(args: argparse.Namespace, settings: Settings, kind: UploadKind) -> int:
     try:
         content, name = read_input(args.file)
     except OSError as exc:
         return fail(_("Cannot read {file}: {error}").format(file=args.file, error=exc.strerror))
+    try:
+        parsed = await parse_file(settings, name, content, settings.bloc_name, expect=kind.name)
+    except ParseFailed as failed:
+        return fail(failed.message)
     async with open_services(settings) as services:
         try:
             scope = await scope_id(services, args.scope)
         except LookupError:
             return fail(_("No bloc or agency is named “{name}”.").format(name=args.scope))
-        who = None if args.dry_run else AuditContext.cli()
-        outcome = await run(services, content, name, scope, who)  # type: ignore[operator]
-    return _print(outcome, args.dry_run)
+        request = ImportRequest(name, scope, cli=True)
+        preview = await kind.preview(services, request, parsed)
+        if not preview.ok:
+            return fail(plain_text(preview.text))
+        if args.dry_run:
+            print(plain_text(preview.text))
+            print(_("Dry run: nothing was changed."))
+            return 0
+        return await apply_previewed(services, kind, request, parsed, preview)
 
 
 async def import_results(args: argparse.Namespace, settings: Settings) -> int:
-    return await _import(args, settings, results_import)
+    return await _import(args, settings, RESULTS_UPLOAD)
 
 
 async def import_initiatives(args: argparse.Namespace, settings: Settings) -> int:
-    return await _import(args, settings, initiatives_import)
+    return await _import(args, settings, INITIATIVES_UPLOAD)
 
 
 async def show_history(args: argparse.Namespace, settings: Settings) -> int:

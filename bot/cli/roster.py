@@ -1,21 +1,35 @@
-"""`thidua roster import FILE [--dry-run] [--bloc NAME] [--scope NAME]`.
+"""`thidua roster import FILE [--dry-run] [--bloc NAME] [--scope NAME] [--deactivate-others]
+[--move-blocs]`: the roster upload of app.imports, from the command line.
 
-With `--scope` (a bloc or agency of the roster) the file changes that subtree only, as the
-secretariat's upload does under THIDUA_SECRETARIAT_SCOPE: rows outside it are refused by line.
+The file speaks for the agencies (or units) it names; `--deactivate-others` makes it the
+whole roster of its blocs (of `--scope`), deactivating everyone missing from it, after the
+count was shown by the import without it. Agencies keep their bloc unless `--bloc` or a bloc
+column names another: the move is shown, and done only with `--move-blocs`. With `--scope`
+(a bloc or agency of the roster) the file changes that subtree only, as the secretariat's
+upload does under THIDUA_SECRETARIAT_SCOPE: rows outside it are refused by line.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from app.imports.kinds import ImportRequest
+from app.imports.roster import MOVE_BLOCS, OTHERS, ROSTER_UPLOAD
 from app.parsing import ParseFailed
 from app.settings import Settings
-from bot.cli.common import ScopeNotFound, fail, find_scope, open_services, parse_file, read_input
+from bot.cli.common import (
+    ScopeNotFound,
+    apply_previewed,
+    fail,
+    find_scope,
+    open_services,
+    parse_file,
+    read_input,
+)
 from domain.roster import default_bloc
+from domain.uploads import ROSTER
 from locales import _
-from reports.imports import describe_problems, describe_roster_plan
-from storage.audit import AuditContext
-from storage.roster import apply_roster, preview_roster
+from reports.messages import plain_text
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -26,9 +40,15 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("file", help=_("CSV or XLSX file, or - for standard input"))
     parser.add_argument("--dry-run", action="store_true",
                         help=_("show the changes, change nothing"))
-    parser.add_argument("--bloc", help=_("bloc (khối thi đua) of rows without a bloc column"))
+    parser.add_argument("--bloc", help=_("bloc (khối thi đua) of rows without a bloc column; "
+                                         "without it, agencies stay in their bloc"))
     parser.add_argument("--scope", help=_("change only this bloc or agency (rows outside it "
                                           "are refused); default: everything"))
+    parser.add_argument("--deactivate-others", action="store_true",
+                        help=_("the file is the whole roster of its blocs (of --scope): also "
+                               "deactivate the people of agencies it does not name"))
+    parser.add_argument("--move-blocs", action="store_true",
+                        help=_("move the agencies the file places in another bloc"))
     parser.set_defaults(handler=import_roster)
 
 
@@ -44,23 +64,27 @@ async def import_roster(args: argparse.Namespace, settings: Settings) -> int:
             return fail(_("No bloc or agency is named “{name}”.").format(name=str(exc)))
         bloc = args.bloc or default_bloc(await services.orgs.tree(), scope, settings.bloc_name)
         try:
-            parsed = await parse_file(settings, name, content, bloc, tables_only=True)
+            parsed = await parse_file(settings, name, content, bloc, expect=ROSTER,
+                                      bloc_given=args.bloc is not None)
         except ParseFailed as failed:
             return fail(failed.message)
-        roster = parsed.roster
-        if roster is None:
-            return fail(_("This is not a roster file (CSV or XLSX with the columns of "
-                          "bot/demo/FORMATS.md)."))
-        if not roster.ok:
-            return fail(describe_problems(roster.problems, limit=200))
-        plan = await preview_roster(services.db, roster, scope_org_id=scope)
-        if not plan.ok:
-            return fail(describe_problems(plan.problems, limit=200))
+        request = ImportRequest(name, scope, {OTHERS: args.deactivate_others}, cli=True)
+        preview = await ROSTER_UPLOAD.preview(services, request, parsed)
+        if not preview.ok:
+            return fail(plain_text(preview.text))
+        hold = MOVE_BLOCS in preview.asks and not args.move_blocs
+        code = 0
+        if args.dry_run or hold:
+            print(plain_text(preview.text))
+        else:
+            granted = frozenset({MOVE_BLOCS}) if args.move_blocs else frozenset()
+            code = await apply_previewed(services, ROSTER_UPLOAD, request, parsed, preview,
+                                         granted=granted)
+        if code == 0 and any(a.action == OTHERS for a in preview.alternatives):
+            print(_("To deactivate them too, import again with --deactivate-others."))
         if args.dry_run:
-            print(describe_roster_plan(plan, len(roster.rows)))
             print(_("Dry run: nothing was changed."))
-            return 0
-        plan = await apply_roster(services.db, roster, AuditContext.cli(), scope_org_id=scope)
-        print(describe_roster_plan(plan, len(roster.rows)))
-        print(_("The roster was imported.") if plan.has_changes else _("No changes."))
-    return 0
+        elif hold:
+            return fail(_("The file moves agencies to another bloc: nothing was changed. "
+                          "Import again with --move-blocs to move them."))
+    return code

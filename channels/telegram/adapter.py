@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from telegram import Update
+from telegram.error import TelegramError
 from telegram.ext import Application, BaseHandler
 
 from app.commands import parse_slash
@@ -22,6 +23,7 @@ from app.events import (
     ChatKind,
     Command,
     Contact,
+    DownloadFailed,
     Edited,
     Event,
     FileIn,
@@ -29,6 +31,7 @@ from app.events import (
     Presence,
     Source,
     Text,
+    Unreadable,
 )
 from channels.telegram.context import REPLAYED_KEY, BotContext
 from channels.telegram.publish import publish_person_commands
@@ -80,8 +83,11 @@ def event_of(update: Update) -> Event | None:
         document = message.document
 
         async def download() -> bytes:
-            telegram_file = await document.get_file()
-            return bytes(await telegram_file.download_as_bytearray())
+            try:
+                telegram_file = await document.get_file()
+                return bytes(await telegram_file.download_as_bytearray())
+            except TelegramError as exc:
+                raise DownloadFailed(str(exc)) from exc
 
         return FileIn(document.file_name or "file", document.file_size, download)
     if message.text is not None:
@@ -89,11 +95,15 @@ def event_of(update: Update) -> Event | None:
         if command is not None:
             return Command(*command)
         return Text(message.text)
-    return None
+    if message.migrate_to_chat_id is not None or message.migrate_from_chat_id is not None:
+        return None  # channels.telegram.chat_migration
+    return Unreadable()  # a photo, a sticker, a voice note…
 
 
 class CoreHandler(BaseHandler[Update, BotContext, None]):
-    """Takes every update the core understands; `claims` narrows it (while features move)."""
+    """Takes every update the core answers: commands, choices, files and edits wherever
+    they come from; text, contacts and other messages in private only (a group's
+    conversation is none of the bot's business, and reading it would cost a lookup each)."""
 
     def __init__(self, core: Core) -> None:
         super().__init__(self._handle)
@@ -108,15 +118,7 @@ class CoreHandler(BaseHandler[Update, BotContext, None]):
         return event
 
     def _claims(self, update: Update, event: Event) -> bool:
-        registry = self.core.registry
-        if isinstance(event, Command):
-            spec = registry.commands.get(event.name)
-            return (spec is not None and spec.run is not None) or registry.complete
-        if isinstance(event, Pick):
-            return registry.pick_route(event.data) is not None or registry.complete
-        if isinstance(event, FileIn):
-            return registry.first("on_file") is not None
-        if isinstance(event, Text | Contact):
+        if isinstance(event, Text | Contact | Unreadable):
             chat = update.effective_chat
             return chat is not None and chat.type == "private"
         return True

@@ -14,7 +14,7 @@ from telegram import (
 )
 from telegram.error import TelegramError
 
-from channels.telegram.commands import CommandSpec
+from app.commands import CommandSpec
 from domain.access import Actor
 from domain.models import Person, Role
 from locales import SUPPORTED_LOCALES, _, get_locale, use_locale

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import asyncio
+import re
+from datetime import datetime, timedelta
 
+from bot.cli import main
 from domain.subjects import Subject
 from storage import audit
 from storage.audit import AuditContext
@@ -34,7 +37,9 @@ async def test_secretariat_opens_lists_and_extends_a_window_from_its_chat(bot: B
     assert "Nghị định 152/2025/NĐ-CP" in opened.plain
     await chat.send(clerk, f"/window open {year} {_d(deadline)}")
     await chat.expect("đã được mở")
-    await chat.send(clerk, f"/dotdangky mo {year} 31/02/{year}")
+    await chat.send(clerk, f"/dotdangky mo {year} 31/02/{year}")  # issue 16: say why
+    await chat.expect(f"“31/02/{year}” không phải ngày hợp lệ")
+    await chat.send(clerk, f"/dotdangky mo {year} ngaymai")
     await chat.expect("Không hiểu lệnh này")
 
     await chat.send(clerk, "/dotdangky")
@@ -61,6 +66,45 @@ async def test_secretariat_opens_lists_and_extends_a_window_from_its_chat(bot: B
     logged = await audit.entries(bot.db, entity="registration_window", entity_id=window.id)
     assert [e.action for e in logged] == ["open", "set_deadline", "set_deadline"]
     assert {e.chat_id for e in logged} == {chat.chat_id}
+
+
+async def test_the_examples_work_on_the_day_they_are_shown_december_too(bot: BotHarness):
+    """Issue 16: the built-in examples had fixed dates (15/03/2026) that fail in December."""
+    year = today(bot).year
+    december = datetime(year, 12, 20, 9, 0, tzinfo=bot.services.settings.tz)
+    bot.services.clock = lambda: december
+    chat = bot.secretariat_chat()
+    clerk = bot.user(8105, "Hằng")
+    await chat.send(clerk, "/dotdangky")
+    shown = await chat.expect("Chưa mở đợt đăng ký thi đua nào")
+    example = re.search(r"/dotdangky mo \S+ \S+", shown.plain)
+    assert example is not None
+    await chat.send(clerk, example.group(0))  # copied as it is
+    await chat.expect("Đã mở đăng ký thi đua")
+    listing_example = re.search(r"/dotdangky giahan \S+ \S+", shown.plain)
+    assert listing_example is not None
+    await chat.send(clerk, listing_example.group(0))
+    await chat.expect("Đã đổi hạn đăng ký")
+
+
+async def test_a_window_opening_later_is_announced_as_such(bot: BotHarness, capsys):
+    """Issue 16: never "Đã mở … (chưa mở)"."""
+    opens = today(bot) + timedelta(days=40)
+    deadline = opens + timedelta(days=30)
+    chat = bot.secretariat_chat()
+    clerk = bot.user(8106, "Hằng")
+    await chat.send(clerk, f"/dotdangky mo {deadline.year} {_d(deadline)} {_d(opens)}")
+    said = await chat.expect(f"sẽ mở ngày {_d(opens)}")
+    assert f"Đăng ký thi đua năm {deadline.year} (tất cả các khối, cơ quan) sẽ mở ngày " \
+        f"{_d(opens)}, hạn cuối hết ngày {_d(deadline)}." in said.plain
+    assert "Đã mở" not in said.plain and "chưa mở" not in said.plain
+
+    assert await asyncio.to_thread(main, [
+        "--database", str(bot.database), "registration", "open", "--year",
+        str(deadline.year + 1), "--opens", (opens + timedelta(days=365)).isoformat(),
+        "--deadline", (deadline + timedelta(days=365)).isoformat()]) == 0
+    out = capsys.readouterr().out
+    assert "sẽ mở ngày" in out and "Đã mở" not in out
 
 
 async def test_only_the_secretariat_manages_windows(bot: BotHarness):

@@ -113,16 +113,16 @@ async def test_a_file_beyond_the_time_or_memory_bound_is_stopped(tmp_path):  # t
 
 async def test_an_upload_is_parsed_once_and_applied_from_what_was_parsed(bot: BotHarness,
                                                                          monkeypatch):  # type: ignore[no-untyped-def]
-    import channels.telegram.uploads
+    import app.imports.flow
 
     calls = []
-    original = channels.telegram.uploads.parse_in_worker
+    original = app.imports.flow.parse_in_worker
 
     async def counting(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(args[0])
         return await original(*args, **kwargs)
 
-    monkeypatch.setattr(channels.telegram.uploads, "parse_in_worker", counting)
+    monkeypatch.setattr(app.imports.flow, "parse_in_worker", counting)
     chat = bot.secretariat_chat()
     clerk = bot.user(8403, "Hằng")
     newcomer = ",".join(["Sở Nội vụ", "Văn phòng Sở", "Người Mới", "Chuyên viên", "không",

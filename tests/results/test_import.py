@@ -4,6 +4,7 @@ every problem with its line and never a name from outside that scope."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from pathlib import Path
 
@@ -134,3 +135,27 @@ async def test_a_bad_file_is_refused_by_line_and_names_nobody_outside_the_scope(
         assert await ResultsRepository(bot.db).of_years([2024]) == []
     finally:
         await bot.close()
+
+
+async def test_a_stale_results_or_initiatives_preview_is_refused(bot: BotHarness):
+    """Issue 13: the decision lists' previews carry a plan digest like every upload's: what
+    the preview showed is what Apply applies, or nothing."""
+    chat = bot.secretariat_chat()
+    clerk = bot.user(8303, "Hằng")
+    await chat.send_document(clerk, INITIATIVES.name, INITIATIVES.read_bytes())
+    stale_register = await chat.expect("Sáng kiến, đề tài mới: 4")
+    # Meanwhile the register is imported from the command line: the preview's plan (four new
+    # initiatives) is not what its file would do now.
+    assert await asyncio.to_thread(_cli, bot.database, "initiatives", "import",
+                                   str(INITIATIVES)) == 0
+    await chat.tap("✅ Áp dụng", by=clerk, message=stale_register)
+    changed = await chat.expect("Dữ liệu đã thay đổi")
+    assert "chưa thay đổi dữ liệu nào" in changed.plain
+
+    await chat.send_document(clerk, "ket-qua.csv", RESULTS.read_bytes())
+    stale_results = await chat.expect("Kết quả mới: 170")
+    assert await asyncio.to_thread(_cli, bot.database, "results", "import", str(RESULTS)) == 0
+    before = await audit.entries(bot.db, entity="result")
+    await chat.tap("✅ Áp dụng", by=clerk, message=stale_results)
+    await chat.expect("Dữ liệu đã thay đổi")
+    assert await audit.entries(bot.db, entity="result") == before

@@ -1,12 +1,12 @@
-"""The registrations file sent to the bot by the secretariat (same rules as
-`thidua registrations import`): preview first, applied on the sender's button."""
+"""The registrations file (sent to the bot by the secretariat, or `thidua registrations
+import`): the office's paper registrations entered at once; preview first, then applied."""
 
 from __future__ import annotations
 
 from html import escape
 
-from channels.telegram.context import BotContext
-from channels.telegram.uploads import Preview, UploadKind, register_upload_kind
+from app.imports.kinds import ImportRequest, Preview, UploadKind
+from app.services import Services
 from domain.registration_import import ImportPlan
 from domain.subjects import Subject
 from domain.uploads import REGISTRATIONS, ParsedUpload
@@ -19,11 +19,9 @@ from storage.registration_import import (
     registrations_digest,
     ruleset_of_year,
 )
-from storage.uploads import PendingUpload
 
 
-async def _describe(context: BotContext, plan: ImportPlan) -> str:
-    services = context.services
+async def _describe(services: Services, plan: ImportPlan) -> str:
     tree = await services.orgs.tree(active_only=False)
     people = {p.id: p for p in await services.people.all(active_only=False)}
 
@@ -37,31 +35,28 @@ async def _describe(context: BotContext, plan: ImportPlan) -> str:
     return escape(describe_plan(plan, ruleset, label))
 
 
-async def _preview(context: BotContext, filename: str, parsed: ParsedUpload) -> Preview:
+async def _preview(services: Services, request: ImportRequest, parsed: ParsedUpload
+                   ) -> Preview:
     file = parsed.registrations
     assert file is not None
-    plan = await preview_import(context.services.db, file,
-                                scope_org_id=context.actor.secretariat_scope_id)
+    if not file.rows and not file.ok:  # unreadable as a table: nothing to plan
+        return Preview(False, escape(describe_problems(file.problems)))
+    plan = await preview_import(services.db, file, scope_org_id=request.scope_org_id)
     if not plan.ok:
         return Preview(False, escape(describe_problems(plan.problems)))
-    title = "<b>" + escape(_("Registrations: {file}").format(file=filename)) + "</b>"
-    return Preview(True, title + "\n" + await _describe(context, plan),
+    title = "<b>" + escape(_("Registrations: {file}").format(file=request.filename)) + "</b>"
+    return Preview(True, title + "\n" + await _describe(services, plan),
                    registrations_digest(plan))
 
 
-async def _apply(context: BotContext, upload: PendingUpload, parsed: ParsedUpload,
-                 who: AuditContext) -> str:
+async def _apply(services: Services, request: ImportRequest, parsed: ParsedUpload,
+                 who: AuditContext, expected_digest: str | None) -> str:
     file = parsed.registrations
     assert file is not None
-    plan = await apply_import(context.services.db, file, who,
-                              scope_org_id=context.actor.secretariat_scope_id,
-                              expected_digest=upload.plan_digest)
+    plan = await apply_import(services.db, file, who, scope_org_id=request.scope_org_id,
+                              expected_digest=expected_digest)
     done = _("The registrations were imported.") if plan.has_changes else _("No changes.")
-    return f"<b>{escape(done)}</b>\n" + await _describe(context, plan)
+    return f"<b>{escape(done)}</b>\n" + await _describe(services, plan)
 
 
 REGISTRATIONS_UPLOAD = UploadKind(REGISTRATIONS, _preview, _apply)
-
-
-def register() -> None:
-    register_upload_kind(REGISTRATIONS_UPLOAD)
