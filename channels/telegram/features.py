@@ -8,6 +8,7 @@ from types import ModuleType
 from telegram.ext import Application
 
 from app import campaigns as campaigns_feature
+from app import council as council_feature
 from app import help as help_feature
 from app import invites as invites_feature
 from app import onboarding
@@ -52,7 +53,7 @@ def registry() -> Registry:
     features = [onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
                 *(_legacy(m) for m in LEGACY), campaigns_feature.FEATURE,
                 summary_feature.FEATURE, progress_feature.FEATURE, invites_feature.FEATURE,
-                results_feature.FEATURE, review_feature.FEATURE]
+                results_feature.FEATURE, review_feature.FEATURE, council_feature.FEATURE]
     return Registry(features, complete=False)
 
 
