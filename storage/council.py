@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from domain.council import YES, Counts, SessionRules, Tally
+from domain.council import Counts, SessionRules, Tally
 from domain.rules import SubjectKind
 from domain.subjects import Subject
 from storage import audit
@@ -380,23 +380,22 @@ class CouncilRepository:
             if state != "pending":
                 return CastOutcome.VOTED
             drafts = list(await conn.execute_fetchall(
-                "SELECT marks, version FROM council_drafts WHERE session_id = ?"
-                " AND person_id = ?", (session_id, person_id)))
-            if not drafts or drafts[0]["version"] != version or "-" in drafts[0]["marks"]:
+                "SELECT d.version, instr(d.marks, '-') = 0 AND length(d.marks) = count(c.id)"
+                " AS complete FROM council_drafts d JOIN council_candidates c"
+                " ON c.session_id = d.session_id WHERE d.session_id = ? AND d.person_id = ?"
+                " GROUP BY d.session_id, d.person_id", (session_id, person_id)))
+            if not drafts or drafts[0]["version"] != version or not drafts[0]["complete"]:
                 return CastOutcome.STALE
-            marks = drafts[0]["marks"]
-            candidates = [r[0] for r in await conn.execute_fetchall(
-                "SELECT id FROM council_candidates WHERE session_id = ? ORDER BY position",
-                (session_id,))]
-            if len(candidates) != len(marks):
-                return CastOutcome.STALE
-            for mark, column in ((YES, "yes"), ("n", "no"), ("a", "abstain")):
-                chosen = [c for c, m in zip(candidates, marks, strict=True) if m == mark]
-                if chosen:
-                    await conn.execute(
-                        f"UPDATE council_tally SET {column} = {column} + 1"
-                        " WHERE session_id = ? AND candidate_id IN"
-                        " (SELECT value FROM json_each(?))", (session_id, json_ids(chosen)))
+            # The counters are read from the draft inside SQLite: the marks never pass through
+            # a statement's parameters (or anything that could log them).
+            await conn.execute(
+                "UPDATE council_tally SET"
+                " yes = yes + (substr(d.marks, c.position + 1, 1) = 'y'),"
+                " no = no + (substr(d.marks, c.position + 1, 1) = 'n'),"
+                " abstain = abstain + (substr(d.marks, c.position + 1, 1) = 'a')"
+                " FROM council_drafts d, council_candidates c"
+                " WHERE d.session_id = ? AND d.person_id = ? AND c.id = council_tally.candidate_id"
+                " AND council_tally.session_id = d.session_id", (session_id, person_id))
             await conn.execute(
                 "UPDATE council_voters SET state = 'voted' WHERE session_id = ?"
                 " AND person_id = ?", (session_id, person_id))
