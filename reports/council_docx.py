@@ -67,6 +67,8 @@ class ReportData:
     initiatives: tuple[str, ...]
     titles: tuple[History, ...]
     forms: tuple[History, ...]
+    letter_authority: str = ""  # the letterhead: the body above the issuer (the agency)
+    letter_issuer: str = ""  # the person's unit, the collective itself
 
 
 # --- Shared pieces ---------------------------------------------------------------------------
@@ -337,9 +339,8 @@ def _letter(document: DocumentObject, data: SessionData, level: str, lines: Sequ
 def report_docx(data: ReportData) -> bytes:
     with use_locale("vi"):
         document = _document()
-        unit = data.name if not data.is_person else (data.unit or data.agency)
-        _letterhead(document, data.agency.upper() if data.is_person else data.authority.upper(),
-                    unit.upper(), data.day, data.place)
+        _letterhead(document, data.letter_authority.upper(),
+                    (data.letter_issuer or data.agency).upper(), data.day, data.place)
         kind = "DANH HIỆU" if not data.title_name.startswith("Bằng khen") else ""
         subject = f"“{data.title_name.upper()}”" if kind else data.title_name.upper()
         _heading(document, ["BÁO CÁO THÀNH TÍCH",

@@ -7,6 +7,7 @@ from app.council.view import ruleset_of, session_data, subject_name, subject_pla
 from app.services import Services
 from app.summary.workers import run_in_worker
 from domain.models import OrgKind
+from domain.org import OrgTree
 from domain.rules import TitleKind
 from locales import format_date, use_locale
 from reports.council_docx import History, ReportData
@@ -112,7 +113,20 @@ async def report_data(services: Services, session: Session, candidate: Candidate
         duties=completed.duties if completed else None,
         achievements=completed.achievements if completed else None,
         rating=rating, initiatives=tuple(initiatives), titles=tuple(titles),
-        forms=tuple(forms))
+        forms=tuple(forms), **_letterhead(tree, subject.org_id, settings.document_authority))
+
+
+def _letterhead(tree: OrgTree, org_id: int, authority: str) -> dict[str, str]:
+    """Who issues the report: the person's unit (or the collective) under its agency; an
+    agency's own people and the agency itself under the province's authority."""
+    org = tree.find(org_id)
+    if org is None:
+        return {"letter_authority": authority, "letter_issuer": ""}
+    if org.kind == OrgKind.UNIT:
+        agency = tree.agency_of(org.id)
+        return {"letter_authority": agency.name if agency else authority,
+                "letter_issuer": org.name}
+    return {"letter_authority": authority, "letter_issuer": org.name}
 
 
 def report_file_name(session: Session, candidate: Candidate) -> str:
