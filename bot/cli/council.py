@@ -1,7 +1,7 @@
 """`thidua council …`: the council's members, its sessions, the secretary's entries and the
 dossier's files, with the same use cases as /hoidong (app/council).
 
-council members   --agency NAME                                   list the council
+council members list --agency NAME                                list the council
 council members add --agency NAME [--position P] PHONE…            add (or change position)
 council members remove --agency NAME PHONE…
 council open      --agency NAME --year Y --deadline DD/MM/YYYY [--time HH:MM] [--paper]
@@ -40,11 +40,18 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     actions = council.add_subparsers(dest="council_command", required=True, metavar="ACTION")
 
     members = actions.add_parser("members", help="the council's members (list, add, remove)")
-    members.add_argument("change", nargs="?", choices=("add", "remove"))
-    members.add_argument("phones", nargs="*", metavar="PHONE")
-    members.add_argument("--agency", required=True)
-    members.add_argument("--position", choices=POSITIONS, default="member")
-    members.set_defaults(handler=members_command)
+    steps = members.add_subparsers(dest="members_command", required=True, metavar="ACTION")
+    for name, text in (("list", "list the council"), ("add", "add members (or change their "
+                                                              "position)"),
+                       ("remove", "remove members")):
+        step = steps.add_parser(name, help=text)
+        step.add_argument("--agency", required=True)
+        if name != "list":
+            step.add_argument("phones", nargs="+", metavar="PHONE")
+        if name == "add":
+            step.add_argument("--position", choices=POSITIONS, default="member")
+        step.set_defaults(handler=members_command, change=None if name == "list" else name,
+                          phones=[])
 
     opening = actions.add_parser("open", help="open a session on the submitted proposals")
     opening.add_argument("--agency", required=True)

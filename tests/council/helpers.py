@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.review.assess import open_review
+from app.services import Services
 from domain.models import Person
 from domain.subjects import Subject
 from storage.audit import AuditContext
@@ -45,17 +46,28 @@ class Council:
 async def set_up_council(bot: BotHarness, year: int, *, proposals=PROPOSALS) -> Council:
     """The council's members (as `thidua council members add` sets them) and the units'
     submitted proposal lists of `year`."""
-    services = bot.services
+    council = await set_up_proposals(bot.services, year, proposals=proposals)
+    await add_members(bot, council)
+    return council
+
+
+async def add_members(bot: BotHarness, council: Council) -> None:
+    repo = CouncilRepository(bot.db)
+    cli = AuditContext.cli()
+    people = council.members
+    await repo.set_members(council.agency_id, [people[0].id], "chair", cli)
+    await repo.set_members(council.agency_id, [people[1].id], "secretary", cli)
+    await repo.set_members(council.agency_id, [p.id for p in people[2:]], "member", cli)
+
+
+async def set_up_proposals(services: Services, year: int, *, proposals=PROPOSALS) -> Council:
+    """The year's review opened, and the units' proposal lists submitted."""
     tree = await services.orgs.tree()
     agency = next(o for o in tree.agencies() if o.name == AGENCY)
     people = [await services.people.by_phone(p) for p in COUNCIL]
-    repo = CouncilRepository(bot.db)
     cli = AuditContext.cli()
-    await repo.set_members(agency.id, [people[0].id], "chair", cli)
-    await repo.set_members(agency.id, [people[1].id], "secretary", cli)
-    await repo.set_members(agency.id, [p.id for p in people[2:]], "member", cli)
     review, _invited = await open_review(services, tree, year, None, cli)
-    reviews = ReviewRepository(bot.db)
+    reviews = ReviewRepository(services.db)
     by_org: dict[int, list[Computed]] = {}
     for who, title in proposals:
         if who[0].isdigit():
