@@ -170,7 +170,9 @@ def minutes_docx(data: SessionData) -> bytes:
     with use_locale("vi"):
         document = _document()
         day = (data.closed or data.deadline).date()
-        _letterhead(document, data.agency.upper(), COUNCIL, day, data.place)
+        # Nghị định 30/2020, Phụ lục III: a minutes' number symbol is "BB".
+        _letterhead(document, data.agency.upper(), COUNCIL, day, data.place,
+                    f"Số: {official.BLANK}/BB-HĐTĐKT")
         _heading(document, ["BIÊN BẢN", "Họp Hội đồng Thi đua – Khen thưởng xét đề nghị danh "
                             f"hiệu thi đua, hình thức khen thưởng năm {data.year}"])
         closed = format_datetime(data.closed) if data.closed else DOTS

@@ -108,3 +108,18 @@ def test_the_council_from_the_command_line(tmp_path: Path, capsys):
     minutes = Document(str(folder / f"bien-ban-hop-hoi-dong-{year}-1.docx"))
     text = "\n".join(p.text for p in minutes.paragraphs)
     assert "Thành viên vắng mặt, có ý kiến bằng văn bản: 1: Lê Xuân Tuấn" in text
+    # Laid out under Nghị định 30/2020: A4, margins, Times New Roman, the letterhead with the
+    # issuer, the number (BB), the national name and motto, the place and date line.
+    section = minutes.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+    assert (round(section.left_margin.cm, 1), round(section.right_margin.cm, 1)) == (3.0, 1.5)
+    assert 2.0 <= section.top_margin.cm <= 2.5 and 2.0 <= section.bottom_margin.cm <= 2.5
+    assert minutes.styles["Normal"].font.name == "Times New Roman"
+    head = "\n".join(c.text for c in minutes.tables[0].rows[0].cells)
+    assert "SỞ NỘI VỤ\nHỘI ĐỒNG THI ĐUA – KHEN THƯỞNG" in head
+    assert "Số: ……/BB-HĐTĐKT" in head
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in head and "Độc lập - Tự do - Hạnh phúc" in head
+    assert ", ngày " in head and f"năm {year}" in head
+    signatures = "\n".join(c.text for c in minutes.tables[-1].rows[0].cells)
+    assert "THƯ KÝ" in signatures and "CHỦ TỊCH HỘI ĐỒNG" in signatures
+    assert "Đặng Quốc Khánh" in signatures and "Đinh Hữu Dũng" in signatures
