@@ -57,6 +57,11 @@ async def test_the_whole_session_from_zalo(cbot: BotHarness):
     for k, member in enumerate(members, start=1):
         await vote_on_zalo(member, k)
 
+    # A member cannot vote twice: /bophieu again says so and offers no ballot.
+    await members[0].send("bo phieu")
+    again = await members[0].expect("đã bỏ phiếu trong phiên này")
+    assert "Đồng ý" not in again.plain
+
     # Nothing but the turnout before the close, also on Zalo.
     await hang.send("hoi dong")  # /hoidong without slash or diacritics
     agency = await hang.expect(f"Hội đồng Thi đua – Khen thưởng {AGENCY}")
@@ -86,6 +91,12 @@ async def test_the_whole_session_from_zalo(cbot: BotHarness):
     repo = CouncilRepository(bot.db)
     session = (await repo.sessions())[-1]
     assert not session.is_open and session.close_reason == "all_voted" and session.written == 1
+
+    # The members are told; no ballot after the close.
+    await members[1].expect("đã kết thúc: 10/12 đề nghị được thông qua", timeout=10)
+    await members[1].send("/bophieu")
+    closed = await members[1].expect("Kết quả bỏ phiếu của Hội đồng")
+    assert "Bỏ phiếu" not in closed.plain.replace("Bỏ phiếu kín", "")
 
     # The secretariat's Zalo group: the results, then the minutes as a link.
     await bot.services.scheduler.tick()
