@@ -236,7 +236,7 @@ def _attendance(document: DocumentObject, data: SessionData) -> None:
         _text(document, f"- Chủ trì: {chair.name}, Chủ tịch Hội đồng.")
     if secretary is not None:
         _text(document, f"- Thư ký: {secretary.name}.")
-    groups = (("voted", "Thành viên tham gia bỏ phiếu"),
+    groups: tuple[tuple[str, str], ...] = (("voted", "Thành viên tham gia bỏ phiếu"),
               ("written", "Thành viên vắng mặt, có ý kiến bằng văn bản"),
               ("pending", "Thành viên vắng mặt, không có ý kiến"))
     if data.paper:
@@ -305,14 +305,14 @@ def _letter(document: DocumentObject, data: SessionData, level: str, lines: Sequ
     _text(document, "Hồ sơ gồm: Tờ trình kèm danh sách; Biên bản họp và kết quả bỏ phiếu kín "
           "của Hội đồng; Báo cáo thành tích của các tập thể, cá nhân được đề nghị.")
     _text(document, f"Kính trình {to} xem xét, quyết định./.")
+    chair = data.attendee_named("chair")
     recipients = list(data.recipients) if not own else [f"Thường trực Hội đồng Thi đua – Khen "
                                                         f"thưởng {data.agency}", "Lưu: VT"]
     header = official.OfficialHeader(
         issuer=data.agency, day=day, recipients=tuple(recipients or ("Như trên", "Lưu: VT")),
         signer=("TM. HỘI ĐỒNG THI ĐUA – KHEN THƯỞNG", "CHỦ TỊCH") if own
         else ((data.head_position or "THỦ TRƯỞNG CƠ QUAN"),),
-        signer_name=(data.attendee_named("chair").name if own and data.attendee_named("chair")
-                     else data.head_name))
+        signer_name=(chair.name if own and chair is not None else data.head_name))
     official._closing(document, header)
     document.add_page_break()
     _heading(document, ["DANH SÁCH", f"Đề nghị xét tặng danh hiệu thi đua, hình thức khen "

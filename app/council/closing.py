@@ -10,6 +10,7 @@ outcome, and each passed candidate is invited to complete their achievement repo
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from datetime import datetime
 from html import escape
@@ -26,10 +27,11 @@ from reports.messages import caption, split_blocks
 from storage.audit import AuditContext
 from storage.council import Candidate, CouncilRepository, Session
 from storage.links import native_chat_id
-from storage.outbox import Button, NewMessage
+from storage.outbox import Button, NewMessage, OutboxRepository
 
 log = logging.getLogger(__name__)
 JOB = "council"
+TEXTS_WAIT_SECONDS = 60.0  # then the files go anyway (they stay available from /hoidong)
 
 
 async def results(services: Services, session: Session) -> SessionData:
@@ -72,14 +74,14 @@ async def post(services: Services, session: Session) -> bool:
         data = await results(services, fresh)
         blocks = results_blocks(data)
     messages: list[NewMessage] = []
-    batch = f"council:{fresh.id}"
+    batch = f"council:{fresh.id}:results"  # its own batch: the files wait for these texts
     for channel, chat_id in services.secretariat_chats():
         limit = CAPABILITIES[Channel(channel)].max_text - 100
         for i, text in enumerate(split_blocks(blocks, limit)):
             messages.append(NewMessage(
                 batch=batch, kind="council-results", channel=channel,
                 chat_id=native_chat_id(channel, chat_id), text=text,
-                dedupe_key=f"{batch}:results:{channel}:{i}"))
+                dedupe_key=f"{batch}:{channel}:{i}"))
     messages += await _people_messages(services, fresh, data)
     if not await repo.claim_post(fresh.id, messages):
         return False
@@ -88,11 +90,24 @@ async def post(services: Services, session: Session) -> bool:
     for channel, chat_id in services.secretariat_chats():
         if channel in services.deliverers:
             try:
+                await _texts_sent(services, batch, channel)
                 await services.deliver(channel, chat_id, outs)
             except Exception:  # the files stay available from /hoidong
                 log.exception("council %s: the files could not be delivered on %s",
                               fresh.id, channel)
     return True
+
+
+async def _texts_sent(services: Services, batch: str, channel: str) -> None:
+    """Wait (a while at most) until the outbox has sent the results' texts on a channel, so
+    the minutes and the cover letter follow them in the chat rather than precede them."""
+    outbox = OutboxRepository(services.db)
+    loop = asyncio.get_running_loop()
+    until = loop.time() + TEXTS_WAIT_SECONDS
+    pause = 0.05
+    while await outbox.pending_count(batch, channel) and loop.time() < until:
+        await asyncio.sleep(pause)
+        pause = min(pause * 2, 1.0)
 
 
 async def files(services: Services, session: Session, data: SessionData, locale: str

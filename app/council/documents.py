@@ -70,7 +70,8 @@ async def report_data(services: Services, session: Session, candidate: Candidate
     elif org is not None and org.kind == OrgKind.UNIT and agency is not None:
         unit = agency.name
     results = await ResultsRepository(services.db).of_subject(subject)
-    titles, forms = [], []
+    titles: list[History] = []
+    forms: list[History] = []
     for result in sorted(results, key=lambda r: (r.year, r.title)):
         if result.year > session.year:
             continue

@@ -24,6 +24,7 @@ from app.council.closing import results
 from app.council.documents import cover_letter, minutes, report, report_file_name
 from app.services import Services
 from app.settings import Settings
+from app.summary.workers import start as start_workers
 from bot.cli.common import fail, open_services
 from domain.council import CountsError, parse_counts, parse_deadline
 from domain.models import OrgKind
@@ -250,6 +251,9 @@ async def results_command(args: argparse.Namespace, settings: Settings) -> int:
 
 
 async def dossier_command(args: argparse.Namespace, settings: Settings) -> int:
+    # The documents are built in worker processes; a CLI run owns them (a bot stopped earlier
+    # in the same process, as in the tests, leaves them refusing jobs).
+    start_workers()
     async with open_services(settings) as services:
         repo = CouncilRepository(services.db)
         session = await repo.get(args.session)
