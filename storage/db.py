@@ -386,7 +386,8 @@ class Database:
         reader = await self._reader_connection()
         async with reader.execute(sql, tuple(params)) as cursor:
             if convert is not None:
-                cursor.row_factory = lambda c, values: convert(sqlite3.Row(c, values))
+                cursor.row_factory = (
+                    lambda c, values: convert(sqlite3.Row(c, values)))  # type: ignore[assignment]
             return list(await cursor.fetchall())
 
     async def _reader_connection(self) -> aiosqlite.Connection:
