@@ -3,7 +3,7 @@ a verified one: Telegram) or by a one-time invite code (every channel).
 
 ```mermaid
 stateDiagram-v2
-    [*] --> Greeted: /start (already linked)
+    [*] --> Greeted: /start (already linked: what is open for them now, choices to act)
     [*] --> Ask: /start (unknown account)
     [*] --> Linked: /start <invite code> (valid)
     Ask --> Linked: own contact, phone on the roster (Telegram)
@@ -12,7 +12,7 @@ stateDiagram-v2
     Ask --> Linked: invite code typed (any case, spaces or dashes)
     Ask --> Ask: phone number typed (explained: it proves nothing)
     Ask --> Ask: wrong code (the account is slowed down after 5 in 15 minutes)
-    Linked --> [*]
+    Linked --> [*]: greeting, then what is open for them now with choices to act
 ```
 No conversation state is needed: each step is decided from the message and the database.
 A phone number typed as text never links anyone: only the channel's verified contact does.
@@ -30,6 +30,7 @@ from app.context import Ctx
 from app.events import Contact
 from app.features import Feature
 from app.invites.channels import linked_channels
+from app.open_now import open_now_screen
 from app.texts import command_lines, person_card
 from domain.access import Actor
 from domain.invite_codes import looks_like_code
@@ -208,14 +209,24 @@ async def _greet(ctx: Ctx, person: Person, *, welcome_back: bool) -> Actor:
     # Where the person is linked; on /start, how to add the other channel (with a choice,
     # not offered on the greeting that must take the contact keyboard away).
     channels, choices = await linked_channels(ctx, person, offer=welcome_back)
-    text = "\n\n".join([
+    # What is open for them now, with choices to act. Where linking showed the contact
+    # keyboard (Telegram), the greeting takes it away and this follows in a message of its
+    # own (one message cannot do both); elsewhere it is part of the greeting.
+    waiting, actions = await open_now_screen(ctx, actor, tree)
+    apart = not welcome_back and ctx.caps.contact_sharing
+    blocks = [
         "<b>" + escape(greeting, quote=False) + "</b>",
         person_card(person, tree, actor.headed_org_ids),
         channels,
+        *([] if apart else [waiting]),
         _plain(_("Commands you can use:")) + "\n"
         + command_lines(ctx.registry.listed_commands(), actor),
-    ])
-    ctx.say(text, choices, remove_keyboard=True)
+    ]
+    if apart:
+        ctx.say("\n\n".join(blocks), choices, remove_keyboard=True)
+        ctx.say(waiting, actions)
+    else:
+        ctx.say("\n\n".join(blocks), actions + choices, remove_keyboard=True)
     return actor
 
 

@@ -109,22 +109,19 @@ async def register_person(run: Run, user: EmuUser, year: int) -> None:
         await user.expect("Chọn danh hiệu", timeout=TIMEOUT)
 
     async def go_on() -> None:
-        await user.tap("Tiếp tục ➡️", timeout=TIMEOUT)
-        await user.expect("Đã chọn:", timeout=TIMEOUT)
-        await user.expect("Câu hỏi 1/3", timeout=TIMEOUT)
+        await user.tap("Tiếp tục ➡️", timeout=TIMEOUT)  # the titles screen becomes question 1
+        await user.expect("Câu hỏi 1/4", timeout=TIMEOUT)
 
     async def months() -> None:
         await user.send("60")
-        await user.expect("Câu hỏi 2/3", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 2/4", timeout=TIMEOUT)
 
     async def rating() -> None:
         await user.tap("Hoàn thành xuất sắc nhiệm vụ", timeout=TIMEOUT)
-        await user.expect("→ Hoàn thành xuất sắc nhiệm vụ", timeout=TIMEOUT)
-        await user.expect("Câu hỏi 3/3", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 3/4", timeout=TIMEOUT)
 
     async def ground() -> None:
         await user.tap("Có sáng kiến được cơ sở công nhận", timeout=TIMEOUT)
-        await user.expect("→ Có sáng kiến", timeout=TIMEOUT)
         await user.expect("Câu hỏi 4/4", timeout=TIMEOUT)
 
     async def initiative() -> None:

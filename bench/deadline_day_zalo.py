@@ -23,7 +23,7 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from bench.common import BotProcess, machine, quiet_emulator
+from bench.common import BotProcess, Profiler, machine, quiet_emulator
 from bench.deadline_day import INITIATIVE, TIMEOUT, Run, crowd, ready, report, timed
 from bench.province import ProvinceSpec, generate
 from emulator.zalo import ZaloEmulator, ZaloUser
@@ -86,21 +86,18 @@ async def register_person(run: Run, user: ZaloUser, year: int) -> None:
 
     async def go_on() -> None:
         await user.tap("Tiếp tục ➡️")
-        await user.expect("Đã chọn", timeout=TIMEOUT)
-        await user.expect("Câu hỏi 1/3", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 1/4", timeout=TIMEOUT)
 
     async def months() -> None:
         await user.send("60")
-        await user.expect("Câu hỏi 2/3", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 2/4", timeout=TIMEOUT)
 
     async def rating() -> None:
         await user.tap("Hoàn thành xuất sắc nhiệm vụ")
-        await user.expect("→ Hoàn thành xuất sắc nhiệm vụ", timeout=TIMEOUT)
-        await user.expect("Câu hỏi 3/3", timeout=TIMEOUT)
+        await user.expect("Câu hỏi 3/4", timeout=TIMEOUT)
 
     async def ground() -> None:
         await user.tap("Có sáng kiến được cơ sở công nhận")
-        await user.expect("→ Có sáng kiến", timeout=TIMEOUT)
         await user.expect("Câu hỏi 4/4", timeout=TIMEOUT)
 
     async def initiative() -> None:
@@ -180,8 +177,13 @@ async def main(args: argparse.Namespace) -> dict[str, object]:
             await settle(emu, list(users.values()))
 
             thidua = Run("thidua")
-            await crowd(thidua, [lambda u=u: register_person(thidua, u, province.year)
-                                 for u in users.values()], args.concurrency, bot, emu)
+            people = [lambda u=u: register_person(thidua, u, province.year)
+                      for u in users.values()]
+            if args.profile:
+                async with Profiler(bot, args.profile.with_suffix(".thidua_zalo.txt")):
+                    await crowd(thidua, people, args.concurrency, bot, emu)
+            else:
+                await crowd(thidua, people, args.concurrency, bot, emu)
             await bot.stop()
             report(thidua)
             figures["thidua"] = thidua.figures()

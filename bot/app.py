@@ -49,6 +49,9 @@ def build_application(
     settings = services.settings
     timeout = settings.telegram_timeout
     queue = InboxQueue(UpdateInbox(services.db))
+    requests = (AiohttpRequest(connect_timeout=10, read_timeout=timeout,
+                               write_timeout=max(20.0, timeout)),
+                InboxRequest(queue, connection_pool_size=1, read_timeout=30))
     builder = (
         ApplicationBuilder()
         .application_class(ThiduaApplication)
@@ -60,15 +63,17 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz))
         # Different chats concurrently, one chat in order (ConversationHandler needs that).
         .concurrent_updates(PerChatUpdateProcessor())
-        .request(AiohttpRequest(connect_timeout=10, read_timeout=timeout,
-                                write_timeout=max(20.0, timeout)))
-        .get_updates_request(InboxRequest(queue, connection_pool_size=1, read_timeout=30))
+        .request(requests[0])
+        .get_updates_request(requests[1])
     )
     # Every call is retried after a 5xx or a connection that could not be opened; replies are
     # also paced by the limits above (tests turn the pacing off, not the retries).
     pacing = reply_rate_limiter() if rate_limiter else None
-    builder = builder.rate_limiter(ResilientLimiter(pacing))
+    builder = builder.rate_limiter(ResilientLimiter(pacing))  # type: ignore[arg-type]
     app = builder.build()
+    # PTB shuts its requests down only once initialised: a start that failed (getMe without
+    # network) would leave their sessions open ("Unclosed client session").
+    app.http_requests = requests  # type: ignore[attr-defined]
     app.bot_data[SERVICES_KEY] = services
     register_all(app, core)
     app.add_error_handler(on_error)

@@ -155,10 +155,13 @@ THROTTLE = AlertThrottle()
 
 def _origin(error: BaseException) -> str:
     """Where the error was raised: the innermost frame of our own code."""
-    frames = traceback.extract_tb(error.__traceback__)
+    frames = list(traceback.extract_tb(error.__traceback__))
     ours = [f for f in frames if "site-packages" not in f.filename]
-    frame = (ours or frames or [None])[-1]
-    return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}" if frame else "?"
+    found = ours or frames
+    if not found:
+        return "?"
+    frame = found[-1]
+    return f"{frame.filename.rsplit('/', 1)[-1]}:{frame.lineno}"
 
 
 async def alert_operators(bot: Bot, chat_id: int | None, where: str,

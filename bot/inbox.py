@@ -90,7 +90,7 @@ class InboxRequest(AiohttpRequest):
         super().__init__(**kwargs)
         self.queue = queue
 
-    async def post(
+    async def post(  # type: ignore[misc]  # PTB marks it final; the inbox must see each batch
         self,
         url: str,
         request_data: RequestData | None = None,

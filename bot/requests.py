@@ -137,6 +137,9 @@ class ResilientLimiter(BaseRateLimiter[int]):
                  backoff: tuple[float, ...] | None = None) -> None:
         self.pacing = pacing
         self.backoff = BACKOFF if backoff is None else backoff
+        # Until a first call succeeds, retries are not worth a warning each: a start without
+        # network ends in one line that says so (bot.cli), not in a page of warnings.
+        self.reached = False
 
     async def initialize(self) -> None:
         if self.pacing is not None:
@@ -159,13 +162,17 @@ class ResilientLimiter(BaseRateLimiter[int]):
         for attempt in range(retries + 1):
             try:
                 if self.pacing is not None:
-                    return await self.pacing.process_request(
+                    result = await self.pacing.process_request(
                         callback, args, kwargs, endpoint, data, rate_limit_args
                     )
-                return await callback(*args, **kwargs)
+                else:
+                    result = await callback(*args, **kwargs)
+                self.reached = True
+                return result
             except NetworkError as exc:
                 if attempt == retries or not safe_to_retry(exc):
                     raise
-                log.warning("%s failed (%s); retrying", endpoint, exc)
+                log.log(logging.WARNING if self.reached else logging.DEBUG,
+                        "%s failed (%s); retrying", endpoint, exc)
                 await asyncio.sleep(self.backoff[attempt])
         raise AssertionError("unreachable")  # pragma: no cover

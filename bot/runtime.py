@@ -40,6 +40,7 @@ from channels.telegram.chat_migration import secretariat_chat_moved
 from channels.telegram.features import periodic_jobs, registry, start_features, stop_features
 from channels.telegram.publish import publish_default_commands
 from channels.telegram.render import Renderer
+from domain.rules import available_rulesets
 from storage.audit import AuditContext
 from storage.db import Database
 
@@ -104,6 +105,7 @@ class BotRuntime:
         await self.db.open()
         self.services = Services.create(settings, self.db)
         await self.services.resolve_configured_chats()
+        available_rulesets()  # parsed once now, not on the first person's tap (~0.1 s)
         features = registry()
         features.start()  # the features' background work (summary and parsing workers)
         self.core = Core(self.services, features)
@@ -206,6 +208,8 @@ class BotRuntime:
             if self.app.running:
                 await self.app.stop()
             await self.app.shutdown()
+            for request in getattr(self.app, "http_requests", ()):
+                await request.shutdown()  # idempotent; PTB skips it after a failed start
             self.app = None
         if self.web is not None:
             await self.web.stop()

@@ -166,7 +166,8 @@ class _Loader(yaml.SafeLoader):
     nine levels of nine aliases in 447 bytes expand to 387 million strings when walked (the
     "billion laughs"). Nesting deeper than MAX_DEPTH is refused too (the composer recurses)."""
 
-    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {
+    # PyYAML's stubs declare it per instance; it is per class, as in PyYAML's own resolvers.
+    yaml_implicit_resolvers: ClassVar[dict[Any, list[tuple[str, Any]]]] = {  # type: ignore[misc]
         first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
         for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
     }
@@ -457,16 +458,16 @@ class _Reader:
         intro = paragraphs(line for _, line in chunks[0][2])
         sections: list[Section] = []
         seen_targets = False
-        for title, line, lines in chunks[1:]:
+        for title, at, lines in chunks[1:]:
             if not title:
-                self.problem("sections", "missing_title", line=line)
+                self.problem("sections", "missing_title", line=at)
                 continue
             if _is_targets_title(title):
                 if seen_targets:
-                    self.problem("sections", "two_target_sections", title, line=line)
+                    self.problem("sections", "two_target_sections", title, line=at)
                     continue
                 seen_targets = True
-                sections.append(Section(title=title, targets=tuple(self._md_targets(lines, line))))
+                sections.append(Section(title=title, targets=tuple(self._md_targets(lines, at))))
             else:
                 sections.append(Section(title=title,
                                         paragraphs=tuple(paragraphs(x for _, x in lines))))

@@ -22,8 +22,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from domain.models import OrgUnit
-from domain.org import OrgTree
-from domain.text import fold_key
+from domain.org import OrgTree, org_key
 
 CODE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,39}$")
 
@@ -143,21 +142,8 @@ def is_late(campaign: Campaign, acknowledged_on: date) -> bool:
     return acknowledged_on > campaign.ack_deadline
 
 
-# Abbreviations official documents use in agency names ("Văn phòng UBND tỉnh"), folded.
-_ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "dbqh": "dai bieu quoc hoi",
-    "tp": "thanh pho",
-}
-_DASHES = re.compile(r"\s*[–—-]\s*")
-
-
-def org_match_key(name: str) -> str:
-    """Key under which an org name in a file matches the roster's: diacritics, case, tone
-    placement and the usual abbreviations (UBND, HĐND, ĐBQH) do not matter."""
-    words = _DASHES.sub(" - ", fold_key(name)).replace(",", " ").split()
-    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+# The roster's matching key, shared with /summary and every name typed back (domain.org).
+org_match_key = org_key
 
 
 @dataclass(frozen=True)

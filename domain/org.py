@@ -6,10 +6,33 @@ request and answer scope questions here instead of with recursive SQL in every h
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 
 from domain.models import OrgKind, OrgUnit
 from domain.text import fold_key
+
+# Abbreviations of official names, folded (no diacritics): what documents write ("Văn phòng
+# UBND tỉnh") and what people type ("VP UBND tỉnh") match the roster's full names.
+ABBREVIATIONS = {
+    "ubnd": "uy ban nhan dan",
+    "hdnd": "hoi dong nhan dan",
+    "dbqh": "dai bieu quoc hoi",
+    "tp": "thanh pho",
+    "vp": "van phong",
+    "kh&dt": "ke hoach va dau tu",
+    "khdt": "ke hoach va dau tu",
+    "tdkt": "thi dua - khen thuong",
+    "tckt": "tai chinh ke toan",
+}
+_DASHES = re.compile(r"\s*[–—-]\s*")
+
+
+def org_key(name: str) -> str:
+    """Key under which two spellings of an org name (or of a "Unit – Agency" label) match:
+    diacritics, case, tone placement, the kind of dash and the usual abbreviations aside."""
+    words = _DASHES.sub(" - ", fold_key(name)).replace(",", " ").split()
+    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
 
 
 class OrgTree:
@@ -85,6 +108,25 @@ class OrgTree:
         if unit.kind == OrgKind.UNIT and agency is not None:
             return f"{unit.name} – {agency.name}"
         return unit.name
+
+    def distinct_name(self, org_id: int) -> str:
+        """The unit's name, or its label when another unit has the same name ("Văn phòng
+        Sở" of three agencies): what a heading or a file name needs to say which one."""
+        unit = self.get(org_id)
+        key = org_key(unit.name)
+        shared = any(u.id != org_id and org_key(u.name) == key for u in self.walk())
+        return self.label(org_id) if shared else unit.name
+
+    def label_key(self, org_id: int) -> str:
+        """`org_key` of the unit's label: what a person copies back from a list the bot
+        printed ("Văn phòng Sở – Sở Y tế")."""
+        return org_key(self.label(org_id))
+
+    def named(self, org_id: int, text: str) -> bool:
+        """Whether `text` names this unit exactly: its name or its label."""
+        wanted = org_key(text)
+        return bool(wanted) and (org_key(self.get(org_id).name) == wanted
+                                 or self.label_key(org_id) == wanted)
 
     def search(self, text: str, *, kinds: Iterable[OrgKind] | None = None) -> list[OrgUnit]:
         """Diacritic-insensitive search: "so noi vu" finds "Sở Nội vụ"; exact names first."""

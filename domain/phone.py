@@ -49,11 +49,6 @@ def normalize_phone(raw: str) -> str:
     return digits
 
 
-def mask_phone(phone: str) -> str:
-    """Phone for logs and operator output: never the whole number."""
-    return phone[:3] + "****" + phone[-3:] if len(phone) >= 7 else "***"
-
-
 _DIGITS = re.compile(r"[\s.\-()/+]")
 
 

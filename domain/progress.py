@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import functools
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from enum import StrEnum
@@ -273,9 +273,18 @@ class Board:
             return False
         return org_id not in self.collectives_done.get(item.year, frozenset())
 
+    def has_left(self, person: Person, items: Sequence[Item]) -> bool:
+        """Whether one of `items` concerns the person and is not done yet."""
+        return any(item.applies_to(self.tree, person.org_id) and not self.has_done(item, person.id)
+                   for item in items)
+
     def unreachable(self, root: int | None) -> list[Member]:
-        """People of the scope the bot cannot reach: blocked first, then not linked."""
-        members = [Member(p, self.reach_of(p.id)) for p in self.people_in(root)]
+        """People of the scope with something left to do whom the bot cannot reach: blocked
+        first (linked, but the platform refuses), then not linked yet. Someone with nothing
+        left (registered on paper by the office, say) is nobody to chase, linked or not."""
+        items = self.items_in(root)
+        members = [Member(p, self.reach_of(p.id)) for p in self.people_in(root)
+                   if self.reach_of(p.id) != Reach.OK and self.has_left(p, items)]
         blocked = [m for m in members if m.reach == Reach.BLOCKED]
         unlinked = [m for m in members if m.reach == Reach.NOT_LINKED]
         return sort_members(blocked) + sort_members(unlinked)
@@ -326,9 +335,11 @@ class ScopeView:
     items: list[ItemFigures]
     unreachable: list[Member]
 
-    def remindable(self, reader: int | None = None) -> int:
-        """People missing something whom a reminder can reach (the reader left out)."""
+    def remindable(self, reader: int | None = None, reminded: Collection[int] = ()) -> int:
+        """People missing something whom a reminder would reach now: the reader, and those
+        `reminded` today already (nobody is reminded twice a day), left out."""
         missing = {p.id for f in self.items for p in f.missing} - self.unreachable_ids
+        missing.difference_update(reminded)
         missing.discard(reader)  # type: ignore[arg-type]
         return len(missing)
 

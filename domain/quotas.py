@@ -12,8 +12,9 @@ target is met), title_share_high, collective_share_high.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Hashable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
@@ -73,12 +74,15 @@ def counted_registrations(
         if not record.counts or (year is not None and record.year != year):
             continue
         person = by_id.get(record.person_id) if record.person_id is not None else None
+        org_id: int | None
         if record.subject_kind == SubjectKind.PERSON:
             if person is None:
                 continue
             org_id = person.org_id
         else:
             org_id = record.org_id
+        if org_id is None:
+            continue
         if org_id not in tree:
             continue
         titles = expanded.get(record.titles)
@@ -89,28 +93,13 @@ def counted_registrations(
     return counted
 
 
-def proposal_split(
-    ruleset: RuleSet, entries: Iterable[Counted], codes: frozenset[str] | None = None
-) -> tuple[int, int]:
-    """(leaders, non-leaders) among individual proposals, one per person and title."""
-    codes = proposal_codes(ruleset) if codes is None else codes
-    leaders = non_leaders = 0
-    for entry in entries:
-        if entry.person is None:
-            continue
-        n = len(entry.titles & codes)
-        if entry.person.is_leader:
-            leaders += n
-        else:
-            non_leaders += n
-    return leaders, non_leaders
 
 
 def people_counts(
     ruleset: RuleSet,
     entries: Iterable[Counted],
     people: Iterable[Person],
-    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]] | None = None,
+    acknowledgements: Mapping[Any, Collection[int]] | None = None,
 ) -> PeopleCounts:
     """The per-org people figures of counted registrations and a roster (see domain.tally)."""
     counts = PeopleCounts(ruleset)

@@ -164,7 +164,12 @@ def asking_order(ruleset: RuleSet, selected: frozenset[str]) -> list[Question]:
     catalog's order (a title a higher one builds on first), each title's questions in the
     title's own order, where its prerequisites come first (the three CSTĐCS years of a CSTĐ
     tỉnh before its initiative); a question's conditions always before it, a shared question
-    once."""
+    once. Remembered per rule set and selection (every screen asks)."""
+    return list(ruleset.memoized(("order", selected),
+                                 lambda: tuple(_asking_order(ruleset, selected))))
+
+
+def _asking_order(ruleset: RuleSet, selected: frozenset[str]) -> list[Question]:
     order: dict[str, Question] = {}
 
     def place(key: str, seen: frozenset[str] = frozenset()) -> None:

@@ -262,12 +262,12 @@ def plan_import(
         plan.problems.sort(key=lambda p: p.line)
         return plan
     stored = {(r.year, _record_key(r)): r for r in existing}
-    for (year, key), (subject, ruleset, titles) in grouped.items():
+    for (year, subject_key), (subject, ruleset, titles) in grouped.items():
         everything = expand_implied(ruleset, titles)
         ticked = explicit_choice(ruleset, everything)
         planned = PlannedRegistration(year, subject, ticked, everything - ticked,
                                       tuple(sorted(titles.values())))
-        old = stored.get((year, key))
+        old = stored.get((year, subject_key))
         if old is None:
             plan.new.append(planned)
         elif old.counts and expand_implied(ruleset, old.titles) == everything:

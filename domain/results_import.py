@@ -148,9 +148,9 @@ def parse_results_file(content: bytes, filename: str, today: date) -> ResultsFil
     return results_from_raw(read_raw(content, filename), today)
 
 
-def results_from_raw(raw: RawTable, today: date) -> ResultsFile:
+def results_from_raw(source: RawTable, today: date) -> ResultsFile:
     """The results of a table already read (domain.uploads reads a file once)."""
-    table = map_table(raw, RESULT_COLUMNS, RESULT_REQUIRED)
+    table = map_table(source, RESULT_COLUMNS, RESULT_REQUIRED)
     result = ResultsFile()
     if table.problem is not None:
         problem = table.problem
@@ -421,9 +421,9 @@ def parse_initiatives_file(content: bytes, filename: str, today: date) -> Initia
     return initiatives_from_raw(read_raw(content, filename), today)
 
 
-def initiatives_from_raw(raw: RawTable, today: date) -> InitiativesFile:
+def initiatives_from_raw(source: RawTable, today: date) -> InitiativesFile:
     """The initiatives of a table already read (domain.uploads reads a file once)."""
-    table = map_table(raw, INITIATIVE_COLUMNS, INITIATIVE_REQUIRED)
+    table = map_table(source, INITIATIVE_COLUMNS, INITIATIVE_REQUIRED)
     result = InitiativesFile()
     if table.problem is not None:
         problem = table.problem

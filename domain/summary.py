@@ -8,7 +8,7 @@ registered. Renderers (text, XLSX, DOCX) word it.
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, computed_field
@@ -43,7 +43,7 @@ class CollectiveCount(_Frozen):
     itself: int = 0
     units: int = 0
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def total(self) -> int:
         return self.itself + self.units
@@ -63,17 +63,17 @@ class Tally(_Frozen):
     proposal_non_leaders: int = 0
     acknowledged: dict[Hashable, int] = {}  # campaign → active people who acknowledged it
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def proposals(self) -> int:
         return self.proposal_leaders + self.proposal_non_leaders
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def registration_rate(self) -> float | None:
         return _rate(self.registered_people, self.active_people)
 
-    @computed_field
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def non_leader_share(self) -> float | None:
         return _rate(self.proposal_non_leaders, self.proposals)
@@ -184,7 +184,7 @@ def build_summary(
     tree: OrgTree | list[OrgUnit],
     people: list[Person],
     registrations: Iterable[RegistrationRecord],
-    acknowledgements: Mapping[Hashable, set[int] | frozenset[int]] | None = None,
+    acknowledgements: Mapping[Any, Collection[int]] | None = None,
     *,
     scope_org_id: int | None = None,
     year: int,
@@ -299,13 +299,13 @@ def _rows(
     mine: list[list[Counted]] = [[] for _ in row_orgs]
     figures = [OrgPeople() for _ in row_orgs]
     for entry in collectives:
-        index = row_of.get(entry.org_id)
-        if index is not None:
-            mine[index].append(entry)
+        at = row_of.get(entry.org_id)
+        if at is not None:
+            mine[at].append(entry)
     for org_id, found in people.orgs.items():
-        index = row_of.get(org_id)
-        if index is not None:
-            figures[index].add(found)
+        at = row_of.get(org_id)
+        if at is not None:
+            figures[at].add(found)
     return tuple(
         _row(ruleset, i + 1, org, figures[i], mine[i], campaigns, tree.agency_of(org.id))
         for i, org in enumerate(row_orgs)
@@ -369,6 +369,8 @@ def own_titles(ruleset: RuleSet, org: OrgUnit, ticked: Iterable[str],
 def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow], org_id: int | None = None
             ) -> SummaryTotals:
     counts = _empty_counts(ruleset)
+    collective: dict[str, CollectiveCount] = counts["collective"]
+    individual: dict[str, int] = counts["individual"]
     order = {t.code: i for i, t in enumerate(ruleset.titles)}
     scalars = dict.fromkeys(
         ("active_people", "registered_people", "proposal_leaders", "proposal_non_leaders"), 0
@@ -380,18 +382,19 @@ def _totals(ruleset: RuleSet, rows: Iterable[SummaryRow], org_id: int | None = N
         for title in row.own:
             own[title.code] = own.get(title.code, 0) + 1
         for code, count in row.collective.items():
-            counts["collective"][code] += count
-        for code, count in row.individual.items():
-            counts["individual"][code] += count
+            collective[code] += count
+        for code, number in row.individual.items():
+            individual[code] += number
         for name in scalars:
             scalars[name] += getattr(row, name)
-        for campaign, count in row.acknowledged.items():
-            acknowledged[campaign] = acknowledged.get(campaign, 0) + count
+        for campaign, committed in row.acknowledged.items():
+            acknowledged[campaign] = acknowledged.get(campaign, 0) + committed
         for code in row.agency_titles:
             agency_titles[code] += 1
     return SummaryTotals(
         agency_titles=agency_titles, own=dict(sorted(own.items(), key=lambda kv: order[kv[0]])),
-        acknowledged=acknowledged, org_id=org_id, **counts, **scalars,
+        acknowledged=acknowledged, org_id=org_id, collective=collective,
+        individual=individual, **scalars,
     )
 
 

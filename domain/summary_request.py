@@ -1,23 +1,26 @@
 """What `/summary …` asks for: an agency or unit (by name), a year, a campaign (by code).
 
 `/summary`, `/summary 2024`, `/summary sở nội vụ`, `/summary Sở Nội vụ năm 2024`,
-`/summary vpubnd-2024-q1`: the words are read in any order; a four-digit year between 2000
-and 2100 is the year, a word equal to a known campaign code is the campaign, and the other
-words make the name searched (diacritic-insensitively, by the caller).
+`/summary vpubnd-2024-q1`: the words are read in any order; a four-digit number is the year
+(1999 too: no agency is named by a number, and the caller says when a year has nothing), a
+word equal to a known campaign code is the campaign, and the other words make the name
+searched (diacritic-insensitively, by the caller; a "Unit – Agency" label the bot printed
+names that unit).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from domain.models import OrgUnit
-from domain.org import OrgTree
+from domain.org import OrgTree, org_key
 from domain.text import fold_key, nfc
+from domain.windows import RegistrationWindow
 
 # "năm 2024" reads as the year; unaccented only in lower case ("Việt Nam 2024" keeps "Nam").
 YEAR_WORDS = {"năm", "year"}
-MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)
@@ -28,7 +31,7 @@ class SummaryRequest:
 
 
 def _year(word: str) -> int | None:
-    if len(word) == 4 and word.isdigit() and MIN_YEAR <= int(word) <= MAX_YEAR:
+    if len(word) == 4 and word.isascii() and word.isdigit():
         return int(word)
     return None
 
@@ -56,28 +59,34 @@ def parse_summary_args(words: Sequence[str], campaign_codes: Iterable[str] = ())
     return SummaryRequest(agency=" ".join(rest) or None, year=year, campaign=campaign)
 
 
-# Abbreviations of official names people type ("VP UBND tỉnh"), folded (no diacritics).
-ABBREVIATIONS = {
-    "ubnd": "uy ban nhan dan",
-    "hdnd": "hoi dong nhan dan",
-    "vp": "van phong",
-    "kh&dt": "ke hoach va dau tu",
-    "khdt": "ke hoach va dau tu",
-    "tdkt": "thi dua - khen thuong",
-    "tckt": "tai chinh ke toan",
-}
-
-
-def _expanded(text: str) -> str:
-    return " ".join(ABBREVIATIONS.get(word, word) for word in fold_key(text).split(" "))
+def default_year(windows: Iterable[RegistrationWindow], registration_years: Iterable[int],
+                 today: date) -> int:
+    """The year a summary shows when none is asked: the window open now (the older year of
+    two open at once), else the one that closed last; a window opened in advance for next
+    year is never the default while another is open or past. Without windows: the latest
+    year with registrations up to this one, else the latest, else this year."""
+    windows = list(windows)
+    open_now = [w for w in windows if w.is_open(today)]
+    if open_now:
+        return min(w.year for w in open_now)
+    past = [w for w in windows if w.deadline < today]
+    if past:
+        return max(past, key=lambda w: (w.deadline, w.year)).year
+    years = sorted(set(registration_years) | {w.year for w in windows})
+    so_far = [y for y in years if y <= today.year]
+    if so_far:
+        return so_far[-1]
+    return years[-1] if years else today.year
 
 
 def find_orgs(tree: OrgTree, text: str) -> list[OrgUnit]:
-    """Org units whose name contains `text`, diacritics and common abbreviations aside
-    ("so noi vu", "VP UBND tỉnh"); exact names first, then roster order."""
-    wanted = _expanded(text)
+    """Org units whose name contains `text`, or whose "Unit – Agency" label is `text`,
+    diacritics, dashes and common abbreviations aside ("so noi vu", "VP UBND tỉnh", a label
+    copied from a list the bot printed); exact names and labels first, then roster order."""
+    wanted = org_key(text)
     if not wanted:
         return []
-    found = [u for u in tree.walk() if wanted in _expanded(u.name)]
-    found.sort(key=lambda u: _expanded(u.name) != wanted)
+    found = [u for u in tree.walk()
+             if wanted in org_key(u.name) or tree.label_key(u.id) == wanted]
+    found.sort(key=lambda u: not tree.named(u.id, text))
     return found

@@ -114,7 +114,3 @@ def vietnamese_sort_key(full_name: str) -> tuple:
     # Word by word: a word's letters, then its tones, before the next word is looked at.
     return tuple(_letters(word) for word in ordered)
 
-
-def vietnamese_collation_key(text: str) -> tuple:
-    """Alphabetical key for names of agencies and units (word order kept)."""
-    return tuple(_letters(word) for word in nfc(text).split(" "))

@@ -212,6 +212,7 @@ class BotApiEmulator:
             return _json_response(unauthorized().payload(), 401)
         name = request.match_info["method"]
         entry = METHODS.get(name.lower())
+        error: ApiError | None
         try:
             params = await read_params(request)
         except ApiError as exc:

@@ -278,9 +278,10 @@ class World:
         new.members |= old.members
         for chat, key, value in ((old, "migrate_to_chat_id", new_id),
                                  (new, "migrate_from_chat_id", old_id)):
-            message = {"message_id": chat.take_message_id(), "from": by.to_json(),
+            message_id = chat.take_message_id()
+            message = {"message_id": message_id, "from": by.to_json(),
                        "chat": chat.json, "date": now(), key: value}
-            chat.messages[message["message_id"]] = message
+            chat.messages[message_id] = message
             self.push_update("message", message)
         old.migrated_to = new_id
         return new

@@ -17,7 +17,6 @@ from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 
-from babel import Locale
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from babel.messages.mofile import write_mo
@@ -54,7 +53,7 @@ def translations(locale: str) -> NullTranslations:
         if merged is None:
             merged = part
         else:
-            merged.merge(part)  # type: ignore[union-attr]
+            merged.merge(part)  # type: ignore[attr-defined]  # merged is Translations here
     return merged or NullTranslations()
 
 
@@ -107,8 +106,6 @@ def N_(message: str) -> str:
     return message
 
 
-def babel_locale() -> Locale:
-    return Locale.parse(_current.get())
 
 
 def format_date(value: date, fmt: str = "dd/MM/yyyy") -> str:

@@ -45,7 +45,8 @@ def used_messages() -> list[UsedMessage]:
         for filename, lineno, message, _comments, _context in extract_from_dir(
             str(path), method_map=[("**.py", "python")], keywords=KEYWORDS
         ):
-            found.append(UsedMessage(message, f"{folder}/{filename}:{lineno}"))
+            msgid = message if isinstance(message, str) else (message[0], message[1])
+            found.append(UsedMessage(msgid, f"{folder}/{filename}:{lineno}"))
     return found
 
 
@@ -85,8 +86,10 @@ def placeholder_mismatches(locale: str) -> list[str]:
     for entry in merged_catalog(locale):
         if not entry.id or not entry.string:
             continue
-        ids = entry.id if isinstance(entry.id, tuple) else (entry.id,)
-        forms = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+        ids: tuple[str, ...] = tuple(entry.id) if isinstance(entry.id, tuple | list) \
+            else (str(entry.id),)
+        forms: tuple[str, ...] = tuple(entry.string) if isinstance(entry.string, tuple | list) \
+            else (str(entry.string),)
         wanted = [_fields(i) for i in ids]
         everything = frozenset().union(*(w or frozenset() for w in wanted))
         for index, form in enumerate(forms):
@@ -116,7 +119,8 @@ def add(feature: str) -> None:
             if known.get(used.msgid) is None and catalog.get(used.msgid) is None:
                 string = used.msgid if locale == "en" else ("", "") if isinstance(
                     used.msgid, tuple) else ""
-                catalog.add(used.msgid, string=string, locations=[(used.location, None)])
+                catalog.add(used.msgid, string=string,
+                            locations=[(used.location, None)])  # type: ignore[list-item]
         po_path.parent.mkdir(parents=True, exist_ok=True)
         with po_path.open("wb") as fh:
             write_po(fh, catalog, omit_header=False, sort_output=False, width=100)

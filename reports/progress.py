@@ -10,7 +10,8 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable, Sequence
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from html import escape
 
 from domain.models import Person
@@ -31,7 +32,7 @@ from domain.progress import (
     parse_week,
     progress_bar,
 )
-from locales import N_, _, format_date, format_percent, ngettext, tapped
+from locales import N_, _, format_date, format_datetime, format_percent, ngettext, tapped
 
 MAX_MESSAGE = 4096
 NAME_LIMITS: tuple[int | None, ...] = (None, 40, 20, 10, 5, 2, 0)  # a head reads every name
@@ -190,7 +191,9 @@ def _view_block(view: ScopeView, tree: OrgTree, today: date, limit: int | None, 
     if not view.unreachable:
         return lines
     lines.append("")
-    lines.append("⚠️ <b>" + escape(_("Cannot receive messages from the bot:")) + "</b>")
+    # Only people with something left to do: who has done everything is nobody to chase.
+    lines.append("⚠️ <b>" + escape(_("Still to do, but cannot receive messages from the bot:"))
+                 + "</b>")
     if secretariat:  # names of those who blocked the bot; the others are too many to list
         blocked = [m for m in view.unreachable if m.reach == Reach.BLOCKED]
         lines.extend(unreachable_lines(blocked, limit, tree))
@@ -208,16 +211,21 @@ def _view_block(view: ScopeView, tree: OrgTree, today: date, limit: int | None, 
 
 def render_digest(period: str, views: Sequence[ScopeView], tree: OrgTree, today: date, *,
                   secretariat: bool = False, remind_hint: bool = True,
-                  reader: int | None = None) -> str:
-    """The weekly digest (or /progress): one block per scope, within one message."""
+                  reader: int | None = None, as_of: datetime | None = None,
+                  reminded: frozenset[int] = frozenset()) -> str:
+    """The weekly digest (or /progress): one block per scope, within one message; `as_of`
+    (local time) says when its figures were taken, since a digest may be read hours later."""
 
     def build(limit: int | None) -> str:
         lines = ["📊 <b>" + escape(_("Emulation progress – {week}").format(
             week=week_label(period))) + "</b>"]
+        if as_of is not None:
+            lines.append("<i>" + escape(_("As of {time}").format(
+                time=format_datetime(as_of))) + "</i>")
         for view in views:
             lines.append("")
             lines.extend(_view_block(view, tree, today, limit, secretariat=secretariat))
-        if remind_hint and any(v.remindable(reader) for v in views):
+        if remind_hint and any(v.remindable(reader, reminded) for v in views):
             lines.append("")
             lines.append("<i>" + escape(_("Tap “Remind” to send a reminder to the people who "
                                           "have not acted yet.") if tapped() else
@@ -296,35 +304,93 @@ def what_text(items: Sequence[Item], today: date) -> str:
 
 
 def plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree, *,
-                 fit: bool = True, reserve: int = 0) -> str:
-    """What a reminder would do, for the secretariat to confirm (`fit`: in one message)."""
-    if fit:
-        return fitted(lambda n: _plan_preview(plan, scope, today, tree, n), reserve,
-                      SHORT_LIMITS)
-    return _plan_preview(plan, scope, today, tree, None)
+                 fit: bool = True, reserve: int = 0, budget: int = MAX_MESSAGE) -> str:
+    """What a reminder would do, for the secretariat to confirm: the totals, then unit by
+    unit (who is reminded, who was already, who cannot be reached, by name). `fit`: in one
+    message of `budget` characters (the channel's), names shortened first, then units
+    merged into their agencies, then totals only."""
+    if not fit:
+        return _plan_preview(plan, scope, today, tree, None, agencies=False)
+    text = ""
+    for agencies, limit in PREVIEW_LEVELS:
+        text = _plan_preview(plan, scope, today, tree, limit, agencies=agencies)
+        if len(text) + reserve <= budget:
+            return text
+    return fitted(lambda n: _plan_preview(plan, scope, today, tree, n, agencies=None),
+                  reserve + max(0, MAX_MESSAGE - budget), SHORT_LIMITS)
+
+
+# Ever shorter previews: every unit with its names, fewer names, then agencies only.
+PREVIEW_LEVELS: tuple[tuple[bool, int | None], ...] = (
+    (False, None), *((False, n) for n in SHORT_LIMITS), (True, 0))
+
+
+@dataclass
+class _Place:
+    """One unit's (or agency's) share of a reminder plan."""
+
+    send: int = 0
+    already: int = 0
+    unreachable: list[Member] = field(default_factory=list)
+
+
+def _places(plan: ReminderPlan, tree: OrgTree, agencies: bool) -> list[tuple[str, _Place]]:
+    """The plan per unit where people work (or per agency), in roster order."""
+    order = {u.id: n for n, u in enumerate(tree.walk())}
+
+    def key(person: Person) -> int:
+        if agencies and person.org_id in tree:
+            agency = tree.agency_of(person.org_id)
+            return agency.id if agency is not None else person.org_id
+        return person.org_id
+
+    places: dict[int, _Place] = {}
+    for reminder in plan.send:
+        places.setdefault(key(reminder.person), _Place()).send += 1
+    for person in plan.already:
+        places.setdefault(key(person), _Place()).already += 1
+    for member in plan.unreachable:
+        places.setdefault(key(member.person), _Place()).unreachable.append(member)
+    ordered = sorted(places, key=lambda k: order.get(k, len(order)))
+    return [(tree.label(k) if k in tree else "?", places[k]) for k in ordered]
+
+
+def _counts(send: int, already: int, unreachable: int, *, zero: bool = True) -> list[str]:
+    """The plan's figures; `zero=False` leaves out the figures that are 0 (a unit's line)."""
+    parts = []
+    if send or zero:
+        parts.append(ngettext("to remind now: {n} person", "to remind now: {n} people", send)
+                     .format(n=send))
+    if already:
+        parts.append(ngettext("already reminded today: {n} person",
+                              "already reminded today: {n} people", already).format(n=already))
+    if unreachable:
+        parts.append(ngettext("cannot be reached through the bot: {n} person",
+                              "cannot be reached through the bot: {n} people",
+                              unreachable).format(n=unreachable))
+    return parts
 
 
 def _plan_preview(plan: ReminderPlan, scope: str, today: date, tree: OrgTree,
-                  limit: int | None) -> str:
+                  limit: int | None, *, agencies: bool | None) -> str:
+    """`agencies`: group by agency (True) or by unit (False), or give totals only (None)."""
     lines = [
         "🔔 <b>" + escape(_("Reminder")) + "</b>",
         escape(_("Scope: {scope}").format(scope=scope)),
         escape(_("About: {what}").format(what=what_text(plan.items, today))),
         escape(ngettext("Not done yet: {n} person", "Not done yet: {n} people",
                         plan.missing_count).format(n=plan.missing_count)),
-        "• " + escape(ngettext("to remind now: {n} person", "to remind now: {n} people",
-                               len(plan.send)).format(n=len(plan.send))),
     ]
-    if plan.already:
-        lines.append("• " + escape(ngettext(
-            "already reminded today: {n} person", "already reminded today: {n} people",
-            len(plan.already)).format(n=len(plan.already))))
-    if plan.unreachable:
-        lines.append("• " + escape(ngettext(
-            "cannot be reached through the bot: {n} person",
-            "cannot be reached through the bot: {n} people",
-            len(plan.unreachable)).format(n=len(plan.unreachable))))
-        lines.extend(unreachable_lines(plan.unreachable, limit, tree))
+    lines += ["• " + escape(part) for part in _counts(len(plan.send), len(plan.already),
+                                                       len(plan.unreachable))]
+    if agencies is None or not plan.missing_count:
+        return "\n".join(lines)
+    lines += ["", "<b>" + escape(_("By agency:") if agencies else _("By unit:")) + "</b>"]
+    for label, place in _places(plan, tree, agencies):
+        lines.append(f"🏢 <b>{escape(label)}</b>: " + escape("; ".join(
+            _counts(place.send, place.already, len(place.unreachable), zero=False))))
+        if not agencies:
+            lines.extend(unreachable_lines(place.unreachable, limit))
     return "\n".join(lines)
 
 

@@ -118,7 +118,7 @@ def document_scope(tree: OrgTree, target: int | None) -> DocumentScope:
             return DocumentScope(name, _("Provincial Emulation and Commendation Council"),
                                  "province")
     org = tree.get(target)
-    return DocumentScope(org.name, org.name, org.kind.value)
+    return DocumentScope(tree.distinct_name(org.id), org.name, org.kind.value)
 
 
 def two_digits(count: int) -> str:

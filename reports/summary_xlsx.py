@@ -74,6 +74,22 @@ class Figure(NamedTuple):
     percent: bool = False
 
 
+def _acknowledged_of(campaign: Any) -> Callable[[Tally], Any]:
+    return lambda t: _acknowledged(campaign, t)
+
+
+def _own_flag_of(code: str) -> Callable[[Tally], Any]:
+    return lambda t: _own_flag(t, code)
+
+
+def _collective_of(code: str) -> Callable[[Tally], Any]:
+    return lambda t: t.collective[code].total
+
+
+def _individual_of(code: str) -> Callable[[Tally], Any]:
+    return lambda t: t.individual[code]
+
+
 def _figure_columns(report: SummaryReport) -> list[Figure]:
     """The numeric columns: people, rates, the agency's flags, then every title in use."""
     summary, ruleset = report.summary, report.ruleset
@@ -85,23 +101,23 @@ def _figure_columns(report: SummaryReport) -> list[Figure]:
     for campaign in report.campaigns:
         key = campaign.key
         columns.append(Figure(_("Acknowledged {campaign}").format(campaign=key),
-                              lambda t, c=campaign: _acknowledged(c, t)))
+                              _acknowledged_of(campaign)))
         columns.append(Figure(_("Acknowledgement rate {campaign}").format(campaign=key),
                               campaign.rate, percent=True))
     for code in summary.columns.agency_titles:
         columns.append(Figure(_("{title} (agency itself)").format(title=title_name(ruleset, code)),
-                              lambda t, code=code: _own_flag(t, code)))
+                              _own_flag_of(code)))
     totals = summary.totals
     collective = (*summary.columns.collective_proposals, *summary.columns.collective_agency_level)
     for code in ruleset.sort_codes(collective):
         if totals.collective[code].total:
             header = _("{title} (collectives)").format(title=title_name(ruleset, code))
-            columns.append(Figure(header, lambda t, code=code: t.collective[code].total))
+            columns.append(Figure(header, _collective_of(code)))
     individual = (*summary.columns.individual_proposals, *summary.columns.individual_agency_level)
     for code in ruleset.sort_codes(individual):
         if totals.individual[code]:
             header = _("{title} (individuals)").format(title=title_name(ruleset, code))
-            columns.append(Figure(header, lambda t, code=code: t.individual[code]))
+            columns.append(Figure(header, _individual_of(code)))
     return columns
 
 

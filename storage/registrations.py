@@ -26,6 +26,9 @@ from storage.db import Connection, Database, from_db_time, to_db_time, utcnow
 from storage.orgs import OrgRepository
 from storage.sessions import SessionRepository
 
+# A row as read (sqlite3.Row) or rebuilt from JSON (dict): both index by column name.
+Record = sqlite3.Row | Mapping[str, Any]
+
 SESSION_FLOW = "rg"  # chat_sessions.flow of a registration question
 
 REFERENCE_DIGITS = 6
@@ -122,7 +125,7 @@ def _window(row: sqlite3.Row) -> RegistrationWindow:
     )
 
 
-def _subject(row: sqlite3.Row) -> Subject:
+def _subject(row: Record) -> Subject:
     return Subject(SubjectKind(row["subject_kind"]), row["org_id"], row["person_id"])
 
 
@@ -142,9 +145,10 @@ def _draft(row: sqlite3.Row) -> Draft:
 
 
 def _registration(
-    row: sqlite3.Row, titles: Iterable[Mapping[str, Any]], answers: Iterable[Mapping[str, Any]]
+    row: Record, titles: Iterable[Record], answers: Iterable[Record]
 ) -> Registration:
-    ticked, implied = set(), set()
+    ticked: set[str] = set()
+    implied: set[str] = set()
     for t in titles:
         (implied if t["implied"] else ticked).add(t["title"])
     return Registration(

@@ -9,6 +9,7 @@ from domain.roster import (
     HEAD_ROLES,
     RosterFile,
     RosterPlan,
+    RosterRow,
     RosterScope,
     org_kind_for_depth,
     org_paths,
@@ -112,7 +113,7 @@ async def _apply(
     person_ids: dict[str, int] = {}
     for change in plan.changed_people:
         person_ids[change.person.phone] = change.person.id
-    primary = {}
+    primary: dict[str, RosterRow] = {}
     for row in roster.rows:
         primary.setdefault(row.phone, row)
     for phone, row in primary.items():

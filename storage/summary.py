@@ -16,7 +16,7 @@ import json
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
 from domain.figures import MemberFigures
 from domain.models import Person
@@ -83,7 +83,7 @@ class SummaryStore:
         registrations and acknowledgements of active people grouped by org, leadership and
         ticked titles. A few thousand groups come back for tens of thousands of people."""
         counts = PeopleCounts(ruleset)
-        where, params = "", ()
+        where, params = "", cast(tuple[str, ...], ())
         if org_ids is not None:
             where, params = " AND p.org_id IN (SELECT value FROM json_each(?))", (
                 _json_ids(org_ids),)
@@ -167,6 +167,24 @@ class SummaryStore:
             " UNION ALL SELECT max(year) FROM registrations)"
         )
         return int(row[0]) if row and row[0] is not None else None
+
+    async def registration_years(self) -> list[int]:
+        """Years with a registration (any status), oldest first."""
+        rows = await self.db.fetchall("SELECT DISTINCT year FROM registrations ORDER BY year")
+        return [int(r[0]) for r in rows]
+
+    async def years(self) -> set[int]:
+        """Years a summary has something for: a window, a registration, or a launched
+        campaign's period."""
+        rows = await self.db.fetchall(
+            "SELECT year FROM registration_windows UNION SELECT year FROM registrations")
+        found = {int(r[0]) for r in rows}
+        spans = await self.db.fetchall(
+            "SELECT substr(period_start, 1, 4), substr(period_end, 1, 4) FROM campaigns"
+            " WHERE status IN ('launched', 'ended')")
+        for start, end in spans:
+            found.update(range(int(start), int(end) + 1))
+        return found
 
     async def campaigns(self, year: int) -> list[CampaignInfo]:
         """Launched (or ended) campaigns whose period touches `year`, oldest first."""

@@ -139,6 +139,9 @@ class BotHarness:
             await user.expect("số điện thoại")
             await user.share_contact()
             await user.expect(person.full_name)
+            # What is open for them now, under the greeting (app.onboarding).
+            await user.expect("Việc đang mở cho anh/chị" if language_code == "vi"
+                              else "Open for you now")
         return user
 
     async def zalo_person(self, phone: str) -> ZaloUser:

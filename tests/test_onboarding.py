@@ -28,6 +28,7 @@ async def test_staff_member_links_by_sharing_own_contact(bot: BotHarness):
     assert "Cán bộ, công chức, viên chức" in hello.plain
     assert "/help" in hello.plain
     assert hello.remove_keyboard
+    await khanh.expect("Việc đang mở cho anh/chị")  # its own message: it has choices
 
     person = await bot.services.people.by_phone(STAFF)
     link = await bot.services.links.for_person(person.id)
@@ -46,6 +47,7 @@ async def test_contact_with_international_prefix_matches_the_roster(bot: BotHarn
     await thao.share_contact()
     hello = await thao.expect("Hồ Kim Thảo")
     assert "Trưởng đơn vị" in hello.plain
+    await thao.expect("Việc đang mở cho anh/chị")
 
 
 async def test_someone_elses_contact_is_refused_and_links_nothing(bot: BotHarness):

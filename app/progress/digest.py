@@ -47,7 +47,8 @@ def _choices(rows: list[list[Button]]) -> list[list[Choice]]:
 async def show_progress(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     actor = ctx.actor
     services = ctx.services
-    today = services.now().date()
+    now = services.now()
+    today = now.date()
     period = week_period(today)
     tree = await services.orgs.tree()
     if actor.is_secretariat:
@@ -63,7 +64,8 @@ async def show_progress(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
         if not view.items:
             ctx.say(escape(nothing_open_text()))
             return
-        ctx.say(render_digest(period, [view], tree, today, secretariat=True, remind_hint=False))
+        ctx.say(render_digest(period, [view], tree, today, secretariat=True, remind_hint=False,
+                              as_of=now))
         return
     reason = HEAD_ACCESS.refusal(actor)
     if reason is not None:
@@ -76,9 +78,11 @@ async def show_progress(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
         ctx.say(escape(nothing_open_text()))
         return
     reader = actor.person.id if actor.person else 0
+    reminded = frozenset(await store.reminded_on(services.db, today))
     buttons = digest_buttons(views, today, reader, _("🔔 Remind ({n})"),
-                             _("👥 Register the collective"))
-    ctx.say(render_digest(period, views, tree, today, reader=reader), _choices(buttons))
+                             _("👥 Register the collective"), reminded)
+    ctx.say(render_digest(period, views, tree, today, reader=reader, as_of=now,
+                          reminded=reminded), _choices(buttons))
 
 
 def _button_date(data: str) -> date | None:

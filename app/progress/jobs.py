@@ -25,7 +25,7 @@ async def _digest_due(services: Services, now: datetime) -> str | None:
 
 
 async def _digest_run(services: Services, period: str, now: datetime) -> None:
-    await queue_digests(services, period, now.date())
+    await queue_digests(services, period, now.date(), now)
 
 
 async def _reminders_due(services: Services, now: datetime) -> str | None:

@@ -143,7 +143,7 @@ async def _preview(ctx: Ctx, board: Board, scope: Scope, what: str, today: date)
     rows.append([Choice(_("« Back"), f"rmd:s:{scope.code}", Role.BACK), *_cancel_row()])
     question = "\n\n" + escape(_("Send the reminders?")) if reminder_plan.send else ""
     text = plan_preview(reminder_plan, scope.label, today, board.tree,
-                        reserve=len(question)) + question
+                        reserve=len(question), budget=ctx.caps.max_text) + question
     ctx.say(text, rows, replace=True)
 
 

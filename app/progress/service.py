@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from app.services import NO_ORG, Services
 from domain.access import Actor, collective_subjects, scope_roots
@@ -117,9 +117,11 @@ def remind_button(today: date) -> str:
 
 
 def digest_buttons(views: Sequence[ScopeView], today: date, reader: int, remind_label: str,
-                   collective_label: str) -> list[list[Button]]:
+                   collective_label: str, reminded: frozenset[int] = frozenset()
+                   ) -> list[list[Button]]:
+    """"Remind (n)", n counting who a tap would remind now (not who was reminded today)."""
     rows = []
-    remindable = sum(v.remindable(reader) for v in views)
+    remindable = sum(v.remindable(reader, reminded) for v in views)
     if remindable:
         rows.append([Button(remind_label.format(n=remindable), callback_data=remind_button(today))])
     if any(f.collective_missing for v in views for f in v.items):
@@ -127,14 +129,18 @@ def digest_buttons(views: Sequence[ScopeView], today: date, reader: int, remind_
     return rows
 
 
-async def queue_digests(services: Services, period: str, today: date) -> DigestOutcome:
-    """Queue this week's digest to every linked head, and the overview to the secretariat."""
+async def queue_digests(services: Services, period: str, today: date,
+                        as_of: datetime | None = None) -> DigestOutcome:
+    """Queue this week's digest to every linked head, and the overview to the secretariat;
+    each says the time its figures were taken (`as_of`, local; default now)."""
     db = services.db
+    as_of = (as_of or services.now()).astimezone(services.settings.tz)
     tree = await services.orgs.tree()
     board, contacts = await store.load_board(db, tree, today)
     if not board.items:
         return DigestOutcome(period, 0, 0, nothing_open=True)
     previous = await store.previous_snapshots(db, period)
+    reminded = frozenset(await store.reminded_on(db, today))
     people = {p.id: p for p in board.people}
     messages: list[NewMessage] = []
     snapshots: dict[tuple[str, str], Tally] = {}
@@ -153,9 +159,10 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
                 key = scope_key(view.root.id if view.root else None)
                 snapshots[(key, figures.item.key)] = figures.tally
         with use_locale(locale), choices_as_buttons(contact.channel != "zalo"):
-            text = render_digest(period, views, tree, today, reader=person_id)
+            text = render_digest(period, views, tree, today, reader=person_id, as_of=as_of,
+                                 reminded=reminded)
             buttons = digest_buttons(views, today, person_id, _("🔔 Remind ({n})"),
-                                     _("👥 Register the collective"))
+                                     _("👥 Register the collective"), reminded)
         messages.append(NewMessage(
             batch=f"digest:{period}", kind="digest", channel=contact.channel,
             chat_id=contact.chat_id,
@@ -175,7 +182,7 @@ async def queue_digests(services: Services, period: str, today: date) -> DigestO
                     snapshots[(scope_key(root), figures.item.key)] = figures.tally
                 with use_locale(services.settings.locale):
                     text = render_digest(period, [view], tree, today, secretariat=True,
-                                         remind_hint=False)
+                                         remind_hint=False, as_of=as_of)
                 messages.extend(NewMessage(
                     batch=f"digest:{period}", kind="digest", channel=channel,
                     chat_id=native_chat_id(channel, chat_id), text=text,

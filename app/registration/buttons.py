@@ -19,6 +19,7 @@ from app.registration.steps import (
 )
 from app.ui import Choice
 from domain.access import collective_subjects
+from domain.open_now import open_windows
 from domain.registrants import may_register, registrable_titles
 from domain.registration import needed_questions, review, toggle_title
 from domain.rules import ChoiceQuestion, YesNoQuestion
@@ -43,6 +44,9 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     action = parts[1] if len(parts) > 1 else ""
     if action == "s":
         await _pick_collective(ctx, parts)
+        return
+    if action == "y":
+        await _pick_year(ctx, parts)
         return
     if action in ("ed", "w", "wy", "wn"):
         await _registration_action(ctx, action, parts)
@@ -230,6 +234,30 @@ async def _pick_collective(ctx: Ctx, parts: list[str]) -> None:
         ctx.expired()
         return
     await begin(ctx, Subject.of_org(tree.get(numbers[0])), edit=True)
+
+
+async def _pick_year(ctx: Ctx, parts: list[str]) -> None:
+    """`rg:y:<p | org id>:<window id>:<deadline>`: the year picked when two windows are open;
+    the subject, the window (still the subject's for that year, open, with the dates shown)
+    rechecked."""
+    person = ctx.actor.person
+    if len(parts) != 5 or not parts[3].isdigit() or person is None:
+        ctx.expired()
+        return
+    tree = await ctx.services.orgs.tree()
+    if parts[2] == "p":
+        subject = Subject.of_person(person)
+    elif parts[2].isdigit() and int(parts[2]) in collective_subjects(ctx.actor, tree):
+        subject = Subject.of_org(tree.get(int(parts[2])))
+    else:
+        ctx.expired()
+        return
+    window = next((w for w in open_windows(await repo(ctx).windows(), tree, subject.org_id,
+                                           ctx.today()) if w.id == int(parts[3])), None)
+    if window is None or f"{window.deadline:%Y%m%d}" != parts[4]:
+        ctx.expired()
+        return
+    await begin(ctx, subject, edit=True, year=window.year)
 
 
 async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:

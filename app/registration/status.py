@@ -70,17 +70,21 @@ async def _subject_block(ctx: Ctx, scene: Scene) -> tuple[list[str], list[list[C
     ]
     current = await repo(ctx).current(window.year, scene.subject)
     draft = await repo(ctx).draft(window.year, scene.subject)
+    # A draft paused before anything was ticked or answered is no registration yet: it is
+    # not shown as "not confirmed: —", and its choice starts the registration.
+    empty = draft is not None and not draft.titles and not draft.answers
     if current is not None:
         lines += screens.registration_block(scene.ruleset, current, tz)
-    elif draft is None:
+    elif draft is None or empty:
         lines.append(escape(_("You have not registered yet. Send /dangky to register.")))
-    if draft is not None:
+    if draft is not None and not empty:
         lines.append(screens.draft_line(scene.ruleset, draft, tz))
     if not window.is_open(day):
         return lines, []
     choices: list[Choice] = []
     if draft is not None:
-        choices.append(Choice(_("▶️ Carry on"), screens.cb("r", draft.id, draft.version)))
+        label = _("📝 Register titles") if empty else _("▶️ Carry on")
+        choices.append(Choice(label, screens.cb("r", draft.id, draft.version)))
     elif current is not None and current.is_confirmed:
         choices.extend(registration_choices(current)[0])
     return lines, [choices]
@@ -92,7 +96,7 @@ async def _collective_line(ctx: Ctx, scene: Scene) -> str:
         return f"▫️ {name}: " + escape(_("registration not open"))
     current = await repo(ctx).current(scene.window.year, scene.subject)
     draft = await repo(ctx).draft(scene.window.year, scene.subject)
-    if draft is not None:
+    if draft is not None and (draft.titles or draft.answers):
         return f"📝 {name}: " + escape(_("not confirmed yet"))
     if current is not None and current.is_confirmed:
         return (f"✅ {name}: " + screens.chosen_titles_line(scene.ruleset, current.all_titles)

@@ -11,8 +11,10 @@ from app.registration.scene import Scene, repo, scene_for, window_problem
 from app.ui import Choice, Rows
 from domain.figures import SubjectFacts, subject_facts
 from domain.on_record import fill_proven, from_record, proven_answers
+from domain.open_now import open_windows, task_state
 from domain.registrants import registrable_titles
 from domain.registration import (
+    asking_order,
     expand_implied,
     needed_questions,
     next_question,
@@ -28,7 +30,9 @@ from domain.rules import (
     YesNoQuestion,
 )
 from domain.subjects import Subject
-from locales import _
+from domain.windows import RegistrationWindow
+from locales import _, format_date
+from reports.open_now import ICONS
 from reports.rule_warnings import figures_note
 from storage.registrations import Draft, Registration
 from storage.results import ResultsRepository
@@ -50,8 +54,15 @@ async def record_of(ctx: Ctx, scene: Scene, subject: Subject) -> RecordFacts | N
     return await ResultsRepository(ctx.services.db).record_facts(subject, scene.tree, ruleset)
 
 
-async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int) -> dict[str, list[int]]:
-    """The years answers the subject's record proves for a registration of `year`."""
+async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int,
+                 titles: frozenset[str]) -> dict[str, list[int]]:
+    """The years answers the subject's record proves for a registration of `year` of these
+    titles (none, and no read of the record, when the titles ask no question it answers)."""
+    ruleset = scene.ruleset
+    provable = {r.question for r in ruleset.record.years if subject.kind in r.subjects}
+    asked = {q.key for q in asking_order(ruleset, expand_implied(ruleset, titles))}
+    if not provable & asked:
+        return {}
     record = await record_of(ctx, scene, subject)
     if record is None:
         return {}
@@ -61,7 +72,7 @@ async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int) -> dict[st
 async def advance(ctx: Ctx, scene: Scene, subject: Subject, year: int,
                   titles: frozenset[str], answers: dict) -> tuple[dict, str]:
     """The answers with what the record proves filled in (never asked), and the next step."""
-    found = await proven(ctx, scene, subject, year)
+    found = await proven(ctx, scene, subject, year, titles)
     if found:
         answers = fill_proven(scene.ruleset, titles, answers, subject.kind, found)
     return answers, next_step(scene.ruleset, titles, answers, subject.kind)
@@ -87,7 +98,7 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
     if draft.step.startswith("q:"):
         key = draft.step[2:]
         needed = needed_questions(ruleset, draft.titles, draft.answers, subject=kind)
-        found = await proven(ctx, scene, draft.subject, draft.year)
+        found = await proven(ctx, scene, draft.subject, draft.year, draft.titles)
         recorded = from_record(draft.answers, found)
         needed = [q for q in needed if q.key not in recorded or q.key == key]
         keys = [q.key for q in needed]
@@ -97,9 +108,10 @@ async def _screen(ctx: Ctx, scene: Scene, draft: Draft
             asked_by = [t for t in ruleset.titles
                         if t.code in everything and t.applies_to(kind)
                         and any(ref.key == key for ref in t.questions)]
-            figure = getattr(question, "figure", None)
+            figure: str | None = getattr(question, "figure", None)
             facts = await _facts(ctx, scene, draft) if figure else None
-            note = figures_note(figure, facts.figures) if facts and facts.figures else None
+            note = figures_note(figure, facts.figures) \
+                if figure and facts and facts.figures else None
             # The count never grows (question_count); what the record proves is not asked.
             total = question_count(ruleset, draft.titles, draft.answers, subject=kind) \
                 - sum(1 for k in recorded if k != key)
@@ -161,10 +173,14 @@ def changed_elsewhere() -> str:
     return _("This registration was changed elsewhere meanwhile; here is where it stands now.")
 
 
-async def begin(ctx: Ctx, subject: Subject, *, edit: bool = False) -> None:
+async def begin(ctx: Ctx, subject: Subject, *, edit: bool = False,
+                year: int | None = None) -> None:
     """Open the subject's registration: refusal with dates, resume, show, or start; in place
-    of the tapped message when `edit` (a collective picked from a list)."""
-    scene = await scene_for(ctx, subject)
+    of the tapped message when `edit` (a collective picked from a list). With two windows
+    open for the subject (this year's and next year's) and no `year`, ask which."""
+    if year is None and await ask_year(ctx, subject, edit=edit):
+        return
+    scene = await scene_for(ctx, subject, year=year)
     problem = window_problem(scene, ctx.today())
     if problem is not None:
         ctx.say(escape(problem))
@@ -204,3 +220,32 @@ def paused_text(subject: Subject) -> str:
     command = "/dangky" if subject.is_person else "/tapthe"
     return _("Paused. Everything you have answered is saved; send {command} to carry on."
              ).format(command=command)
+
+
+def year_choice(subject: Subject, window: RegistrationWindow) -> str:
+    """`rg:y:<p | org id>:<window id>:<deadline>`: the window and the dates shown (a window
+    re-dated since makes the choice expire)."""
+    who = "p" if subject.is_person else str(subject.org_id)
+    return screens.cb("y", who, window.id, f"{window.deadline:%Y%m%d}")
+
+
+async def ask_year(ctx: Ctx, subject: Subject, *, edit: bool = False) -> bool:
+    """Several windows open for the subject: ask which year (True); else nothing (False)."""
+    tree = await ctx.services.orgs.tree()
+    windows = open_windows(await repo(ctx).windows(), tree, subject.org_id, ctx.today())
+    if len(windows) < 2:
+        return False
+    scene = await scene_for(ctx, subject, tree=tree)
+    rows = []
+    for window in windows:
+        current = await repo(ctx).current(window.year, subject)
+        draft = await repo(ctx).draft(window.year, subject)
+        state = task_state(None if current is None else current.is_confirmed,
+                           draft is not None and bool(draft.titles or draft.answers))
+        label = _("{year} – deadline {date}").format(year=window.year,
+                                                      date=format_date(window.deadline))
+        rows.append([Choice(f"{ICONS[state]} {label}", year_choice(subject, window))])
+    text = "\n".join([scene.heading(), escape(_(
+        "The registration is open for more than one year. Which year do you register for?"))])
+    ctx.say(text, rows, replace=edit)
+    return True

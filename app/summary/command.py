@@ -18,7 +18,7 @@ from app.access import not_linked_text
 from app.context import Ctx
 from app.flood import Busy
 from app.summary.delivery import file_outputs
-from app.summary.service import Refusal, SummaryInputs, report_for, resolve
+from app.summary.service import Refusal, SummaryInputs, check_year, report_for, resolve
 from app.summary.workers import render_files_in_worker
 from domain.access import scope_roots
 from domain.summary_request import parse_summary_args
@@ -43,6 +43,13 @@ def refusal_text(refusal: Refusal) -> str:
                 n=p["more"])
         return _("Several agencies or units match “{text}”; please be more precise:").format(
             text=p["text"]) + "\n" + names + more
+    if refusal.code == "no_year":
+        text = _("There is nothing to summarise for {year}: no registration window, "
+                 "registration or campaign of that year.").format(year=p["year"])
+        if p["years"]:
+            text += " " + _("Years with figures: {years}.").format(
+                years=", ".join(str(y) for y in p["years"]))
+        return text
     if refusal.code == "unknown_campaign":
         return _("No launched campaign has the code “{code}” within what you may see.").format(
             code=p["code"])
@@ -68,6 +75,7 @@ async def summary_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     codes = await SummaryStore(services.db).campaign_codes()
     request = parse_summary_args(list(args), codes)
     try:
+        await check_year(services, request)
         inputs = await resolve(services, tree, roots, request)
     except Refusal as refusal:
         ctx.say(escape(refusal_text(refusal)))

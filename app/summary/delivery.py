@@ -53,7 +53,8 @@ def file_name(inputs: SummaryInputs, target: int | None) -> str:
     """tong-hop-dang-ky-thi-dua-2024, plus the agency or unit when narrowed to one."""
     name = f"{FILE_PREFIX}-{inputs.year}"
     if target is not None and inputs.tree.get(target).kind.value != "bloc":
-        slug = re.sub(r"[^a-z0-9]+", "-", fold_key(inputs.tree.get(target).name)).strip("-")
+        named = inputs.tree.distinct_name(target)  # "Văn phòng Sở – Sở Nội vụ" when shared
+        slug = re.sub(r"[^a-z0-9]+", "-", fold_key(named)).strip("-")
         name += f"-{slug[:60].strip('-')}"
     return name
 

@@ -10,7 +10,14 @@ from dataclasses import dataclass
 
 from app.services import Services
 from app.summary.delivery import file_name
-from app.summary.service import SummaryInputs, load_details, official_header, report_for, resolve
+from app.summary.service import (
+    SummaryInputs,
+    check_year,
+    load_details,
+    official_header,
+    report_for,
+    resolve,
+)
 from domain.summary_request import SummaryRequest
 from reports.summary_text import summary_plain
 
@@ -25,6 +32,7 @@ class Export:
 
 async def secretariat_inputs(services: Services, request: SummaryRequest) -> SummaryInputs:
     """The request within the secretariat's scope (THIDUA_SECRETARIAT_SCOPE); raises Refusal."""
+    await check_year(services, request)
     tree = await services.orgs.tree()
     roots = [await services.secretariat_scope_id(tree)]
     return await resolve(services, tree, roots, request)

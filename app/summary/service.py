@@ -21,13 +21,13 @@ from domain.org import OrgTree
 from domain.records import RegistrationRecord
 from domain.rules import NoRuleSetInForce, RuleSet, available_rulesets, ruleset_for_year
 from domain.summary import Summary, build_summary, summarize
-from domain.summary_request import SummaryRequest, find_orgs
+from domain.summary_request import SummaryRequest, default_year, find_orgs
 from domain.tally import PeopleCounts
-from domain.text import fold_key
 from locales import use_locale
 from reports.summary_common import CampaignLabel, SummaryReport, document_scope
 from storage.db import Database
 from storage.registration_import import ruleset_of_year
+from storage.registrations import RegistrationRepository
 from storage.results import record_contradictions
 from storage.summary import CampaignInfo, SummaryStore
 
@@ -94,7 +94,7 @@ def pick_target(tree: OrgTree, roots: Sequence[int | None], text: str) -> int:
     ]
     if not visible:
         raise Refusal("not_found", text=text)
-    exact = [u for u in visible if fold_key(u.name) == fold_key(text)]
+    exact = [u for u in visible if tree.named(u.id, text)]
     if len(exact) == 1 or len(visible) == 1:
         return (exact or visible)[0].id
     raise Refusal("ambiguous", text=text, names=[tree.label(u.id) for u in visible[:10]],
@@ -137,11 +137,15 @@ async def resolve(
             _overlaps(tree, campaign.scope_org_id, t) for t in targets
         ):
             raise Refusal("unknown_campaign", code=request.campaign)
+    today = (now or services.now()).date()
     year = request.year
-    if year is None:
-        year = campaign.period_start.year if campaign else await store.latest_year()
-    if year is None:
-        year = services.now().year
+    if year is None and campaign is not None:
+        year = campaign.period_start.year
+    elif year is None:
+        # The window open now (not one created in advance for next year), else the last.
+        windows = [w for w in await RegistrationRepository(services.db).windows()
+                   if any(_overlaps(tree, w.scope_org_id, t) for t in targets)]
+        year = default_year(windows, await store.registration_years(), today)
     if ruleset is None:
         ruleset = await ruleset_of_year(services.db, year) or fallback_ruleset(year)
     if campaign is not None:
@@ -167,6 +171,16 @@ async def resolve(
         contradictions=tuple(await record_contradictions(services.db, tree, ruleset, year,
                                                          org_ids)),
     )
+
+
+async def check_year(services: Services, request: SummaryRequest) -> None:
+    """A year asked for that has nothing (no window, registration or campaign: `/tonghop
+    1999`) is said so, with the years that have figures, instead of an empty table."""
+    if request.year is None:
+        return
+    years = await SummaryStore(services.db).years()
+    if request.year not in years:
+        raise Refusal("no_year", year=request.year, years=sorted(years))
 
 
 async def load_details(services: Services, inputs: SummaryInputs) -> SummaryDetails:

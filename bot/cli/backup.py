@@ -21,14 +21,14 @@ from storage.backup import InvalidDatabase, Problem
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("backup", help="copy the database (safe while the bot runs)")
-    parser.add_argument("file", help="the backup file to write")
-    parser.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    parser = sub.add_parser("backup", help=_("copy the database (safe while the bot runs)"))
+    parser.add_argument("file", help=_("the backup file to write"))
+    parser.add_argument("--force", action="store_true", help=_("overwrite FILE if it exists"))
     parser.set_defaults(handler=make_backup)
-    parser = sub.add_parser("restore", help="replace the database by a backup (bot stopped)")
-    parser.add_argument("file", help="a backup made by `thidua backup`")
+    parser = sub.add_parser("restore", help=_("replace the database by a backup (bot stopped)"))
+    parser.add_argument("file", help=_("a backup made by `thidua backup`"))
     parser.add_argument("--force", action="store_true",
-                        help="replace an existing database (a copy of it is kept)")
+                        help=_("replace an existing database (a copy of it is kept)"))
     parser.set_defaults(handler=restore_backup)
 
 

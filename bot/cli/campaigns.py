@@ -25,20 +25,20 @@ from storage.audit import AuditContext
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    campaign = sub.add_parser("campaign", help="period campaigns (phong trào thi đua)")
+    campaign = sub.add_parser("campaign", help=_("period campaigns (phong trào thi đua)"))
     actions = campaign.add_subparsers(dest="campaign_command", required=True, metavar="ACTION")
-    load = actions.add_parser("load", help="load a campaign file (YAML or Markdown)")
-    load.add_argument("file", help="campaign file, or - for standard input")
-    load.add_argument("--dry-run", action="store_true", help="check and show it, store nothing")
+    load = actions.add_parser("load", help=_("load a campaign file (YAML or Markdown)"))
+    load.add_argument("file", help=_("campaign file, or - for standard input"))
+    load.add_argument("--dry-run", action="store_true", help=_("check and show it, store nothing"))
     load.set_defaults(handler=load_campaign)
-    actions.add_parser("list", help="list the campaigns").set_defaults(handler=list_campaigns)
+    actions.add_parser("list", help=_("list the campaigns")).set_defaults(handler=list_campaigns)
     for name, handler, text in (
-        ("launch", launch_campaign, "send a loaded campaign to everyone in its scope"),
-        ("end", end_campaign, "end a campaign (no more commitments)"),
-        ("progress", show_progress, "commitment and registration rates per agency and unit"),
+        ("launch", launch_campaign, _("send a loaded campaign to everyone in its scope")),
+        ("end", end_campaign, _("end a campaign (no more commitments)")),
+        ("progress", show_progress, _("commitment and registration rates per agency and unit")),
     ):
         parser = actions.add_parser(name, help=text)
-        parser.add_argument("code", help="the campaign's code, e.g. vpubnd-2024-q1")
+        parser.add_argument("code", help=_("the campaign's code, e.g. vpubnd-2024-q1"))
         parser.set_defaults(handler=handler)
 
 

@@ -13,10 +13,37 @@ from app.settings import Settings
 from bot.runlock import UsersLock
 from domain.text import fold_key
 from domain.uploads import ParsedUpload
+from locales import _
 from reports.imports import parse_failure_text
 from storage.db import Database
 
 ALL = "all"
+# The format a file name's extension says (`--out x.xlsx`); "text" has two.
+EXTENSIONS = {".txt": "text", ".text": "text", ".xlsx": "xlsx", ".docx": "docx", ".png": "png"}
+
+
+class FormatMismatch(ValueError):
+    """`--format` and the extension of `--out` disagree: the message says how to fix it."""
+
+
+def output_format(given: str | None, out: str | None, formats: tuple[str, ...]) -> str:
+    """The format to write: `--format` when given (it must agree with a known extension of
+    `--out`: a DOCX never lands under an .xlsx name), else the extension's, else text."""
+    suffix = Path(out).suffix.lower() if out and out != "-" else ""
+    implied = EXTENSIONS.get(suffix)
+    if implied is not None and implied not in formats:
+        raise FormatMismatch(_(
+            "This command writes no {format} file ({file}): it writes {formats}.").format(
+            format=implied.upper(), file=out, formats=", ".join(f.upper() for f in formats)))
+    if given is None:
+        return implied or "text"
+    if implied is not None and implied != given:
+        raise FormatMismatch(_(
+            "The file {file} ends in {suffix}, which is not a {format} file: name it "
+            "….{extension}, or leave out --format (it follows the file name).").format(
+            file=out, suffix=suffix, format=given.upper(),
+            extension="txt" if given == "text" else given))
+    return given
 
 
 @asynccontextmanager

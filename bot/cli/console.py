@@ -34,12 +34,12 @@ def user_id_for_phone(phone: str) -> int:
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("console", help="chat with the bot offline, in this terminal")
+    parser = sub.add_parser("console", help=_("chat with the bot offline, in this terminal"))
     parser.add_argument("--demo", action="store_true",
-                        help="import the demo roster first if the database has nobody")
+                        help=_("import the demo roster first if the database has nobody"))
     parser.add_argument("--channel", choices=CHANNELS, default="telegram",
-                        help="the messenger to play: telegram (buttons, the default) or zalo "
-                             "(numbered menus, invite codes)")
+                        help=_("the messenger to play: telegram (buttons, the default) or zalo "
+                               "(numbered menus, invite codes)"))
     parser.set_defaults(handler=run_console)
 
 
@@ -80,6 +80,7 @@ async def telegram_console(settings: Settings, read: ReadLine, write: Write,
         "zalo_bot_token": None,  # offline: never the real Zalo of a configured deployment
     })
     # The secretariat's group exists from the start: the bot posts there on its own.
+    assert offline.secretariat_chat_id is not None
     emulator.group(offline.secretariat_chat_id, _("Emulation and commendation secretariat"))
     runtime = BotRuntime(offline, token=emulator.token)
     try:

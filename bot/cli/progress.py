@@ -34,16 +34,16 @@ DRAIN_SECONDS = 600.0
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    digest = sub.add_parser("digest", help="the weekly progress digest to unit and agency heads")
+    digest = sub.add_parser("digest", help=_("the weekly progress digest to unit and agency heads"))
     digest.add_argument("--now", action="store_true",
-                        help="send this week's digest now (heads who have it are skipped)")
+                        help=_("send this week's digest now (heads who have it are skipped)"))
     digest.set_defaults(handler=digest_command)
 
-    remind = sub.add_parser("remind", help="remind the people who have not acted yet")
-    remind.add_argument("--agency", help="only this agency (accents optional)")
+    remind = sub.add_parser("remind", help=_("remind the people who have not acted yet"))
+    remind.add_argument("--agency", help=_("only this agency (accents optional)"))
     remind.add_argument("--what", nargs="+", metavar="WHAT",
-                        help="registration, or campaign CODE (default: everything open)")
-    remind.add_argument("--dry-run", action="store_true", help="show who would be reminded")
+                        help=_("registration, or campaign CODE (default: everything open)"))
+    remind.add_argument("--dry-run", action="store_true", help=_("show who would be reminded"))
     remind.set_defaults(handler=remind_command)
 
 

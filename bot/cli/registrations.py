@@ -33,41 +33,43 @@ ALL = "all"
 def _day(text: str) -> date:
     day = parse_day(text)
     if day is None:
-        raise argparse.ArgumentTypeError(f"not a date: {text!r} (use 2024-03-15 or 15/03/2024)")
+        raise argparse.ArgumentTypeError(
+            _("not a date: “{text}” (write 2024-03-15 or 15/03/2024)").format(text=text))
     return day
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
-        "registration", aliases=["registrations"], help="annual title registration"
+        "registration", aliases=["registrations"], help=_("annual title registration")
     )
     actions = parser.add_subparsers(dest="registration_command", required=True,
                                     metavar="ACTION")
-    scope_help = f"bloc or agency name (default THIDUA_SECRETARIAT_SCOPE; '{ALL}' for everything)"
+    scope_help = _("bloc or agency name (default THIDUA_SECRETARIAT_SCOPE; '{all}' for "
+                   "everything)").format(all=ALL)
 
-    opener = actions.add_parser("open", help="open the registration of a year")
+    opener = actions.add_parser("open", help=_("open the registration of a year"))
     opener.add_argument("--year", type=int, required=True)
-    opener.add_argument("--deadline", type=_day, required=True, help="last day (inclusive)")
-    opener.add_argument("--opens", type=_day, help="first day (default: today)")
+    opener.add_argument("--deadline", type=_day, required=True, help=_("last day (inclusive)"))
+    opener.add_argument("--opens", type=_day, help=_("first day (default: today)"))
     opener.add_argument("--scope", help=scope_help)
     opener.set_defaults(handler=open_window)
 
-    extend = actions.add_parser("extend", help="change the deadline of a year's registration")
+    extend = actions.add_parser("extend", help=_("change the deadline of a year's registration"))
     extend.add_argument("--year", type=int, required=True)
-    extend.add_argument("--deadline", type=_day, required=True, help="new last day (inclusive)")
+    extend.add_argument("--deadline", type=_day, required=True, help=_("new last day (inclusive)"))
     extend.add_argument("--scope", help=scope_help)
     extend.set_defaults(handler=extend_window)
 
-    lister = actions.add_parser("list", help="list registration windows")
+    lister = actions.add_parser("list", help=_("list registration windows"))
     lister.add_argument("--year", type=int)
     lister.set_defaults(handler=list_windows)
 
-    importer = actions.add_parser("import", help="import registrations (CSV or XLSX)")
-    importer.add_argument("file", help="CSV or XLSX file, or - for standard input")
+    importer = actions.add_parser("import", help=_("import registrations (CSV or XLSX)"))
+    importer.add_argument("file", help=_("CSV or XLSX file, or - for standard input"))
     importer.add_argument("--dry-run", action="store_true",
-                          help="show the changes, change nothing")
-    importer.add_argument("--scope", help="only subjects within this bloc or agency "
-                                          "(default: everything)")
+                          help=_("show the changes, change nothing"))
+    importer.add_argument("--scope", help=_("only subjects within this bloc or agency "
+                                            "(default: everything)"))
     importer.set_defaults(handler=import_registrations)
 
 

@@ -26,7 +26,7 @@ from app.services import Services
 from app.settings import Settings
 from app.summary.command import refusal_text
 from app.summary.service import Refusal
-from bot.cli.common import fail, open_services, read_input
+from bot.cli.common import FormatMismatch, fail, open_services, output_format, read_input
 from domain.phone import InvalidPhone, normalize_phone
 from domain.summary_request import SummaryRequest
 from domain.text import fold_key
@@ -41,38 +41,40 @@ FORMATS = ("text", "xlsx", "docx")
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    results = sub.add_parser("results", help="the year's results (decision lists, history)")
+    results = sub.add_parser("results", help=_("the year's results (decision lists, history)"))
     actions = results.add_subparsers(dest="results_command", required=True, metavar="ACTION")
-    importer = actions.add_parser("import", help="import a results file (CSV or XLSX)")
+    importer = actions.add_parser("import", help=_("import a results file (CSV or XLSX)"))
     _import_arguments(importer)
     importer.set_defaults(handler=import_results)
 
-    history = actions.add_parser("history", help="a person's titles and commendations")
+    history = actions.add_parser("history", help=_("a person's titles and commendations"))
     who = history.add_mutually_exclusive_group(required=True)
-    who.add_argument("--phone", help="the person's phone number")
-    who.add_argument("--search", help="a name, with or without diacritics")
+    who.add_argument("--phone", help=_("the person's phone number"))
+    who.add_argument("--search", help=_("a name, with or without diacritics"))
     history.set_defaults(handler=show_history)
 
-    compare = actions.add_parser("compare", help="registered vs achieved (text, XLSX, DOCX)")
-    compare.add_argument("--agency", help="an agency or unit name (diacritics optional)")
-    compare.add_argument("--year", type=int, help="the year (default: the latest with results)")
-    compare.add_argument("--format", choices=FORMATS, default="text")
-    compare.add_argument("--out", help="output file ('-' for standard output, text only)")
+    compare = actions.add_parser("compare", help=_("registered vs achieved (text, XLSX, DOCX)"))
+    compare.add_argument("--agency", help=_("an agency or unit name (diacritics optional)"))
+    compare.add_argument("--year", type=int, help=_("the year (default: the latest with results)"))
+    compare.add_argument("--format", choices=FORMATS,
+                         help=_("default: the extension of --out (.xlsx, .docx), else text"))
+    compare.add_argument("--out", help=_("output file ('-' for standard output, text only)"))
     compare.set_defaults(handler=compare_results)
 
-    initiatives = sub.add_parser("initiatives", help="the initiatives register (sáng kiến)")
+    initiatives = sub.add_parser("initiatives", help=_("the initiatives register (sáng kiến)"))
     steps = initiatives.add_subparsers(dest="initiatives_command", required=True,
                                        metavar="ACTION")
-    loader = steps.add_parser("import", help="import an initiatives file (CSV or XLSX)")
+    loader = steps.add_parser("import", help=_("import an initiatives file (CSV or XLSX)"))
     _import_arguments(loader)
     loader.set_defaults(handler=import_initiatives)
 
 
 def _import_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", help="CSV or XLSX file, or - for standard input")
-    parser.add_argument("--dry-run", action="store_true", help="show the changes, change nothing")
-    parser.add_argument("--scope", help="only rows within this bloc or agency "
-                                        "(default: everything)")
+    parser.add_argument("file", help=_("CSV or XLSX file, or - for standard input"))
+    parser.add_argument("--dry-run", action="store_true",
+                        help=_("show the changes, change nothing"))
+    parser.add_argument("--scope", help=_("only rows within this bloc or agency "
+                                          "(default: everything)"))
 
 
 async def scope_id(services: Services, name: str | None) -> int | None:
@@ -141,6 +143,10 @@ async def show_history(args: argparse.Namespace, settings: Settings) -> int:
 
 async def compare_results(args: argparse.Namespace, settings: Settings) -> int:
     """The secretariat's scope (THIDUA_SECRETARIAT_SCOPE), as /ketqua in its chat."""
+    try:
+        args.format = output_format(args.format, args.out, FORMATS)
+    except FormatMismatch as mismatch:
+        return fail(str(mismatch))
     async with open_services(settings) as services:
         tree = await services.orgs.tree()
         roots = [await services.secretariat_scope_id(tree)]

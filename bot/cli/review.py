@@ -25,25 +25,26 @@ from storage.reviews import ReviewError, ReviewRepository
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    review = sub.add_parser("review", help="the year-end review (self-assessment)")
+    review = sub.add_parser("review", help=_("the year-end review (self-assessment)"))
     actions = review.add_subparsers(dest="review_command", required=True, metavar="ACTION")
-    scope_help = "bloc or agency (default THIDUA_SECRETARIAT_SCOPE; 'all' for everything)"
-    for name, handler, text in (("open", open_command, "open the review of a year"),
-                                ("close", close_command, "close it: no more changes")):
+    scope_help = _("bloc or agency (default THIDUA_SECRETARIAT_SCOPE; 'all' for everything)")
+    for name, handler, text in (("open", open_command, _("open the review of a year")),
+                                ("close", close_command, _("close it: no more changes"))):
         parser = actions.add_parser(name, help=text)
         parser.add_argument("--year", type=int, required=True)
         parser.add_argument("--scope", help=scope_help)
         parser.set_defaults(handler=handler)
-    status = actions.add_parser("status", help="reviews and how far they are")
+    status = actions.add_parser("status", help=_("reviews and how far they are"))
     status.add_argument("--year", type=int)
     status.set_defaults(handler=status_command)
 
-    proposals = sub.add_parser("proposals", help="the proposal lists of the year-end review")
+    proposals = sub.add_parser("proposals", help=_("the proposal lists of the year-end review"))
     steps = proposals.add_subparsers(dest="proposals_command", required=True, metavar="ACTION")
-    export = steps.add_parser("export", help="every proposal list of a scope, as XLSX")
+    export = steps.add_parser("export", help=_("every proposal list of a scope, as XLSX"))
     export.add_argument("--year", type=int, required=True)
     export.add_argument("--scope", help=scope_help)
-    export.add_argument("--out", help="output file (default danh-sach-de-nghi-khen-thuong-Y.xlsx)")
+    export.add_argument("--out",
+                        help=_("output file (default danh-sach-de-nghi-khen-thuong-Y.xlsx)"))
     export.set_defaults(handler=export_command)
 
 

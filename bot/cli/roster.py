@@ -19,15 +19,16 @@ from storage.roster import apply_roster, preview_roster
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    roster = sub.add_parser("roster", help="the staff roster").add_subparsers(
+    roster = sub.add_parser("roster", help=_("the staff roster")).add_subparsers(
         dest="roster_command", required=True, metavar="ACTION"
     )
-    parser = roster.add_parser("import", help="import a roster file (CSV or XLSX)")
-    parser.add_argument("file", help="CSV or XLSX file, or - for standard input")
-    parser.add_argument("--dry-run", action="store_true", help="show the changes, change nothing")
-    parser.add_argument("--bloc", help="bloc (khối thi đua) of rows without a bloc column")
-    parser.add_argument("--scope", help="change only this bloc or agency (rows outside it "
-                                        "are refused); default: everything")
+    parser = roster.add_parser("import", help=_("import a roster file (CSV or XLSX)"))
+    parser.add_argument("file", help=_("CSV or XLSX file, or - for standard input"))
+    parser.add_argument("--dry-run", action="store_true",
+                        help=_("show the changes, change nothing"))
+    parser.add_argument("--bloc", help=_("bloc (khối thi đua) of rows without a bloc column"))
+    parser.add_argument("--scope", help=_("change only this bloc or agency (rows outside it "
+                                          "are refused); default: everything"))
     parser.set_defaults(handler=import_roster)
 
 

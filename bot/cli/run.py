@@ -12,7 +12,8 @@ from locales import _
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("run", help="run the bot against Telegram")
+    parser = sub.add_parser("run", help=_("run the bot (Telegram, Zalo or both: every channel "
+                                          "whose token is set)"))
     parser.add_argument("--mode", choices=["auto", "polling", "webhook"], default="auto")
     parser.set_defaults(handler=run)
 

@@ -84,10 +84,11 @@ def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTab
         return [Command(*slash)]
     key = fold_key(stripped)
     if menu is not None:
-        picked = _by_label(key, menu)
+        numbers_typed = not menu.expects_text and NUMBERS.match(stripped) is not None
+        picked = None if numbers_typed else _by_label(key, menu)
         if picked is not None:
             return [Pick(picked.data)]
-        if not menu.expects_text and NUMBERS.match(stripped):
+        if numbers_typed:
             numbers = tuple(int(n) for n in re.findall(r"\d+", stripped))
             if sent_at is not None and sent_at < menu.shown_at:
                 return Late()

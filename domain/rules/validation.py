@@ -88,7 +88,7 @@ def reference_problems(rs: RuleSet) -> list[str]:
     dup((d.code for d in rs.legal_docs), "legal_docs", "document")
     dup((t.code for t in rs.titles), "titles", "title")
     dup((q.key for q in rs.questions), "questions", "question")
-    dup((c.code for c in (*rs.checks, *rs.reuse)), "checks and reuse", "check")
+    dup([*(c.code for c in rs.checks), *(r.code for r in rs.reuse)], "checks and reuse", "check")
     dup((d.code for d in rs.deciders), "deciders", "rule")
     dup((q.code for q in rs.quotas), "quotas", "quota")
     if rs.effective_to is not None and rs.effective_to < rs.effective_from:
@@ -158,20 +158,22 @@ def reference_problems(rs: RuleSet) -> list[str]:
         path = f"deciders[{i}]"
         ref(path, rule.legal_ref)
         for j, code in enumerate(rule.titles):
-            title = title_code(f"{path}.titles[{j}]", code)
-            for subject in rule.subjects if title is not None else ():
-                if subject not in title.subjects:
-                    problems.append(f"{path}.subjects: {not_subject(subject, title)}")
+            decided = title_code(f"{path}.titles[{j}]", code)
+            if decided is None:
+                continue
+            for subject in rule.subjects:
+                if subject not in decided.subjects:
+                    problems.append(f"{path}.subjects: {not_subject(subject, decided)}")
 
     for i, quota in enumerate(rs.quotas):
         path = f"quotas[{i}]"
         ref(path, quota.legal_ref)
         for field in ("title", "of_title"):
-            code = getattr(quota, field, None)
-            if code is not None:
-                title_code(f"{path}.{field}", code)
-        collective = isinstance(quota, MaxPerBloc | MaxShareOfCollectives)
-        if collective and not COLLECTIVE_KINDS & set(_subjects(titles, quota.title)):
+            quoted: str | None = getattr(quota, field, None)
+            if quoted is not None:
+                title_code(f"{path}.{field}", quoted)
+        if isinstance(quota, MaxPerBloc | MaxShareOfCollectives) \
+                and not COLLECTIVE_KINDS & set(_subjects(titles, quota.title)):
             problems.append(f"{path}.title: '{quota.title}' is not a collective title")
         if isinstance(quota, MaxShareOfTitle):
             for field in ("title", "of_title"):
@@ -180,8 +182,8 @@ def reference_problems(rs: RuleSet) -> list[str]:
                     problems.append(f"{path}.{field}: '{code}' is not an individual title")
 
     for i, code in enumerate(rs.summary.agency_titles):
-        title = title_code(f"summary.agency_titles[{i}]", code)
-        if title is not None and SubjectKind.AGENCY not in title.subjects:
+        flagged = title_code(f"summary.agency_titles[{i}]", code)
+        if flagged is not None and SubjectKind.AGENCY not in flagged.subjects:
             problems.append(f"summary.agency_titles[{i}]: '{code}' does not apply to an agency")
     problems.extend(record_problems(rs, ref, title_code))
     problems.extend(council_problems(rs, ref, title_code))

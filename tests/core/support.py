@@ -77,6 +77,7 @@ class CoreDesk:
     async def open(self) -> CoreDesk:
         await self.db.open()
         self._services = Services.create(self.settings, self.db)
+        self.registry.start()  # the summary's worker processes, as the runtime starts them
         self._core = Core(self._services, self.registry)
         self.zalo = ZaloSide(self.db)
         self._services.senders.append(self.zalo)

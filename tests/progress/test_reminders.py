@@ -171,7 +171,13 @@ async def test_secretariat_reminds_an_agency_after_a_preview(bot: BotHarness):
     assert "sẽ nhắc việc: 2 người" in preview.plain  # Anh, and Phương herself
     assert "đã được nhắc hôm nay: 1 người" in preview.plain  # Lan
     assert "không liên lạc được qua bot: 17 người" in preview.plain
-    assert f"Đã chặn bot (1): Đinh Minh Yến ({QH} – {AGENCY})" in preview.plain
+    # Unit by unit, not one paragraph of names.
+    assert f"Theo đơn vị:\n🏢 {AGENCY}: không liên lạc được qua bot: 3 người\n📵 Chưa kết " \
+        "nối với bot (3): Hầu Tiến Long, Đinh Thanh Mai, Trần Hồng Vân\n" in preview.plain
+    assert f"\n🏢 {QH} – {AGENCY}: sẽ nhắc việc: 1 người; không liên lạc được qua bot: 3 " \
+        "người\n⛔ Đã chặn bot (1): Đinh Minh Yến\n📵 Chưa kết nối với bot (2): Bùi Thúy Hà, " \
+        "Hồ Kim Thảo\n" in preview.plain
+    assert "Trịnh Minh Khánh" not in preview.plain  # he has committed
 
     await secretariat.tap("Gửi nhắc việc (2)", by=member)
     await secretariat.expect("Đã gửi nhắc việc tới 2 người: Phạm Ngọc Anh, Trần Thúy Phương")

@@ -121,3 +121,24 @@ def test_a_letter_file_that_cannot_be_read_stops_the_command(database, tmp_path,
     monkeypatch.setenv("THIDUA_REGISTRATION_LETTER", str(broken))
     assert _cli(database, "--format", "docx", "--out", str(tmp_path / "x.docx")) != 0
     assert "THIDUA_REGISTRATION_LETTER" in capsys.readouterr().err
+
+
+def test_the_format_follows_the_file_name_and_never_contradicts_it(database, tmp_path,
+                                                                    capsys):
+    wrong = tmp_path / "x.xlsx"
+    assert _cli(database, "--format", "docx", "--out", str(wrong)) == 1
+    err = capsys.readouterr().err
+    assert f"Tệp {wrong} có đuôi .xlsx, không phải tệp DOCX" in err
+    assert not wrong.exists()
+
+    # Without --format, the extension decides.
+    docx, png, xlsx = tmp_path / "y.docx", tmp_path / "y.PNG", tmp_path / "y.xlsx"
+    assert _cli(database, "--out", str(docx)) == 0
+    assert read_docx(docx.read_bytes()).paragraphs
+    assert _cli(database, "--out", str(png)) == 0
+    assert png.read_bytes().startswith(b"\x89PNG")
+    assert _cli(database, "--out", str(xlsx), "--format", "xlsx") == 0
+    assert "Tổng hợp" in read_xlsx(xlsx.read_bytes()).sheetnames
+    text = tmp_path / "y.txt"
+    assert _cli(database, "--out", str(text)) == 0
+    assert text.read_text(encoding="utf-8").startswith("TỔNG HỢP ĐĂNG KÝ THI ĐUA")

@@ -240,7 +240,7 @@ def test_summary_arguments_in_any_order():
         SummaryRequest(agency="so noi vu", campaign="vpubnd-2024-q1")
     assert parse_summary_args(["Hội", "Việt", "Nam", "2024"], codes) == \
         SummaryRequest(agency="Hội Việt Nam", year=2024)
-    assert parse_summary_args(["1999"], codes) == SummaryRequest(agency="1999")
+    assert parse_summary_args(["1999"], codes) == SummaryRequest(year=1999)
 
 
 def test_names_are_found_without_diacritics_and_with_abbreviations(roster):
