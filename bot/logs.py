@@ -83,6 +83,20 @@ def install_redaction(logger: logging.Logger | None = None) -> None:
             handler.addFilter(RedactingFilter())
 
 
+# Loggers that write what people send and receive, not what the bot does: at DEBUG,
+# python-telegram-bot logs every API call with its parameters and result (the texts sent, a
+# council member's ballot screen, with its chat), and aiosqlite every statement with its
+# parameters. They stay at INFO whatever THIDUA_LOG_LEVEL says (docs/council.md).
+CONTENT_LOGGERS = ("aiosqlite", "telegram.Bot", "telegram.ext.ExtBot")
+
+
+def quiet_content_loggers() -> None:
+    for name in CONTENT_LOGGERS:
+        logger = logging.getLogger(name)
+        if logger.level == logging.NOTSET or logger.level < logging.INFO:
+            logger.setLevel(logging.INFO)
+
+
 def configure_logging(level: str, secrets: tuple[str | None, ...] = ()) -> None:
     numeric = getattr(logging, level.upper(), logging.INFO)
     logging.basicConfig(
@@ -93,6 +107,7 @@ def configure_logging(level: str, secrets: tuple[str | None, ...] = ()) -> None:
     # httpx logs every request URL (with the token) at INFO: only when debugging.
     logging.getLogger("httpx").setLevel(logging.DEBUG if numeric <= logging.DEBUG
                                         else logging.WARNING)
+    quiet_content_loggers()
     for secret in secrets:
         register_secret(secret)
     install_redaction()

@@ -23,7 +23,7 @@ from app.settings import Settings
 from app.ui import Out
 from bot.app import build_application
 from bot.inbox import replay_pending
-from bot.logs import register_secret
+from bot.logs import quiet_content_loggers, register_secret
 from bot.outbox import OutboxSender, outbox_bot
 from bot.runlock import RunLock, UsersLock
 from bot.schedule import Scheduler
@@ -60,6 +60,7 @@ class BotRuntime:
         calls (tests drive the clock themselves); `zalo_poll_timeout`: seconds a Zalo long
         poll waits (a stop waits for the poll in flight). Every channel whose token is set
         runs."""
+        quiet_content_loggers()  # however the process set its logging up (bot.logs)
         self.settings = settings
         self.token = token
         self.rate_limiter = rate_limiter

@@ -154,6 +154,10 @@ class Database:
         await self._conn.execute("PRAGMA journal_mode = WAL")
         await self._conn.execute("PRAGMA synchronous = NORMAL")
         await self._conn.execute("PRAGMA foreign_keys = ON")
+        # Deleted and overwritten content is zeroed, not left in free space: a cast ballot's
+        # draft and a wiped update payload must not be readable from the file
+        # (docs/council.md, "Threat model").
+        await self._conn.execute("PRAGMA secure_delete = ON")
         if migrate:
             await self.migrate()
         return self
@@ -397,6 +401,21 @@ class Database:
                 await reader.execute("PRAGMA query_only = ON")
                 self._reader = reader
             return self._reader
+
+    async def forget_history(self, attempts: int = 5) -> bool:
+        """Copy the write-ahead log into the database file and truncate it to nothing, so the
+        file holds the current state only, not the successive versions of each changed page
+        (a cast ballot must leave no before-and-after behind). False if readers kept the log
+        in use each time (it is truncated at a later call). Never inside a transaction."""
+        for attempt in range(attempts):
+            async with self._write_lock:
+                rows = await self.conn.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+            row = next(iter(rows), None)
+            if row is not None and row[0] == 0:
+                return True
+            await asyncio.sleep(0.02 * (attempt + 1))
+        log.info("the write-ahead log is in use by a reader: truncated later")
+        return False
 
     async def backup_to(self, target: Path | str) -> None:
         """SQLite online backup: a consistent copy while the bot keeps running."""

@@ -15,7 +15,8 @@ CATALOGS = sorted((Path(__file__).resolve().parents[1] / "locales" / "vi" / "LC_
                   .glob("*.po"))
 ENGLISH_COMMANDS = ("help", "language", "register", "collective", "status", "cancel",
                     "window", "goals", "campaigns", "summary", "progress", "remind",
-                    "history", "initiatives", "record", "results", "review", "proposals")
+                    "history", "initiatives", "record", "results", "review", "proposals",
+                    "council", "vote", "achievements")
 
 
 def vietnamese_texts() -> list[tuple[str, str]]:

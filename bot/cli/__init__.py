@@ -20,6 +20,7 @@ from bot.cli import (
     backup,
     campaigns,
     console,
+    council,
     invites,
     progress,
     registrations,
@@ -37,8 +38,8 @@ from locales import _, normalize_locale, set_locale
 # Each module adds its subcommands with `add_commands(subparsers)`; a subcommand sets
 # `handler`, an async function (args, settings) -> exit code.
 COMMAND_MODULES: list[ModuleType] = [
-    run, console, roster, invites, registrations, results, review, campaigns, summary,
-    progress, backup,
+    run, console, roster, invites, registrations, results, review, council, campaigns,
+    summary, progress, backup,
 ]
 
 

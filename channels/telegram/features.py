@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram.ext import Application
 
 from app import campaigns as campaigns_feature
+from app import council as council_feature
 from app import help as help_feature
 from app import imports as imports_feature
 from app import invites as invites_feature
@@ -27,7 +28,7 @@ def registry() -> Registry:
     return Registry([onboarding.FEATURE, help_feature.FEATURE, registration_feature.FEATURE,
                      imports_feature.FEATURE, campaigns_feature.FEATURE, summary_feature.FEATURE,
                      progress_feature.FEATURE, invites_feature.FEATURE, results_feature.FEATURE,
-                     review_feature.FEATURE])
+                     review_feature.FEATURE, council_feature.FEATURE])
 
 
 def all_commands() -> list[CommandSpec]:

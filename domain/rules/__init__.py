@@ -11,6 +11,7 @@ package's public interface, re-exported because some thirty modules of every lay
 branches being merged beside this one) import them from here.
 """
 
+from domain.rules.council import BallotRule, CouncilRules, Share
 from domain.rules.loading import (
     NoRuleSetInForce,
     RuleSetError,
@@ -63,9 +64,11 @@ from domain.rules.schema import (
 __all__ = [
     "COLLECTIVE_KINDS",
     "AnswerTest",
+    "BallotRule",
     "Check",
     "ChoiceQuestion",
     "Condition",
+    "CouncilRules",
     "Criterion",
     "EligibilityRule",
     "InitiativeLevel",
@@ -90,6 +93,7 @@ __all__ = [
     "RuleSet",
     "RuleSetError",
     "RuleWarning",
+    "Share",
     "SubjectKind",
     "SummaryLayout",
     "TextQuestion",

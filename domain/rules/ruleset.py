@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from pydantic import Field, PrivateAttr, model_validator
 
 from domain.models import Role
+from domain.rules.council import CouncilRules
 from domain.rules.record import RecordRules, ReviewRules
 from domain.rules.schema import (
     Check,
@@ -48,6 +49,7 @@ class RuleSet(Strict):
     summary: SummaryLayout = SummaryLayout()
     record: RecordRules = RecordRules()  # what the results on record prove at registration
     review: ReviewRules | None = None  # the year-end review: ratings, who qualifies for what
+    council: CouncilRules | None = None  # the council's ballot: quorum, thresholds per title
 
     _titles: dict[str, Title] = PrivateAttr(default_factory=dict)
     _questions: dict[str, Any] = PrivateAttr(default_factory=dict)

@@ -186,6 +186,7 @@ def reference_problems(rs: RuleSet) -> list[str]:
         if flagged is not None and SubjectKind.AGENCY not in flagged.subjects:
             problems.append(f"summary.agency_titles[{i}]: '{code}' does not apply to an agency")
     problems.extend(record_problems(rs, ref, title_code))
+    problems.extend(council_problems(rs, ref, title_code))
     return problems
 
 
@@ -270,6 +271,28 @@ def record_problems(rs: RuleSet, ref: Callable[[str, LegalRef], None],
         for j, c in enumerate(eligibility.all):
             criterion(f"{path}.all[{j}]", c, eligibility.subjects)
         seen.setdefault(eligibility.title, set()).update(eligibility.subjects)
+    return problems
+
+
+def council_problems(rs: RuleSet, ref: Callable[[str, LegalRef], None],
+                     title_code: Callable[[str, str], Title | None]) -> list[str]:
+    """The references of `council` (the council's ballot): titles and legal documents."""
+    council = rs.council
+    if council is None:
+        return []
+    problems: list[str] = []
+    ref("council.quorum", council.quorum.legal_ref)
+    seen: set[str] = set()
+    for i, rule in enumerate(council.ballots):
+        path = f"council.ballots[{i}]"
+        ref(f"{path}.agree", rule.agree.legal_ref)
+        if rule.quorum is not None:
+            ref(f"{path}.quorum", rule.quorum.legal_ref)
+        for j, code in enumerate(rule.titles):
+            title_code(f"{path}.titles[{j}]", code)
+            if code in seen:
+                problems.append(f"{path}.titles[{j}]: '{code}' has a ballot rule already")
+            seen.add(code)
     return problems
 
 

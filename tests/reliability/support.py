@@ -416,7 +416,8 @@ VOLATILE_AUDIT = {"set_locale", "reachable", "unreachable"}
 
 async def data_dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
     tables = await db.fetchall(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        "SELECT name, sql LIKE '%WITHOUT ROWID%' AS keyed FROM sqlite_master"
+        " WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
     )
     dump: dict[str, list[tuple[Any, ...]]] = {}
     for row in tables:
@@ -430,7 +431,9 @@ async def data_dump(db: Database) -> dict[str, list[tuple[Any, ...]]]:
                 sorted(VOLATILE_AUDIT),
             )
         else:
-            rows = await db.fetchall(f'SELECT * FROM "{name}" ORDER BY rowid')
+            # WITHOUT ROWID tables (the council's ballot: no insertion order) by their key.
+            order = "1, 2" if row["keyed"] else "rowid"
+            rows = await db.fetchall(f'SELECT * FROM "{name}" ORDER BY {order}')
         skipped = VOLATILE_COLUMNS.get(name, set())
         dump[name] = [tuple(v for k, v in zip(r.keys(), r, strict=True) if k not in skipped)
                       for r in rows]

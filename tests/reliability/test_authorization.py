@@ -72,6 +72,11 @@ BUTTONS_ALLOWED: dict[str, set[str]] = {
     r"^rs:": {"secretariat"},  # /ghinhan: the secretariat in private
     r"^ev:": SECRETARIAT_KINDS,  # opening and closing the year-end review (its cancel)
     r"^open:review": LINKED_PRIVATE_KINDS,  # the review's invitation, as /danhgia
+    # The council (/hoidong): the secretariat opens, follows, closes sessions and gets their
+    # files (rechecked against its scope). Ballots (cv:) are for a session's members and
+    # reports (ca:) for a passed candidate: nobody here is either, so every forged one is
+    # refused (tests/council/ play the members and the candidates).
+    r"^cs:": SECRETARIAT_KINDS,
 }
 
 
