@@ -114,13 +114,13 @@ class Core:
         elif isinstance(event, Text):
             await self._text(ctx, event.text)
         elif isinstance(event, Contact):
-            hook = self.registry.first("on_contact")
+            hook = self.registry.contact_hook()
             if hook is not None and source.is_private:
                 await hook(ctx, event)
         elif isinstance(event, FileIn):
-            hook = self.registry.first("on_file")
-            if hook is not None:
-                await hook(ctx, event)
+            on_file = self.registry.file_hook()
+            if on_file is not None:
+                await on_file(ctx, event)
             elif source.is_private:
                 self._not_understood(ctx)
         elif isinstance(event, Unreadable) and source.is_private:
@@ -199,7 +199,7 @@ class Core:
         if not source.is_private:
             return  # a group's conversation is none of our business
         if ctx.actor.person is None:
-            hook = self.registry.first("on_unlinked_text")
+            hook = self.registry.unlinked_text_hook()
             if hook is None or not await hook(ctx, text):
                 ctx.say(not_linked_text())
             return

@@ -105,10 +105,18 @@ class Registry:
     def link_hooks(self) -> list[LinkHook]:
         return [f.on_linked for f in self.features if f.on_linked is not None]
 
-    def first(self, attribute: str) -> Callable | None:
-        """The one feature hook of a kind (onboarding's contact handler, the imports')."""
-        return next((getattr(f, attribute) for f in self.features
-                     if getattr(f, attribute) is not None), None)
+    # The one feature hook of a kind: the first feature declaring it (onboarding's contact and
+    # unlinked-text handlers, the imports' file handler).
+
+    def contact_hook(self) -> Callable[[Ctx, Contact], Awaitable[None]] | None:
+        return next((f.on_contact for f in self.features if f.on_contact is not None), None)
+
+    def file_hook(self) -> Callable[[Ctx, FileIn], Awaitable[None]] | None:
+        return next((f.on_file for f in self.features if f.on_file is not None), None)
+
+    def unlinked_text_hook(self) -> Callable[[Ctx, str], Awaitable[bool]] | None:
+        return next((f.on_unlinked_text for f in self.features
+                     if f.on_unlinked_text is not None), None)
 
     def start(self) -> None:
         for feature in self.features:
