@@ -90,7 +90,8 @@ def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTab
         return [Command(*slash)]
     key = fold_key(stripped)
     if menu is not None:
-        picked = _by_label(key, menu)
+        # A label as shown (ticks and emoji included, as copied) or as typed back.
+        picked = _by_label(label_key(stripped), menu)
         if picked is not None:
             return [Pick(picked.data)]
         if not menu.expects_text and NUMBERS.match(stripped):
