@@ -17,102 +17,42 @@ and the labels of choices shown to other people must change nothing.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import datetime
-from pathlib import Path
-from typing import Any
 
-import pytest
-
-from app.campaigns import service
 from app.commands import CommandSpec, CommandTable
 from channels.telegram.features import registry
 from channels.zalo.menus import label_key
 from emulator.zalo import MenuOption
 from locales import _, use_locale
-from storage.audit import AuditContext
-from storage.campaigns import CampaignRepository
 from storage.zalo_menus import MenuRepository
-from tests.harness import DEMO, BotHarness
-from tests.reliability.actors import SECRETARIAT, ActorKind
-from tests.reliability.conftest import SECRETARIAT_SCOPE
+from tests.harness import BotHarness
+from tests.reliability.actors import ActorKind
 from tests.reliability.figures import FIGURES
 from tests.reliability.support import (
     ErrorWatch,
     Language,
     Scopes,
-    data_dump,
     dump_difference,
-    leaked,
 )
 from tests.reliability.zalo_support import (
     LATE,
+    SPACED,
     ZALO_ACTORS,
     ZaloPlayed,
     ZaloProbe,
     ZaloProcessed,
+    check_common,
     is_refusal,
     play_zalo,
-    read_links,
-    start_zalo_bot,
+    zalo_dump,
     zalo_replies,
 )
 
-# How Vietnamese command names are typed as words (match_words reads the first two words).
-SPACED = {
-    "trogiup": "tro giup", "ngonngu": "ngon ngu", "dangky": "dang ky", "tapthe": "tap the",
-    "cuatoi": "cua toi", "dotdangky": "dot dang ky", "camket": "cam ket",
-    "phongtrao": "phong trao", "tonghop": "tong hop", "tiendo": "tien do",
-    "nhacnho": "nhac nho", "mamoi": "ma moi", "lichsu": "lich su", "sangkien": "sang kien",
-    "ketqua": "ket qua", "ghinhan": "ghi nhan", "danhgia": "danh gia", "denghi": "de nghi",
-}
 LINKED_PRIVATE_KINDS = {"staff", "unit_head", "agency_head", "secretariat"}
 # /huy (pause) is not offered in menus but works for anyone linked in private (as on Telegram).
 EXPECTED: dict[tuple[str, str], str] = {
     (name, kind): "allowed" for name in ("cancel", "huy") for kind in LINKED_PRIVATE_KINDS}
-APOLOGY = "Sorry, something went wrong. Please try again."
 UNKNOWN = "I do not know this command. Send /help to see what I can do."
-# Changes that follow from any update on Zalo: the inbox, and the chat's current list.
-ZALO_VOLATILE = {"zalo_inbox", "zalo_menus"}
-
-
-@pytest.fixture
-async def zalo_bot(tmp_path: Path, watch: ErrorWatch) -> AsyncIterator[BotHarness]:
-    """The bot on Zalo alone, the sample roster, a secretariat scoped to one agency, the seed
-    001 campaign launched (the clock stays on 3 January 2024), and a probe on every update."""
-    bot = await start_zalo_bot(tmp_path, secretariat_scope=SECRETARIAT_SCOPE)
-    try:
-        await bot.import_roster()
-        await seed_campaign(bot)
-        bot.probe = ZaloProbe(bot).install()  # type: ignore[attr-defined]
-        yield bot
-    finally:
-        await bot.close()
-
-
-async def seed_campaign(bot: BotHarness) -> None:
-    """The seed 001 campaign (scope: Văn phòng UBND tỉnh, the scoped secretariat's agency),
-    loaded and launched on 3 January 2024, received on Zalo by a secretariat member."""
-    services = bot.services
-    when = datetime(2024, 1, 3, 9, tzinfo=services.settings.tz)
-    services.now = lambda: when  # type: ignore[method-assign]
-    seed = DEMO / "campaigns" / "vpubnd-2024-q1.md"
-    check, campaign_id = await service.load_file(services, seed.read_bytes(), seed.name,
-                                                 AuditContext.cli())
-    assert campaign_id is not None, check.problems
-    campaign = await CampaignRepository(bot.db).get(campaign_id)
-    assert campaign is not None
-    secretary = await bot.zalo_person(SECRETARIAT)
-    assert await service.launch(services, campaign, AuditContext.cli()) == 1
-    await secretary.expect("Phong trào thi đua", timeout=10)
-
-
-async def zalo_dump(bot: BotHarness) -> dict[str, list[tuple[Any, ...]]]:
-    dump = await data_dump(bot.db)
-    return {k: v for k, v in dump.items() if k not in ZALO_VOLATILE}
-
-
 def forms(spec: CommandSpec, table: CommandTable) -> list[tuple[str, str]]:
     """(name, typed form) of every way to type a command: `/name`, and its words without
     diacritics as people type them, where the channel reads them as this command."""
@@ -132,32 +72,6 @@ class Outcome:
     sent: str
     texts: list[str]
     problems: list[str]
-
-
-async def check_common(bot: BotHarness, played: ZaloPlayed, processed: ZaloProcessed,
-                       language: Language) -> list[str]:
-    """Checks every update must pass: delivered, to this chat, in the reader's language, no
-    apology, nothing outside the actor's scope (files behind links included)."""
-    problems = []
-    sent = zalo_replies(processed.calls)
-    for reply in sent:
-        if not reply.ok:
-            problems.append(f"{reply.method} refused by Zalo: {reply.error}")
-        if reply.chat_id != played.chat_id:
-            problems.append(f"{reply.method} went to another chat ({reply.chat_id})")
-        with use_locale(processed.locale):
-            if _(APOLOGY) in reply.text:
-                problems.append("an apology: something went wrong")
-        foreign = language.foreign_fragments(reply.text, processed.locale)
-        if foreign:
-            problems.append(f"not in {processed.locale}: {foreign[:2]}")
-        names = leaked(reply.text, played.forbidden)
-        if names:
-            problems.append(f"shows data outside the scope: {names[:5]}")
-    names = leaked(await read_links(bot, sent), played.forbidden)
-    if names:
-        problems.append(f"a linked file shows data outside the scope: {names[:5]}")
-    return problems
 
 
 def expected_for(spec: CommandSpec, name: str, typed: str, played: ZaloPlayed) -> str:

@@ -9,6 +9,7 @@ what the bot did for each Zalo update, what people read, and the kinds of people
   the probe updates are handled one at a time, so every call made meanwhile is the update's.
 - `zalo_replies()` turns the calls into what people read; `read_links()` opens the file links
   of the replies (served by the bot's web server) to read the files they lead to.
+- `seed_campaign()`: the seed 001 campaign launched (the `zalo_bot` fixture of conftest.py).
 - `ZALO_ACTORS` and `play_zalo()`: a fresh Zalo account playing a kind of person in private, in
   the secretariat's Zalo group or in another group, linked directly (as an invite code does).
 """
@@ -22,9 +23,11 @@ import secrets
 from collections.abc import Coroutine, Iterable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from app.campaigns import service
 from bot.runtime import BotRuntime
 from channels.zalo.updates import ZaloUpdate
 from domain.access import Actor
@@ -33,7 +36,8 @@ from emulator.models import ApiCall
 from emulator.zalo import ZaloEmulator, ZaloGroup, ZaloUser
 from locales import _, use_locale
 from storage.audit import AuditContext
-from tests.harness import BotHarness
+from storage.campaigns import CampaignRepository
+from tests.harness import DEMO, BotHarness
 from tests.reliability.actors import (
     AGENCY_HEAD,
     EXPIRED,
@@ -44,11 +48,28 @@ from tests.reliability.actors import (
     ActorKind,
     forbidden_for,
 )
-from tests.reliability.support import Scopes, document_text
+from tests.reliability.support import Language, Scopes, data_dump, document_text, leaked
 
 WEBHOOK_SECRET = "zalo-reliability-webhook-secret"
 OTHER_ZALO_GROUP = 777  # a Zalo group that is not the secretariat's (emulator number)
 SENDS = ("sendMessage", "sendPhoto")  # what people read (Zalo has no edits or documents)
+
+
+async def seed_campaign(bot: BotHarness) -> None:
+    """The seed 001 campaign (scope: Văn phòng UBND tỉnh, the scoped secretariat's agency),
+    loaded and launched on 3 January 2024, received on Zalo by a secretariat member."""
+    services = bot.services
+    when = datetime(2024, 1, 3, 9, tzinfo=services.settings.tz)
+    services.now = lambda: when  # type: ignore[method-assign]
+    seed = DEMO / "campaigns" / "vpubnd-2024-q1.md"
+    check, campaign_id = await service.load_file(services, seed.read_bytes(), seed.name,
+                                                 AuditContext.cli())
+    assert campaign_id is not None, check.problems
+    campaign = await CampaignRepository(bot.db).get(campaign_id)
+    assert campaign is not None
+    secretary = await bot.zalo_person(SECRETARIAT)
+    assert await service.launch(services, campaign, AuditContext.cli()) == 1
+    await secretary.expect("Phong trào thi đua", timeout=10)
 
 
 async def start_zalo_bot(tmp_path: Path, *, webhook: bool = False,
@@ -212,6 +233,53 @@ async def read_links(bot: BotHarness, replies: Iterable[ZaloReply]) -> str:
                 data = await response.read()
             texts.append(document_text(data))
     return "\n".join(texts)
+
+
+# --------------------------------------------------------------------------- checks
+
+# How Vietnamese command names are typed as words (match_words reads the first two words).
+SPACED = {
+    "trogiup": "tro giup", "ngonngu": "ngon ngu", "dangky": "dang ky", "tapthe": "tap the",
+    "cuatoi": "cua toi", "dotdangky": "dot dang ky", "camket": "cam ket",
+    "phongtrao": "phong trao", "tonghop": "tong hop", "tiendo": "tien do",
+    "nhacnho": "nhac nho", "mamoi": "ma moi", "lichsu": "lich su", "sangkien": "sang kien",
+    "ketqua": "ket qua", "ghinhan": "ghi nhan", "danhgia": "danh gia", "denghi": "de nghi",
+}
+
+APOLOGY = "Sorry, something went wrong. Please try again."
+# Changes that follow from any update on Zalo: the inbox, and the chat's current list.
+ZALO_VOLATILE = {"zalo_inbox", "zalo_menus"}
+
+
+async def zalo_dump(bot: BotHarness) -> dict[str, list[tuple[Any, ...]]]:
+    dump = await data_dump(bot.db)
+    return {k: v for k, v in dump.items() if k not in ZALO_VOLATILE}
+
+
+async def check_common(bot: BotHarness, played: ZaloPlayed, processed: ZaloProcessed,
+                       language: Language) -> list[str]:
+    """Checks every update must pass: delivered, to this chat, in the reader's language, no
+    apology, nothing outside the actor's scope (files behind links included)."""
+    problems = []
+    sent = zalo_replies(processed.calls)
+    for reply in sent:
+        if not reply.ok:
+            problems.append(f"{reply.method} refused by Zalo: {reply.error}")
+        if reply.chat_id != played.chat_id:
+            problems.append(f"{reply.method} went to another chat ({reply.chat_id})")
+        with use_locale(processed.locale):
+            if _(APOLOGY) in reply.text:
+                problems.append("an apology: something went wrong")
+        foreign = language.foreign_fragments(reply.text, processed.locale)
+        if foreign:
+            problems.append(f"not in {processed.locale}: {foreign[:2]}")
+        names = leaked(reply.text, played.forbidden)
+        if names:
+            problems.append(f"shows data outside the scope: {names[:5]}")
+    names = leaked(await read_links(bot, sent), played.forbidden)
+    if names:
+        problems.append(f"a linked file shows data outside the scope: {names[:5]}")
+    return problems
 
 
 # --------------------------------------------------------------------------- refusals
