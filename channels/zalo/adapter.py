@@ -40,7 +40,7 @@ from app.ui import (
     Toast,
 )
 from channels.zalo.api import ZaloBotApi
-from channels.zalo.errors import ZaloApiError, ZaloForbidden
+from channels.zalo.errors import ZaloApiError, ZaloBadRequest, ZaloForbidden
 from channels.zalo.menus import Late, Unknown, menu_of, numbered, read
 from channels.zalo.updates import ZaloUpdate
 from locales import _, use_locale
@@ -220,6 +220,11 @@ class ZaloChannel:
                 await self._handle(update, source, renderer)
         except ZaloForbidden:
             await self._unreachable(source)
+        except ZaloBadRequest as exc:
+            # The platform refused the answer: a chat it does not know (an update it did not
+            # make, or a chat gone) or a call it rejects. Nobody can be answered there, and
+            # the failed call says what it was: no traceback, no apology to nowhere.
+            log.warning("Zalo refused the answer to message %s: %s", update.message_id, exc)
         except Exception:
             log.exception("error while handling Zalo message %s", update.message_id)
             with use_locale(self.services.settings.locale):
