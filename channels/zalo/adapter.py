@@ -148,9 +148,11 @@ class ZaloRenderer:
         sent_at = await self._send("\n".join(lines))
         # In a group, the menu answers the member who asked (None: posted on the bot's own).
         member = self.source.user_id if not self.source.is_private else None
-        menu = menu_of(self.chat_id, message, sent_at or now_ms(), member or "")
-        if menu is not None:
-            await MenuRepository(self.channel.services.db).show(menu)
+        shown_at = sent_at or now_ms()
+        # A screen without choices is newer than the last list too: its numbers are stale.
+        menu = menu_of(self.chat_id, message, shown_at, member or "") or \
+            Menu(self.chat_id, (), False, False, shown_at, member or "")
+        await MenuRepository(self.channel.services.db).show(menu)
 
     async def _file(self, out: Document | Photo) -> None:
         services = self.channel.services

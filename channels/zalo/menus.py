@@ -7,9 +7,10 @@ Commands work with or without the slash and without diacritics ("dang ky").
 
 A number answers only the menu that offered it: the chat's last menu is stored with the time
 it was sent (storage/zalo_menus.py), and a number typed before that time was meant for an
-earlier screen: it is asked again, never applied. While a screen waits for a typed answer
-(a number of months, an initiative's name), a typed line is that answer; only a slash command
-or an exact label is read otherwise.
+earlier screen: it is asked again, never applied. A screen without choices sent in reply
+is stored as an empty menu: the numbers of the list before it are stale too. While a screen
+waits for a typed answer (a number of months, an initiative's name), a typed line is that
+answer; only a slash command or an exact label is read otherwise.
 
 In a group, numbers are also the members' conversation: a menu answers only the member it was
 shown to (each member has their own; one the bot posted on its own answers anyone), and
@@ -98,6 +99,8 @@ def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTab
             numbers = tuple(int(n) for n in re.findall(r"\d+", stripped))
             if sent_at is not None and sent_at < menu.shown_at:
                 return Late()
+            if not menu.choices:  # the latest screen has no list: the number was for an older
+                return [] if group else Late()  # one (in a group: conversation)
             if any(n < 1 or n > len(menu.choices) for n in numbers) or \
                     (len(numbers) > 1 and not menu.multi):
                 return Unknown(numbers, len(menu.choices))
