@@ -221,7 +221,7 @@ async def test_killed_while_people_register_on_zalo_no_answer_is_lost(tmp_path: 
                         sent = await user.send(MONTHS)
                     else:
                         label = {"tick": "☐ Lao động tiên tiến", "continue": "Tiếp tục ➡️",
-                                 "rating": RATING, "confirm": "✅ Xác nhận"}[action]
+                                 "rating": RATING, "confirm": "✅ Xác nhận"}[str(action)]
                         sent = await user.tap(label, message=screen)
                     typed.append(str(sent["message_id"]))
                     await killer.strike(point, user, seen)
@@ -250,9 +250,9 @@ async def test_killed_while_people_register_on_zalo_no_answer_is_lost(tmp_path: 
             for user in users.values():
                 user.drain()
             with sqlite3.connect(database) as conn:
-                stored = {m for (m,) in conn.execute("SELECT message_id FROM zalo_inbox")}
-            assert len(stored & set(typed)) >= len(typed) - KILLS  # lost only when fetched
-            for message_id in stored & set(typed):
+                in_inbox = {m for (m,) in conn.execute("SELECT message_id FROM zalo_inbox")}
+            assert len(in_inbox & set(typed)) >= len(typed) - KILLS  # lost only when fetched
+            for message_id in in_inbox & set(typed):
                 emu.redeliver(message_id)
             await _until(lambda: emu.pending_updates == 0)
             for user in users.values():
