@@ -48,6 +48,8 @@ from tests.reliability.zalo_support import (
     zalo_replies,
 )
 
+# Numbers typed by people who were shown no list (forged, or read over a shoulder).
+FORGED_NUMBERS = ["1", "2", "1 2", "3, 1", "9"]
 LINKED_PRIVATE_KINDS = {"staff", "unit_head", "agency_head", "secretariat"}
 # /huy (pause) is not offered in menus but works for anyone linked in private (as on Telegram).
 EXPECTED: dict[tuple[str, str], str] = {
@@ -216,7 +218,16 @@ async def type_where_it_does_not_belong(bot: BotHarness, scopes: Scopes, languag
             if texts != [_(LATE)]:
                 problems.append(f"{who.kind.name}: a late 1 after {command}: {texts}")
 
+    async def never_shown(who: ZaloPlayed) -> None:
+        """Numbers typed by someone who was shown no list: nothing is picked (in a group,
+        nothing is answered: it is the members' conversation)."""
+        for text in FORGED_NUMBERS:
+            texts = await typed(who, text)
+            if not who.kind.private and texts:
+                problems.append(f"{who.kind.name} {text!r} with no list answered: {texts}")
+
     async def private(who: ZaloPlayed) -> None:
+        await never_shown(who)
         shown = menus[who.kind.name]
         for name in shown:
             await late(who, f"/{name}")
@@ -242,11 +253,18 @@ async def type_where_it_does_not_belong(bot: BotHarness, scopes: Scopes, languag
     async def secretariat_group() -> None:
         """Its members take turns in it; each time the typist has asked for nothing yet."""
         clerk, staff = played["secretariat_chat"], played["secretariat_chat_by_staff"]
+        for who in (clerk, staff):
+            await never_shown(who)
         await group(clerk, staff)
         await group(staff, await play_zalo(bot, clerk.kind, scopes))  # links nobody
 
+    async def other_group() -> None:
+        for kind in ZALO_ACTORS:
+            if kind.chat == "group":
+                await never_shown(played[kind.name])
+
     await asyncio.gather(*(private(played[k.name]) for k in ZALO_ACTORS if k.private),
-                         secretariat_group())
+                         secretariat_group(), other_group())
     changed = dump_difference(before, await zalo_dump(bot))
     if changed:
         problems.append(f"typing where it does not belong changed data: {changed}")
