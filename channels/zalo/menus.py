@@ -97,10 +97,10 @@ def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTab
             return [Pick(picked.data)]
         if not menu.expects_text and NUMBERS.match(stripped):
             numbers = tuple(int(n) for n in re.findall(r"\d+", stripped))
-            if sent_at is not None and sent_at < menu.shown_at:
-                return Late()
             if not menu.choices:  # the latest screen has no list: the number was for an older
                 return [] if group else Late()  # one (in a group: conversation)
+            if sent_at is not None and sent_at < menu.shown_at:
+                return Late()
             if any(n < 1 or n > len(menu.choices) for n in numbers) or \
                     (len(numbers) > 1 and not menu.multi):
                 return Unknown(numbers, len(menu.choices))
