@@ -180,7 +180,7 @@ async def inbox_drained(database: Path) -> None:
 
 async def test_killed_while_people_register_on_zalo_no_answer_is_lost(tmp_path: Path):
     rng = random.Random(SEED + 7)
-    people = roster_people(2)
+    people = roster_people(max(2, KILLS // 3))  # enough lines to spread the kills over
     database = tmp_path / "thidua.sqlite3"
     year = date.today().year
     async with ZaloEmulator() as emu:
