@@ -26,6 +26,7 @@ import functools
 import itertools
 import json
 import os
+import re
 import secrets
 import unicodedata
 from collections.abc import Iterator
@@ -407,10 +408,7 @@ async def check(bot: BotHarness, fuzz: ZaloFuzz, player: Player, typed: Typed,
             if _(APOLOGY) in reply.text:
                 problems.append(f"{where}: an apology")
         # What people typed may come back quoted: neither a leak nor a language error.
-        text = unicodedata.normalize("NFC", reply.text)
-        for echo in map(functools.partial(unicodedata.normalize, "NFC"), player.sent_texts):
-            if len(echo.strip()) >= 4:
-                text = text.replace(echo, " ").replace(echo.strip(), " ")
+        text = unquoted(reply.text, player.sent_texts)
         foreign = fuzz.language.foreign_fragments(text, locale)
         if foreign:
             problems.append(f"{where}: not in {locale}: {foreign[:2]}")
@@ -429,6 +427,27 @@ async def check(bot: BotHarness, fuzz: ZaloFuzz, player: Player, typed: Typed,
                 problems.append(f"{where}: typed before its list was shown, answered "
                                 f"{[r.text[:80] for r in sent]}")
     return problems
+
+
+QUOTED = re.compile(r"“([^”]*)”")
+
+
+def unquoted(reply: str, typed: list[str]) -> str:
+    """`reply` without what people typed: echoes of it, and quotes of it («“…”», cut short
+    or with spaces collapsed, the way the bot quotes input)."""
+    nfc = functools.partial(unicodedata.normalize, "NFC")
+    text = nfc(reply)
+    typed = [nfc(t) for t in typed]
+    for echo in typed:
+        if len(echo.strip()) >= 4:
+            text = text.replace(echo, " ").replace(echo.strip(), " ")
+    flat = [" ".join(t.split()) for t in typed]
+
+    def blank(match: re.Match[str]) -> str:
+        quote = " ".join(match[1].rstrip("…").split())
+        return "“ ”" if quote and any(quote in t for t in flat) else match[0]
+
+    return QUOTED.sub(blank, text)
 
 
 async def collect_labels(bot: BotHarness, fuzz: ZaloFuzz) -> None:
