@@ -235,7 +235,7 @@ async def type_where_it_does_not_belong(bot: BotHarness, scopes: Scopes, languag
         await typed(who, "/ngonngu")
         own = {o.label for o in await menu_shown(bot, who)}
         for label in labels:
-            if label not in own and label not in shown:
+            if label not in own:
                 for text in {label, label_key(label)}:
                     await typed(who, text)
 
