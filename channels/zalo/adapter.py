@@ -40,13 +40,13 @@ from app.ui import (
     Toast,
 )
 from channels.zalo.api import ZaloBotApi
-from channels.zalo.errors import ZaloApiError, ZaloForbidden
+from channels.zalo.errors import ZaloApiError, ZaloBadRequest, ZaloForbidden
 from channels.zalo.menus import Late, Unknown, menu_of, numbered, read
 from channels.zalo.updates import ZaloUpdate
 from locales import _, use_locale
 from storage.db import tokens_once
 from storage.file_links import FileLinkRepository
-from storage.zalo_menus import MenuRepository
+from storage.zalo_menus import Menu, MenuRepository
 
 log = logging.getLogger(__name__)
 FILE_PATH = "f"  # files are served at <public url>/f/<token>/<name>
@@ -146,9 +146,13 @@ class ZaloRenderer:
         if message.multi and message.all_choices:
             lines.append(_("(Type one or several numbers, e.g. 1 3.)"))
         sent_at = await self._send("\n".join(lines))
-        menu = menu_of(self.chat_id, message, sent_at or now_ms())
-        if menu is not None:
-            await MenuRepository(self.channel.services.db).show(menu)
+        # In a group, the menu answers the member who asked (None: posted on the bot's own).
+        member = self.source.user_id if not self.source.is_private else None
+        shown_at = sent_at or now_ms()
+        # A screen without choices is newer than the last list too: its numbers are stale.
+        menu = menu_of(self.chat_id, message, shown_at, member or "") or \
+            Menu(self.chat_id, (), False, False, shown_at, member or "")
+        await MenuRepository(self.channel.services.db).show(menu)
 
     async def _file(self, out: Document | Photo) -> None:
         services = self.channel.services
@@ -218,6 +222,11 @@ class ZaloChannel:
                 await self._handle(update, source, renderer)
         except ZaloForbidden:
             await self._unreachable(source)
+        except ZaloBadRequest as exc:
+            # The platform refused the answer: a chat it does not know (an update it did not
+            # make, or a chat gone) or a call it rejects. Nobody can be answered there, and
+            # the failed call says what it was: no traceback, no apology to nowhere.
+            log.warning("Zalo refused the answer to message %s: %s", update.message_id, exc)
         except Exception:
             log.exception("error while handling Zalo message %s", update.message_id)
             with use_locale(self.services.settings.locale):
@@ -231,10 +240,13 @@ class ZaloChannel:
             if source.is_private:
                 await self.answer(source, renderer, Text(""), unreadable=True)
             return
-        menus = MenuRepository(self.services.db)
-        menu = await menus.get(source.chat_id)
+        menu = await self._menu(source)
+        # Commands as words where the bot is addressed by them: a private chat, the
+        # secretariat's group; in other groups a line without a slash is conversation.
+        words = not update.is_group or self.services.is_secretariat_chat(
+            Channel.ZALO.value, source.chat_id)
         reading = read(update.text, menu, update.date, self.core.registry.commands,
-                       group=update.is_group)
+                       group=update.is_group, words=words)
         if isinstance(reading, Late | Unknown):
             with use_locale(await self._locale(source)):
                 if isinstance(reading, Late):
@@ -252,10 +264,12 @@ class ZaloChannel:
         """The events of one typed line. Several numbers tick several choices of a ticking
         screen: each is applied to the screen the previous one produced (same position), and
         only the last screen is sent."""
+        if not events:
+            return  # a group's conversation: none of our business
         if len(events) == 1:
             await renderer.render(await self.core.handle(source, events[0]))
             return
-        menu = await MenuRepository(self.services.db).get(source.chat_id)
+        menu = await self._menu(source)
         assert menu is not None  # several picks come from a menu
         data = [c.data for c in menu.choices]
         positions = [data.index(e.data) for e in events if isinstance(e, Pick)]
@@ -276,6 +290,11 @@ class ZaloChannel:
         if screen is not None:
             outs.append(screen)
         await renderer.render(outs)
+
+    async def _menu(self, source: Source) -> Menu | None:
+        """The sender's current menu: the chat's, or in a group the member's own."""
+        member = None if source.is_private else source.user_id or ""
+        return await MenuRepository(self.services.db).get(source.chat_id, member)
 
     async def answer(self, source: Source, renderer: ZaloRenderer, event: Event, *,
                      unreadable: bool = False) -> None:

@@ -7,9 +7,15 @@ Commands work with or without the slash and without diacritics ("dang ky").
 
 A number answers only the menu that offered it: the chat's last menu is stored with the time
 it was sent (storage/zalo_menus.py), and a number typed before that time was meant for an
-earlier screen: it is asked again, never applied. While a screen waits for a typed answer
-(a number of months, an initiative's name), a typed line is that answer; only a slash command
-or an exact label is read otherwise.
+earlier screen: it is asked again, never applied. A screen without choices sent in reply
+is stored as an empty menu: the numbers of the list before it are stale too. While a screen
+waits for a typed answer (a number of months, an initiative's name), a typed line is that
+answer; only a slash command or an exact label is read otherwise.
+
+In a group, numbers are also the members' conversation: a menu answers only the member it was
+shown to (each member has their own; one the bot posted on its own answers anyone), and
+commands typed as words are read only where the bot is addressed by them (the secretariat's
+group): elsewhere a line without a slash is conversation, never answered.
 """
 
 from __future__ import annotations
@@ -53,13 +59,14 @@ class Unknown:
 Reading = list[Event] | Late | Unknown
 
 
-def menu_of(chat_id: str, message: Message, shown_at: int) -> Menu | None:
-    """The menu a message shows (None when it has no choices and waits for no text)."""
+def menu_of(chat_id: str, message: Message, shown_at: int, shown_to: str = "") -> Menu | None:
+    """The menu a message shows (None when it has no choices and waits for no text);
+    `shown_to`: in a group, the member it answers ("": anyone)."""
     if not message.choices and not message.expects_text:
         return None
     choices = tuple(MenuChoice(c.data, c.label, c.role.value if c.role else None)
                     for c in message.all_choices)
-    return Menu(chat_id, choices, message.multi, message.expects_text, shown_at)
+    return Menu(chat_id, choices, message.multi, message.expects_text, shown_at, shown_to)
 
 
 def numbered(message: Message) -> list[str]:
@@ -74,10 +81,10 @@ def numbered(message: Message) -> list[str]:
 
 
 def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTable, *,
-         group: bool = False) -> Reading:
-    """What a typed line means, given the chat's current menu. In a group, only a command
-    (with or without slash, alone on its line with its arguments) and the menu's numbers and
-    labels are read: the rest is the members' conversation."""
+         group: bool = False, words: bool = True) -> Reading:
+    """What a typed line means, given the sender's current menu. In a group, only a command
+    (with slash, or as words where `words` allows: alone on its line with its arguments) and
+    the menu's numbers and labels are read: the rest is the members' conversation."""
     stripped = text.strip()
     slash = parse_slash(stripped)
     if slash is not None:
@@ -85,11 +92,14 @@ def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTab
     key = fold_key(stripped)
     if menu is not None:
         numbers_typed = not menu.expects_text and NUMBERS.match(stripped) is not None
-        picked = None if numbers_typed else _by_label(key, menu)
+        # A label as shown (ticks and emoji included, as copied) or as typed back.
+        picked = None if numbers_typed else _by_label(label_key(stripped), menu)
         if picked is not None:
             return [Pick(picked.data)]
         if numbers_typed:
             numbers = tuple(int(n) for n in re.findall(r"\d+", stripped))
+            if not menu.choices:  # the latest screen has no list: the number was for an older
+                return [] if group else Late()  # one (in a group: conversation)
             if sent_at is not None and sent_at < menu.shown_at:
                 return Late()
             if any(n < 1 or n > len(menu.choices) for n in numbers) or \
@@ -104,7 +114,8 @@ def read(text: str, menu: Menu | None, sent_at: int | None, commands: CommandTab
         if menu.expects_text and key not in CANCEL_WORDS and key not in MENU_WORDS:
             return [Text(stripped)]
     if group:
-        matched = commands.match_words(stripped) if len(key.split()) <= GROUP_WORDS else None
+        matched = commands.match_words(stripped) \
+            if words and len(key.split()) <= GROUP_WORDS else None
         return [Command(matched[0].name, matched[1])] if matched is not None else []
     if key in MENU_WORDS:
         return [Command("help")]

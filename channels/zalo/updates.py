@@ -141,6 +141,11 @@ def _parse(raw: dict[str, Any]) -> ZaloUpdate | None:
         log.info("Zalo update without a chat id: taken as the sender's private chat")
     if chat_type not in (PRIVATE, GROUP):
         chat_type = PRIVATE if chat_id == user_id else GROUP
+    elif chat_type == PRIVATE and chat_id != user_id:
+        # A private chat's id is its person's: someone else naming it did not write there
+        # (the platform makes no such update), and must neither answer nor reach its lists.
+        log.warning("Zalo update skipped: a private chat that is not the sender's")
+        return None
     photo = None
     if _has_picture(raw, message):
         photo = (_str(message.get("photo")) or _str(message.get("photo_url"))

@@ -182,15 +182,17 @@ class ZaloWorld:
         fmt = self.format
         shaped = copy.deepcopy(update)
         message = shaped["message"]
-        sender = message["from"]
-        if fmt.sender_name != "display_name":
-            sender[fmt.sender_name] = sender.pop("display_name")
-        if not fmt.is_bot:
-            sender.pop("is_bot", None)
+        # A raw update (push_raw) may lack what the emulator's own updates always have.
+        sender = message.get("from")
+        if isinstance(sender, dict):
+            if fmt.sender_name != "display_name" and "display_name" in sender:
+                sender[fmt.sender_name] = sender.pop("display_name")
+            if not fmt.is_bot:
+                sender.pop("is_bot", None)
         if "photo" in message and fmt.photo_key != "photo":
             message[fmt.photo_key] = message.pop("photo")
         if not fmt.event_name:
-            shaped.pop("event_name")
+            shaped.pop("event_name", None)
         return shaped
 
     # ------------------------------------------------------------------ the bot's messages

@@ -55,6 +55,23 @@ async def scoped_bot(tmp_path: Path, watch: ErrorWatch) -> AsyncIterator[BotHarn
         await bot.close()
 
 
+@pytest.fixture
+async def zalo_bot(tmp_path: Path, watch: ErrorWatch) -> AsyncIterator[BotHarness]:
+    """The bot on Zalo alone, the sample roster, a secretariat scoped to one agency, the seed
+    001 campaign launched (the clock stays on 3 January 2024), and a probe on every Zalo
+    update (`bot.probe`, a ZaloProbe)."""
+    from tests.reliability.zalo_support import ZaloProbe, seed_campaign, start_zalo_bot
+
+    bot = await start_zalo_bot(tmp_path, secretariat_scope=SECRETARIAT_SCOPE)
+    try:
+        await bot.import_roster()
+        await seed_campaign(bot)
+        bot.probe = ZaloProbe(bot).install()  # type: ignore[attr-defined]
+        yield bot
+    finally:
+        await bot.close()
+
+
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     from tests.reliability.figures import FIGURES, table
 

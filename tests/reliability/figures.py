@@ -19,8 +19,12 @@ FIGURES: Counter[str] = Counter()
 LABELS = {
     "updates_fuzzed": "Generated updates sent to the running bot (fuzzing)",
     "matrix_checks": "Command and button checks in the authorization matrix",
+    "zalo_matrix_checks": "Zalo: commands, numbers and labels checked in its authorization matrix",
+    "zalo_updates_fuzzed": "Zalo: generated updates sent to the running bot (fuzzing)",
     "kills": "SIGKILLs of the bot process survived",
     "replayed": "Updates replayed from the inbox after a kill",
+    "zalo_kills": "Zalo: SIGKILLs of the bot process survived",
+    "zalo_replayed": "Zalo: updates replayed from its inbox after a kill",
     "faults": "Bot API faults injected (429, 5xx, timeouts, 403)",
     "busy_writes": "Writes made while another process held the database",
     "hostile_files": "Hostile files sent to the running bot (bombs, traps, oversized fields)",
