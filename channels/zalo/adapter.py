@@ -97,24 +97,46 @@ class ZaloRenderer:
         self.chat_id = source.chat_id
 
     async def render(self, outs: Sequence[Out]) -> None:
+        # Texts that precede a screen (a settled screen's last word, a notice) travel in the
+        # screen's own message: one message per answer, as the person reads it, and half the
+        # sends on a conversation's busiest path. Anything else sends them first, in order.
+        pending: list[str] = []
         for out in outs:
-            await self._one(out)
+            text = self._plain(out)
+            if text is not None:
+                if text.strip():
+                    pending.append(text)
+                continue
+            if isinstance(out, Message):
+                await self._message(out, pending)
+            else:
+                if pending:
+                    await self._send("\n\n".join(pending))
+                await self._one(out)
+            pending = []
+        if pending:
+            await self._send("\n\n".join(pending))
+
+    @staticmethod
+    def _plain(out: Out) -> str | None:
+        """The text an output amounts to on Zalo, if it is only a text ("" when nothing)."""
+        if isinstance(out, Settle):
+            return plain_text(out.text) if out.text else ""
+        if isinstance(out, Alert):
+            return out.text
+        if isinstance(out, Toast):
+            return "" if out.quiet else out.text
+        if isinstance(out, AskContact):
+            return plain_text(out.text)
+        return None
 
     async def _one(self, out: Out) -> None:
         if isinstance(out, Message):
             await self._message(out)
-        elif isinstance(out, Settle):
-            if out.text:
-                await self._send(plain_text(out.text))
-        elif isinstance(out, Alert):
-            await self._send(out.text)
-        elif isinstance(out, Toast):
-            if not out.quiet:
-                await self._send(out.text)
+        elif (text := self._plain(out)) is not None:
+            await self._send(text)
         elif isinstance(out, Document | Photo):
             await self._file(out)
-        elif isinstance(out, AskContact):
-            await self._send(plain_text(out.text))
         elif isinstance(out, Busy):
             try:
                 await self.api.send_chat_action(self.chat_id, "typing")
@@ -141,8 +163,8 @@ class ZaloRenderer:
         sent = await self.api.send_text(self.chat_id, text)
         return sent[-1].date if sent and sent[-1].date else None
 
-    async def _message(self, message: Message) -> None:
-        lines = [plain_text(message.text), *numbered(message)]
+    async def _message(self, message: Message, before: Sequence[str] = ()) -> None:
+        lines = [*(f"{text}\n" for text in before), plain_text(message.text), *numbered(message)]
         if message.multi and message.all_choices:
             lines.append(_("(Type one or several numbers, e.g. 1 3.)"))
         sent_at = await self._send("\n".join(lines))

@@ -49,8 +49,8 @@ async def test_the_whole_session_from_zalo(cbot: BotHarness):
                                 f"{AGENCY} năm {year}?")
     assert "khoản 7 Điều 30" in preview.plain and "Mở phiên" in preview.plain
     await hang.tap("✅ Mở phiên", message=preview)
-    await hang.expect("Đã mở phiên")
-    status = await hang.expect(f"Phiên bỏ phiếu năm {year}: {AGENCY}")
+    status = await hang.expect("Đã mở phiên")  # the session's screen in the same message
+    assert f"Phiên bỏ phiếu năm {year}: {AGENCY}" in status.plain
     assert "Đã bỏ phiếu trên ứng dụng: 0/9" in status.plain
 
     # Eight members vote on Zalo: member k disagrees with proposal k.
@@ -133,8 +133,8 @@ async def test_a_paper_count_entered_from_zalo(cbot: BotHarness):
     await hang.send(f"/hoidong mo {year} {deadline} giay")
     preview = await hang.expect("Bỏ phiếu giấy: Thư ký nhập kết quả kiểm phiếu")
     await hang.tap("✅ Mở phiên", message=preview)
-    await hang.expect("Đã mở phiên")
-    screen = await hang.expect("đã nhập kết quả kiểm phiếu: chưa.")
+    screen = await hang.expect("Đã mở phiên")  # the session's screen in the same message
+    assert "đã nhập kết quả kiểm phiếu: chưa." in screen.plain
     await hang.tap("🧮 Nhập kết quả kiểm phiếu", message=screen)
     await hang.expect("Số thành viên có mặt và bỏ phiếu giấy (từ 0 đến 9)?")
     await hang.send("2")  # an answer (two present), even where a menu had a choice 2
@@ -142,13 +142,13 @@ async def test_a_paper_count_entered_from_zalo(cbot: BotHarness):
     await hang.send("2 2 2 2 2 2 2 2 2 2 2 2")
     preview = await hang.expect("Kết quả kiểm phiếu giấy, 2 thành viên có mặt:")
     await hang.tap("✅ Lưu", message=preview)
-    await hang.expect("Đã lưu kết quả kiểm phiếu giấy.")
-    screen = await hang.expect("đã nhập kết quả kiểm phiếu: có.")
+    screen = await hang.expect("Đã lưu kết quả kiểm phiếu giấy.")
+    assert "đã nhập kết quả kiểm phiếu: có." in screen.plain
     await hang.tap("🔒 Kết thúc phiên", message=screen)
     ask = await hang.expect("Kết thúc phiên ngay?")
     await hang.tap("🔒 Đồng ý kết thúc", message=ask)
-    await hang.expect("Phiên bỏ phiếu đã kết thúc.")
-    result = await hang.expect("Bỏ phiếu kín bằng phiếu giấy")
+    result = await hang.expect("Phiên bỏ phiếu đã kết thúc.")  # the results follow in it
+    assert "Bỏ phiếu kín bằng phiếu giấy" in result.plain
     # Two of nine present: short of the quorum, nothing passes however they voted.
     assert "Thành viên tham gia bỏ phiếu: 2/9" in result.plain
     await _until(hang, "Được thông qua: 0/12 đề nghị.", result)

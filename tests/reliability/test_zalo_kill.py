@@ -35,7 +35,7 @@ from storage.audit import AuditContext
 from storage.db import Database
 from storage.links import LinkRepository
 from storage.people import PeopleRepository
-from storage.registrations import RegistrationRepository
+from storage.windows import WindowRepository
 from storage.roster import apply_roster
 from tests.harness import BLOC, SAMPLE_ROSTER, ZALO_SECRETARIAT_CHAT
 from tests.reliability.figures import FIGURES
@@ -196,7 +196,7 @@ async def test_killed_while_people_register_on_zalo_no_answer_is_lost(tmp_path: 
                 person_ids[phone] = person.id
                 await LinkRepository(db).link(person, "zalo", user.id, user.id, "invite",
                                               AuditContext.cli())
-            await RegistrationRepository(db).open_window(
+            await WindowRepository(db).open_window(
                 year, None, date.today() - timedelta(days=10),
                 date.today() + timedelta(days=20), AuditContext.cli())
 
