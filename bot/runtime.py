@@ -17,6 +17,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import Application
 
+import locales
 from app.core import Core
 from app.services import Services
 from app.settings import Settings
@@ -106,6 +107,7 @@ class BotRuntime:
         self.services = Services.create(settings, self.db)
         await self.services.resolve_configured_chats()
         available_rulesets()  # parsed once now, not on the first person's tap (~0.1 s)
+        locales.warm_up()  # catalogs and number formats: not on the first answers either
         features = registry()
         features.start()  # the features' background work (summary and parsing workers)
         self.core = Core(self.services, features)

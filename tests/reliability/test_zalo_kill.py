@@ -35,8 +35,8 @@ from storage.audit import AuditContext
 from storage.db import Database
 from storage.links import LinkRepository
 from storage.people import PeopleRepository
-from storage.windows import WindowRepository
 from storage.roster import apply_roster
+from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, ZALO_SECRETARIAT_CHAT
 from tests.reliability.figures import FIGURES
 from tests.reliability.process import APOLOGIES, ROOT, BotProcess, no_secrets_in
