@@ -17,22 +17,16 @@ from typing import Any
 from domain.models import Person
 from domain.on_record import Claim, ClaimsOnRecord
 from domain.org import OrgTree
-from domain.plans import PlanChanged, plan_digest
 from domain.results import (
     Decision,
     RecordFacts,
     Result,
     UsedInitiative,
-    catalog_for_year,
     number_key,
 )
 from domain.results_import import (
     RegisterEntry,
-    ResultsFile,
     ResultsPlan,
-    Roster,
-    plan_results,
-    results_plan_fingerprint,
 )
 from domain.rules import SubjectKind
 from domain.subjects import Subject
@@ -40,8 +34,7 @@ from domain.text import fold_key
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Connection, Database, to_db_time, utcnow
-from storage.orgs import OrgRepository
-from storage.people import PeopleRepository, person_from_row
+from storage.people import person_from_row
 
 RESULT_SQL = (
     "SELECT r.id, r.year, r.subject_kind, r.person_id, r.org_id, r.title, r.revision,"
@@ -305,40 +298,13 @@ async def register_entries(db: Database) -> list[RegisterEntry]:
             for r in rows]
 
 
-async def _plan(db: Database, file: ResultsFile, scope_org_id: int | None) -> ResultsPlan:
-    tree = await OrgRepository(db).tree()
-    people = await PeopleRepository(db).all()
-    roster = Roster(tree, people, scope_org_id)
-    years = {row.year for row in file.rows}
-    stored = await ResultsRepository(db).of_years(years) if years else []
-    return plan_results(file, roster, stored, await register_entries(db), catalog_for_year)
-
-
-async def preview_results(db: Database, file: ResultsFile, *,
-                          scope_org_id: int | None = None) -> ResultsPlan:
-    return await _plan(db, file, scope_org_id)
-
-
-def results_digest(plan: ResultsPlan) -> str:
-    """The digest of what a preview showed (domain.plans)."""
-    return plan_digest(results_plan_fingerprint(plan))
-
-
-async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
-                        scope_org_id: int | None = None,
-                        expected_digest: str | None = None) -> ResultsPlan:
-    """Apply a valid file, its plan recomputed inside the transaction that applies it.
-    Results of subjects, years and titles absent from the file are left as they are.
-    Raises PlanChanged when `expected_digest` (the preview's) is not the plan's now."""
-    if not file.ok:
-        raise ValueError("refusing to apply a results file with problems")
+async def store_results(db: Database, plan: ResultsPlan, who: AuditContext) -> None:
+    """Store the plan's new and changed results (source "import"), each with its audit
+    entry, all or nothing. What to store is the plan the core computed
+    (`app.results.imports`, `domain.results_import.plan_results`); call it inside the
+    transaction in which the plan was computed, so that it writes what is current."""
     now = to_db_time(utcnow())
     async with db.transaction() as conn:
-        plan = await _plan(db, file, scope_org_id)
-        if expected_digest is not None and results_digest(plan) != expected_digest:
-            raise PlanChanged(plan)
-        if not plan.ok:
-            raise ValueError("refusing to apply a results file with problems")
         ids = {d.key: await decision_id(conn, d) for d in plan.decisions}
         entries = []
         for planned in plan.new:
@@ -362,7 +328,6 @@ async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
                 "person_id": planned.subject.person_id, "org_id": planned.subject.org_id,
                 "decision": _decision_details(planned.decision),
                 "initiative_id": planned.initiative_id, "line": planned.line})
-    return plan
 
 
 async def claims_on_record(db: Database, year: int, questions: Collection[str],

@@ -18,7 +18,15 @@ from domain.on_record import (
 from domain.org import OrgTree
 from domain.records import RegistrationRecord, RegistrationStatus
 from domain.registration_import import parse_registration_file, plan_import
-from domain.rules import SubjectKind, load_ruleset
+from domain.results_import import (
+    InitiativeUses,
+    InitiativeView,
+    StoredAnswer,
+    StoredInitiative,
+    Use,
+    initiative_views,
+)
+from domain.rules import InitiativeLevel, SubjectKind, load_ruleset
 from domain.tally import PeopleCounts, PeopleRows, count_people
 from domain.windows import RegistrationWindow, year_ruleset
 
@@ -124,13 +132,43 @@ def test_a_changed_registration_is_planned_with_the_answers_its_titles_still_nee
         frozenset({"CSTDCS"}), frozenset({"LDTT"}), {})
 
 
+def test_what_rests_on_an_initiative():
+    """Results resting on it, then its authors' registrations whose answer names it, with
+    the registered titles asking that question; a non-author's or an unnamed one is not."""
+    initiative = StoredInitiative(id=7, year=2024, title="Sổ tay điện tử phục vụ đại biểu",
+                                  kind="initiative", level=InitiativeLevel.GRASSROOTS,
+                                  authors=frozenset({10}), decision=None)
+    other = StoredInitiative(id=8, year=2024, title="Số hóa hồ sơ", kind="initiative",
+                             level=InitiativeLevel.GRASSROOTS, authors=frozenset({11}),
+                             decision=None)
+    named = '"sổ tay điện tử phục vụ đại biểu; Khác"'
+    read = InitiativeUses(
+        (initiative, other),
+        ((7, 2025, "CSTDCS", 10),),
+        (StoredAnswer(1, 2025, 10, "cstd_initiative_title", named,
+                      frozenset({"CSTD_TINH", "CSTDCS", "LDTT"})),
+         StoredAnswer(2, 2025, 10, "cstd_initiative_title", named,  # the same use again
+                      frozenset({"CSTD_TINH", "CSTDCS", "LDTT"})),
+         StoredAnswer(3, 2025, 11, "cstd_initiative_title", named, frozenset({"CSTD_TINH"})),
+         StoredAnswer(4, 2025, 10, "cstd_initiative_title", '"Khác"', frozenset()),
+         StoredAnswer(5, 2025, 10, "cstd_initiative_title", "not json", frozenset())),
+    )
+    assert initiative_views(read) == [
+        InitiativeView(initiative, (Use("result", 2025, ("CSTDCS",), 10),
+                                    Use("registration", 2025, ("CSTD_TINH",), 10))),
+        InitiativeView(other, ()),
+    ]
+    assert initiative_views(InitiativeUses()) == []
+
+
 # Title rule functions storage must not call: it writes what the core decided.
 RULE_MODULES = {"domain.registration", "domain.on_record", "domain.tally", "domain.review",
                 "domain.quotas"}
 RULE_NAMES = {"expand_implied", "explicit_choice", "prune_answers", "confirmed_content",
               "review", "review_for", "evaluate", "pending_questions", "needed_questions",
               "contradictions", "record_warnings", "proven_answers", "PeopleCounts",
-              "count_people", "contradictions_on_record", "record_scopes"}
+              "count_people", "contradictions_on_record", "record_scopes", "catalog_for_year",
+              "initiative_views"}
 # Models and a text helper (splitting an answer's items) are not rules.
 ALLOWED = {"ConfirmedContent", "Claim", "ClaimsOnRecord", "PeopleRows", "split_items",
            "Assessment", "Review"}
