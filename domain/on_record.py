@@ -7,15 +7,34 @@ question a title's record answers, how many years it needs and how far apart the
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
+from domain.org import OrgTree
 from domain.results import RecordFacts, latest_run
-from domain.rules import RuleSet, RuleWarning, SubjectKind, Title
+from domain.rules import Level, RecordYears, RuleSet, RuleWarning, SubjectKind, Title
 from domain.text import fold_key
 
 CONTRADICTION = "record_contradiction"
+
+
+def record_scopes(ruleset: RuleSet, subject: SubjectKind | str, tree: OrgTree,
+                  org_id: int | None) -> dict[str, frozenset[int] | None]:
+    """Where the record of each title the years rules read for a subject of this kind in
+    `org_id` is looked for: the orgs of the subject's agency when the agency decides the
+    title (`RuleSet.decider`), None (results anywhere) otherwise. Storage reads
+    `RecordFacts.covered` in these scopes (`ResultsRepository.record_facts`)."""
+    kind = SubjectKind(subject)
+    agency = tree.agency_of(org_id) if org_id is not None and org_id in tree else None
+    scopes: dict[str, frozenset[int] | None] = {}
+    for rule in ruleset.record.years:
+        if kind not in rule.subjects or rule.title in scopes:
+            continue
+        level, _rule = ruleset.decider(rule.title, kind, agency.name if agency else None)
+        scopes[rule.title] = (frozenset(tree.subtree_ids(agency.id))
+                              if level == Level.AGENCY and agency is not None else None)
+    return scopes
 
 
 def proven_answers(ruleset: RuleSet, subject: SubjectKind | str, record: RecordFacts,
@@ -186,3 +205,59 @@ def contradictions(ruleset: RuleSet, year: int, claims: Iterable[Claim],
                                        warning.params["title"],
                                        tuple(warning.params["years"])))
     return found
+
+
+
+def contradiction_rules(ruleset: RuleSet) -> list[RecordYears]:
+    """The years rules whose record may contradict a person's answers (what the summary
+    reads of the record: their questions and titles)."""
+    return [r for r in ruleset.record.years
+            if r.contradicts and SubjectKind.PERSON in r.subjects]
+
+
+@dataclass(frozen=True)
+class ClaimsOnRecord:
+    """What is on record for a year's contradictions, as stored
+    (`storage.results.claims_on_record`): the confirmed registrations' answers to the years
+    questions (their titles as stored), the claimants' own results of the titles read
+    (person id → title → years) and the years each title is on record in each org
+    (title → org id → years)."""
+
+    claims: tuple[Claim, ...] = ()
+    held: Mapping[int, Mapping[str, Collection[int]]] = field(default_factory=dict)
+    on_record: Mapping[str, Mapping[int | None, Collection[int]]] = field(
+        default_factory=dict)
+
+
+def contradictions_on_record(ruleset: RuleSet, tree: OrgTree, year: int,
+                             read: ClaimsOnRecord) -> list[Contradiction]:
+    """The claims of `read` the record contradicts (`contradictions`): each claimant's
+    record covered in their agency or anywhere as the agency decides the title, and their
+    titles with the implied ones (only the rule set's titles)."""
+    from domain.registration import expand_implied  # registration imports this module
+
+    rules = contradiction_rules(ruleset)
+    on_record: dict[str, dict[int | None, set[int]]] = {}  # title → agency → years
+    for title, orgs in read.on_record.items():
+        by_agency = on_record.setdefault(title, {})
+        for org_id, years in orgs.items():
+            agency = tree.agency_of(org_id) if org_id is not None and org_id in tree else None
+            by_agency.setdefault(agency.id if agency else None, set()).update(years)
+            by_agency.setdefault(-1, set()).update(years)  # anywhere
+    records = {}
+    for claim in read.claims:
+        agency = tree.agency_of(claim.org_id) if claim.org_id in tree else None
+        covered = {}
+        for rule in rules:
+            level, _rule = ruleset.decider(rule.title, SubjectKind.PERSON,
+                                           agency.name if agency else None)
+            where = agency.id if level == Level.AGENCY and agency is not None else -1
+            covered[rule.title] = frozenset(on_record.get(rule.title, {}).get(where, set()))
+        mine = read.held.get(claim.person_id, {})
+        records[claim.person_id] = RecordFacts(
+            {t: tuple(sorted(y)) for t, y in mine.items()}, covered)
+    claims = [Claim(c.person_id, c.org_id, c.name,
+                    expand_implied(ruleset, (t for t in c.titles if ruleset.has_title(t))),
+                    c.answers)
+              for c in read.claims]
+    return contradictions(ruleset, year, claims, records)

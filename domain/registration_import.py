@@ -13,15 +13,16 @@ importing the same file again changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 from domain.limits import MAX_ORG_NAME, MAX_PERSON_NAME, MAX_PHONE_TEXT, MAX_TITLE_TEXT
 from domain.models import OrgKind, OrgUnit, Person
 from domain.org import OrgTree
 from domain.phone import InvalidPhone, normalize_phone
 from domain.records import RegistrationRecord
-from domain.registration import expand_implied, explicit_choice
+from domain.registration import expand_implied, explicit_choice, prune_answers
 from domain.roster import RowProblem, field_length_problems
 from domain.rules import RuleSet, SubjectKind, Title
 from domain.subjects import Subject
@@ -127,6 +128,9 @@ class PlannedRegistration:
     ticked: frozenset[str]
     implied: frozenset[str]
     lines: tuple[int, ...]
+    # What the registration stores as its answers: none for a new one; for a changed one,
+    # the stored answers its new titles still need (`domain.registration.prune_answers`).
+    answers: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def titles(self) -> frozenset[str]:
@@ -235,11 +239,15 @@ def plan_import(
     ruleset_for_year: Callable[[int], RuleSet | None],
     *,
     scope_org_id: int | None = None,
+    answers: Mapping[tuple[int, tuple[str, int]], Mapping[str, Any]] | None = None,
 ) -> ImportPlan:
     """Resolve every row against the roster and compare with the registrations stored.
 
     `tree` and `people` are the active roster; `existing` the stored registrations of the
-    file's years; `scope_org_id` limits what the importer may touch (None: everything).
+    file's years; `scope_org_id` limits what the importer may touch (None: everything);
+    `answers` the stored registrations' answers by (year, `Subject.key`). A changed
+    registration is planned with the stored answers its new titles still need, so that
+    applying the plan only writes it.
     """
     plan = ImportPlan(problems=list(file.problems), rows=len(file.rows))
     resolver = _Resolver(tree, people, scope_org_id)
@@ -273,7 +281,9 @@ def plan_import(
         elif old.counts and expand_implied(ruleset, old.titles) == everything:
             plan.unchanged.append(planned)
         else:
-            plan.changed.append((planned, old))
+            stored_answers = (answers or {}).get((year, subject_key), {})
+            kept = prune_answers(ruleset, everything, stored_answers, subject=subject.kind)
+            plan.changed.append((replace(planned, answers=kept), old))
     return plan
 
 

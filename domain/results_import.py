@@ -13,15 +13,17 @@ elsewhere reads as not found.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from domain.models import OrgKind, OrgUnit, Person
+from domain.on_record import split_items
 from domain.org import OrgTree
 from domain.phone import InvalidPhone, normalize_phone
 from domain.registration_import import find_title
-from domain.results import MAX_DECIDED_BY, Decision, Result, clean_number
+from domain.results import MAX_DECIDED_BY, Decision, Result, catalog_for_year, clean_number
 from domain.roster import RowProblem
 from domain.rules import InitiativeLevel, RuleSet
 from domain.subjects import Subject
@@ -592,6 +594,63 @@ class InitiativeView:
         for the same title and year are one use)."""
         grounds = {(u.year, t) for u in self.uses for t in u.titles}
         return len(grounds) > 1
+
+
+@dataclass(frozen=True)
+class StoredAnswer:
+    """An answer of a confirmed registration, as stored: its value JSON, the registration's
+    titles (implied ones included)."""
+
+    registration_id: int
+    year: int
+    person_id: int
+    question: str
+    value: str
+    titles: frozenset[str]
+
+
+@dataclass(frozen=True)
+class InitiativeUses:
+    """Initiatives of the register and what may rest on them, as stored
+    (`storage.initiatives`): the results resting on each (initiative id, year, title,
+    person id), and the answers of their authors' confirmed registrations."""
+
+    initiatives: tuple[StoredInitiative, ...] = ()
+    results: tuple[tuple[int, int, str, int | None], ...] = ()
+    answers: tuple[StoredAnswer, ...] = ()
+
+
+def initiative_views(read: InitiativeUses) -> list[InitiativeView]:
+    """Each initiative with its uses: the results resting on it, then the registrations of
+    its authors whose answer names it, each with the registered titles asking that question
+    (what the answer grounds, read with the catalog of the registration's year)."""
+    uses: dict[int, list[Use]] = {i.id: [] for i in read.initiatives}
+    for initiative_id, year, title, person_id in read.results:
+        uses[initiative_id].append(Use("result", year, (title,), person_id))
+    keys = {fold_key(i.title): i for i in read.initiatives}
+    for answer in read.answers:
+        initiative = _named(answer.value, keys)
+        if initiative is None or answer.person_id not in initiative.authors:
+            continue
+        ruleset = catalog_for_year(answer.year)
+        titles = ruleset.sort_codes(t.code for t, _ref in ruleset.question_refs(answer.question)
+                                    if t.code in answer.titles)
+        use = Use("registration", answer.year, titles, answer.person_id)
+        if use not in uses[initiative.id]:
+            uses[initiative.id].append(use)
+    return [InitiativeView(i, tuple(uses[i.id])) for i in read.initiatives]
+
+
+def _named(value: str, keys: Mapping[str, StoredInitiative]) -> StoredInitiative | None:
+    """The initiative an answer (JSON text) names, if any."""
+    try:
+        text = json.loads(value)
+    except ValueError:
+        return None
+    if not isinstance(text, str):
+        return None
+    return next((keys[fold_key(item)] for item in split_items(text)
+                 if fold_key(item) in keys), None)
 
 
 # --- What a preview showed (domain.plans) ----------------------------------------------------

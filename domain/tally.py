@@ -11,7 +11,7 @@ the same figures by construction.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Container, Hashable, Iterable
+from collections.abc import Container, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from domain.registration import expand_implied
@@ -109,3 +109,27 @@ class PeopleCounts:
         narrowed.orgs = {o: f for o, f in self.orgs.items() if o in org_ids}
         narrowed._expanded = self._expanded
         return narrowed
+
+
+@dataclass(frozen=True)
+class PeopleRows:
+    """People figures as storage groups them, before any rule is applied: active people
+    (org id, n); people by org, leadership and ticked titles as stored (org id, is leader,
+    titles, n); acknowledgements (campaign, org id, n)."""
+
+    active: Sequence[tuple[int, int]] = ()
+    registered: Sequence[tuple[int, bool, tuple[str, ...], int]] = ()
+    acknowledged: Sequence[tuple[Hashable, int, int]] = ()
+
+
+def count_people(ruleset: RuleSet, rows: PeopleRows) -> PeopleCounts:
+    """The people figures of grouped rows (`PeopleRows`), read with the rule set: titles
+    with those they imply, proposals for the non-leader share."""
+    counts = PeopleCounts(ruleset)
+    for org_id, n in rows.active:
+        counts.add_active(org_id, n)
+    for org_id, is_leader, titles, n in rows.registered:
+        counts.add_registration(org_id, titles, is_leader=is_leader, n=n)
+    for campaign, org_id, n in rows.acknowledged:
+        counts.add_acknowledged(campaign, org_id, n)
+    return counts

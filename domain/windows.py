@@ -9,13 +9,14 @@ it: an agency's own window wins over its bloc's.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
 from domain.org import OrgTree
+from domain.rules import NoRuleSetInForce, RuleSet, load_ruleset, ruleset_for_year
 
 MIN_YEAR, MAX_YEAR = 2000, 2100  # registration years accepted anywhere
 
@@ -121,6 +122,18 @@ _DAY_PATTERNS = (
     re.compile(r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})$"),
     re.compile(r"^(?P<d>\d{1,2})[/.-](?P<m>\d{1,2})[/.-](?P<y>\d{4})$"),
 )
+
+
+def year_ruleset(windows: Sequence[RegistrationWindow], year: int) -> RuleSet | None:
+    """The rule set of the year's windows (`windows`: the year's, the last one's), else the
+    one the year is judged by (in force at its end: `domain.rules.ruleset_for_year`); None
+    when there is none."""
+    try:
+        if windows:
+            return load_ruleset(windows[-1].ruleset_id)
+        return ruleset_for_year(year)
+    except (NoRuleSetInForce, KeyError):
+        return None
 
 
 def parse_day(text: str) -> date | None:

@@ -9,8 +9,8 @@ from typing import Any
 from domain.achievement import Subjects
 from domain.org import OrgTree
 from domain.records import RegistrationRecord, RegistrationStatus
-from domain.rules import RuleSet, SubjectKind
-from domain.tally import PeopleCounts
+from domain.rules import SubjectKind
+from domain.tally import PeopleRows
 from storage.db import Database
 from storage.results import json_ids
 
@@ -29,24 +29,22 @@ class AchievementStore:
         row = await self.db.fetchone("SELECT max(year) FROM results")
         return int(row[0]) if row and row[0] is not None else None
 
-    async def people_counts(self, ruleset: RuleSet, year: int,
-                            org_ids: Collection[int] | None) -> PeopleCounts:
-        """The people figures of the results (domain.tally), as the registration summary
-        counts registrations: active people where the roster puts them now."""
-        counts = PeopleCounts(ruleset)
+    async def people_rows(self, year: int, org_ids: Collection[int] | None) -> PeopleRows:
+        """The people figures of the results as SQLite groups them
+        (`domain.tally.count_people` reads them), as the registration summary counts
+        registrations: active people where the roster puts them now."""
         where, params = _scope(org_ids, "p.org_id")
-        for r in await self.db.fetchall_large(
+        active = [(r[0], r[1]) for r in await self.db.fetchall_large(
                 f"SELECT p.org_id, count(*) FROM people p WHERE p.active = 1{where} GROUP BY 1",
-                params):
-            counts.add_active(r[0], r[1])
-        for r in await self.db.fetchall_large(
+                params)]
+        achieved = [(r[0], bool(r[1]), tuple(r[2].split(",")), r[3])
+                    for r in await self.db.fetchall_large(
                 "SELECT p.org_id, p.is_leader, x.titles, count(*) FROM ("
                 " SELECT person_id, group_concat(title) AS titles FROM results"
                 " WHERE year = ? AND subject_kind = 'person' GROUP BY person_id) x"
                 f" JOIN people p ON p.id = x.person_id AND p.active = 1{where}"
-                " GROUP BY 1, 2, 3", (year, *params)):
-            counts.add_registration(r[0], r[2].split(","), is_leader=bool(r[1]), n=r[3])
-        return counts
+                " GROUP BY 1, 2, 3", (year, *params))]
+        return PeopleRows(active, achieved)
 
     async def collectives(self, year: int, org_ids: Collection[int] | None
                           ) -> list[RegistrationRecord]:

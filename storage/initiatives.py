@@ -8,22 +8,20 @@ registrations of its authors).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Collection, Sequence
 from datetime import date
 
-from domain.on_record import split_items
 from domain.org import OrgTree
 from domain.plans import PlanChanged, plan_digest
-from domain.results import Decision, catalog_for_year
+from domain.results import Decision
 from domain.results_import import (
     InitiativesFile,
     InitiativesPlan,
-    InitiativeView,
+    InitiativeUses,
     Roster,
+    StoredAnswer,
     StoredInitiative,
-    Use,
     initiatives_plan_fingerprint,
     plan_initiatives,
 )
@@ -59,7 +57,8 @@ class InitiativeRepository:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def of_people(self, person_ids: Collection[int]) -> list[InitiativeView]:
+    async def of_people(self, person_ids: Collection[int]) -> InitiativeUses:
+        """The people's initiatives and what may rest on them (`_views`)."""
         rows = await self.db.fetchall(
             INITIATIVE_SQL + " WHERE i.id IN (SELECT initiative_id FROM initiative_authors"
             " WHERE person_id IN (SELECT value FROM json_each(?))) ORDER BY i.year DESC, i.id",
@@ -67,12 +66,12 @@ class InitiativeRepository:
         return await self._views([_stored(r) for r in rows])
 
     async def search(self, text: str, tree: OrgTree, roots: Sequence[int | None],
-                     limit: int = 20) -> list[InitiativeView]:
+                     limit: int = 20) -> InitiativeUses:
         """Initiatives whose title contains `text` (folded), one of whose authors is within
         the roots."""
         key = fold_key(text).replace("%", "").replace("_", "")
         if not key.strip() or not roots:
-            return []
+            return InitiativeUses()
         sql = INITIATIVE_SQL + " WHERE i.title_key LIKE ?"
         params: list[object] = [f"%{key}%"]
         if None not in roots:
@@ -98,55 +97,31 @@ class InitiativeRepository:
             INITIATIVE_SQL + " WHERE i.id IN (SELECT value FROM json_each(?))", (json_ids(ids),))
         return [_stored(r) for r in rows]
 
-    async def _views(self, initiatives: list[StoredInitiative]) -> list[InitiativeView]:
+    async def _views(self, initiatives: list[StoredInitiative]) -> InitiativeUses:
+        """The initiatives with the results resting on them and the answers of their
+        authors' confirmed registrations (`domain.results_import.initiative_views` tells
+        which answers use which initiative)."""
         if not initiatives:
-            return []
+            return InitiativeUses()
         ids = json_ids(i.id for i in initiatives)
         results = await self.db.fetchall(
             "SELECT initiative_id, year, title, person_id FROM results"
             " WHERE initiative_id IN (SELECT value FROM json_each(?)) ORDER BY year", (ids,))
-        uses: dict[int, list[Use]] = {i.id: [] for i in initiatives}
-        for r in results:
-            uses[r["initiative_id"]].append(Use("result", r["year"], (r["title"],),
-                                                r["person_id"]))
         authors = json_ids({a for i in initiatives for a in i.authors})
         answers = await self.db.fetchall(
-            "SELECT r.id, r.year, r.person_id, a.question, a.value FROM registrations r"
+            "SELECT r.id, r.year, r.person_id, a.question, a.value,"
+            " (SELECT group_concat(title) FROM registration_titles"
+            " WHERE registration_id = r.id) AS titles FROM registrations r"
             " JOIN registration_answers a ON a.registration_id = r.id"
             " WHERE r.status = 'confirmed' AND r.subject_kind = 'person'"
             " AND r.person_id IN (SELECT value FROM json_each(?))", (authors,))
-        keys = {fold_key(i.title): i for i in initiatives}
-        for row in answers:
-            initiative = _named(row["value"], keys)
-            if initiative is None or row["person_id"] not in initiative.authors:
-                continue
-            titles = await self._askers(row["id"], row["year"], row["question"])
-            use = Use("registration", row["year"], titles, row["person_id"])
-            if use not in uses[initiative.id]:
-                uses[initiative.id].append(use)
-        return [InitiativeView(i, tuple(uses[i.id])) for i in initiatives]
-
-    async def _askers(self, registration_id: int, year: int, question: str
-                      ) -> tuple[str, ...]:
-        """The registered titles asking `question` (what the answer grounds)."""
-        ruleset = catalog_for_year(year)
-        rows = await self.db.fetchall(
-            "SELECT title FROM registration_titles WHERE registration_id = ?",
-            (registration_id,))
-        codes = {r["title"] for r in rows}
-        return ruleset.sort_codes(t.code for t, _ref in ruleset.question_refs(question)
-                                  if t.code in codes)
-
-
-def _named(value: str, keys: dict[str, StoredInitiative]) -> StoredInitiative | None:
-    try:
-        text = json.loads(value)
-    except ValueError:
-        return None
-    if not isinstance(text, str):
-        return None
-    return next((keys[fold_key(item)] for item in split_items(text)
-                 if fold_key(item) in keys), None)
+        return InitiativeUses(
+            tuple(initiatives),
+            tuple((r["initiative_id"], r["year"], r["title"], r["person_id"])
+                  for r in results),
+            tuple(StoredAnswer(r["id"], r["year"], r["person_id"], r["question"], r["value"],
+                               frozenset((r["titles"] or "").split(",")) - {""})
+                  for r in answers))
 
 
 # --- The import -----------------------------------------------------------------------------

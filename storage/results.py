@@ -9,40 +9,32 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from domain.models import Person
-from domain.on_record import Claim, Contradiction, contradictions
+from domain.on_record import Claim, ClaimsOnRecord
 from domain.org import OrgTree
-from domain.plans import PlanChanged, plan_digest
-from domain.registration import expand_implied
 from domain.results import (
     Decision,
     RecordFacts,
     Result,
     UsedInitiative,
-    catalog_for_year,
     number_key,
 )
 from domain.results_import import (
     RegisterEntry,
-    ResultsFile,
     ResultsPlan,
-    Roster,
-    plan_results,
-    results_plan_fingerprint,
 )
-from domain.rules import Level, RuleSet, SubjectKind
+from domain.rules import SubjectKind
 from domain.subjects import Subject
 from domain.text import fold_key
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Connection, Database, to_db_time, utcnow
-from storage.orgs import OrgRepository
-from storage.people import PeopleRepository, person_from_row
+from storage.people import person_from_row
 
 RESULT_SQL = (
     "SELECT r.id, r.year, r.subject_kind, r.person_id, r.org_id, r.title, r.revision,"
@@ -181,9 +173,12 @@ class ResultsRepository:
         people = [person_from_row(r) for r in rows]
         return SearchHits(people[:limit], len(people) > limit)
 
-    async def record_facts(self, subject: Subject, tree: OrgTree, ruleset: RuleSet
-                           ) -> RecordFacts:
-        """What registration needs of the record about `subject` (domain.on_record)."""
+    async def record_facts(self, subject: Subject,
+                           scopes: Mapping[str, Collection[int] | None]) -> RecordFacts:
+        """What registration needs of the record about `subject` (domain.on_record): the
+        years it holds each title in, the years each title of `scopes` is on record in its
+        scope (the orgs given, None: anywhere; `domain.on_record.record_scopes`), and for
+        a person the initiatives used."""
         where, params = _subject_where(subject)
         rows = await self.db.fetchall(
             f"SELECT r.title, r.year FROM results r WHERE {where}", params)
@@ -191,21 +186,16 @@ class ResultsRepository:
         for row in rows:
             years.setdefault(row["title"], set()).add(row["year"])
         covered: dict[str, frozenset[int]] = {}
-        agency = tree.agency_of(subject.org_id) if subject.org_id in tree else None
-        for rule in ruleset.record.years:
-            if subject.kind not in rule.subjects or rule.title in covered:
-                continue
-            level, _rule = ruleset.decider(rule.title, subject.kind,
-                                           agency.name if agency else None)
-            if level == Level.AGENCY and agency is not None:
+        for title, org_ids in scopes.items():
+            if org_ids is not None:
                 found = await self.db.fetchall(
                     "SELECT DISTINCT year FROM results WHERE title = ?"
                     " AND org_id IN (SELECT value FROM json_each(?))",
-                    (rule.title, json_ids(tree.subtree_ids(agency.id))))
+                    (title, json_ids(org_ids)))
             else:
                 found = await self.db.fetchall(
-                    "SELECT DISTINCT year FROM results WHERE title = ?", (rule.title,))
-            covered[rule.title] = frozenset(r[0] for r in found)
+                    "SELECT DISTINCT year FROM results WHERE title = ?", (title,))
+            covered[title] = frozenset(r[0] for r in found)
         initiatives: tuple[UsedInitiative, ...] = ()
         if subject.person_id is not None:
             initiatives = await self.used_initiatives(subject.person_id)
@@ -308,40 +298,13 @@ async def register_entries(db: Database) -> list[RegisterEntry]:
             for r in rows]
 
 
-async def _plan(db: Database, file: ResultsFile, scope_org_id: int | None) -> ResultsPlan:
-    tree = await OrgRepository(db).tree()
-    people = await PeopleRepository(db).all()
-    roster = Roster(tree, people, scope_org_id)
-    years = {row.year for row in file.rows}
-    stored = await ResultsRepository(db).of_years(years) if years else []
-    return plan_results(file, roster, stored, await register_entries(db), catalog_for_year)
-
-
-async def preview_results(db: Database, file: ResultsFile, *,
-                          scope_org_id: int | None = None) -> ResultsPlan:
-    return await _plan(db, file, scope_org_id)
-
-
-def results_digest(plan: ResultsPlan) -> str:
-    """The digest of what a preview showed (domain.plans)."""
-    return plan_digest(results_plan_fingerprint(plan))
-
-
-async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
-                        scope_org_id: int | None = None,
-                        expected_digest: str | None = None) -> ResultsPlan:
-    """Apply a valid file, its plan recomputed inside the transaction that applies it.
-    Results of subjects, years and titles absent from the file are left as they are.
-    Raises PlanChanged when `expected_digest` (the preview's) is not the plan's now."""
-    if not file.ok:
-        raise ValueError("refusing to apply a results file with problems")
+async def store_results(db: Database, plan: ResultsPlan, who: AuditContext) -> None:
+    """Store the plan's new and changed results (source "import"), each with its audit
+    entry, all or nothing. What to store is the plan the core computed
+    (`app.results.imports`, `domain.results_import.plan_results`); call it inside the
+    transaction in which the plan was computed, so that it writes what is current."""
     now = to_db_time(utcnow())
     async with db.transaction() as conn:
-        plan = await _plan(db, file, scope_org_id)
-        if expected_digest is not None and results_digest(plan) != expected_digest:
-            raise PlanChanged(plan)
-        if not plan.ok:
-            raise ValueError("refusing to apply a results file with problems")
         ids = {d.key: await decision_id(conn, d) for d in plan.decisions}
         entries = []
         for planned in plan.new:
@@ -365,19 +328,19 @@ async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
                 "person_id": planned.subject.person_id, "org_id": planned.subject.org_id,
                 "decision": _decision_details(planned.decision),
                 "initiative_id": planned.initiative_id, "line": planned.line})
-    return plan
 
 
-async def record_contradictions(db: Database, tree: OrgTree, ruleset: RuleSet, year: int,
-                                org_ids: Collection[int] | None) -> list[Contradiction]:
-    """The confirmed registrations of `year` (people in these orgs; None: everybody) whose
-    answered years the results on record contradict (domain.on_record)."""
-    rules = [r for r in ruleset.record.years if r.contradicts and SubjectKind.PERSON in r.subjects]
-    if not rules:
-        return []
-    keys = json.dumps([r.question for r in rules])
+async def claims_on_record(db: Database, year: int, questions: Collection[str],
+                           titles: Collection[str], org_ids: Collection[int] | None
+                           ) -> ClaimsOnRecord:
+    """What is on record for the contradictions of `year` (`domain.on_record`): the
+    confirmed registrations of people in these orgs (None: everybody) answering any of
+    `questions`, with their titles as stored; the claimants' results of `titles`; and the
+    years each of `titles` is on record in each org."""
+    if not questions:
+        return ClaimsOnRecord()
     scope = ""
-    params: tuple[Any, ...] = (year, keys)
+    params: tuple[Any, ...] = (year, json.dumps(list(questions)))
     if org_ids is not None:
         scope = " AND p.org_id IN (SELECT value FROM json_each(?))"
         params = (*params, json_ids(org_ids))
@@ -391,7 +354,7 @@ async def record_contradictions(db: Database, tree: OrgTree, ruleset: RuleSet, y
         f" WHERE r.year = ?1 AND r.status = 'confirmed' AND r.subject_kind = 'person'{scope}",
         params)
     if not rows:
-        return []
+        return ClaimsOnRecord()
     claims: dict[int, tuple[int, int, str, frozenset[str], dict[str, Any]]] = {}
     for row in rows:
         _id, _org, _name, _titles, answers = claims.setdefault(
@@ -399,34 +362,19 @@ async def record_contradictions(db: Database, tree: OrgTree, ruleset: RuleSet, y
                         frozenset((row["titles"] or "").split(",")), {}))
         answers[row["question"]] = json.loads(row["value"])
     people = {c[0] for c in claims.values()}
-    titles = json.dumps(sorted({r.title for r in rules}))
+    codes = json.dumps(sorted(set(titles)))
     held: dict[int, dict[str, set[int]]] = {}
     for row in await db.fetchall_large(
             "SELECT person_id, title, year FROM results WHERE subject_kind = 'person'"
             " AND person_id IN (SELECT value FROM json_each(?))"
-            " AND title IN (SELECT value FROM json_each(?))", (json_ids(people), titles)):
+            " AND title IN (SELECT value FROM json_each(?))", (json_ids(people), codes)):
         held.setdefault(row[0], {}).setdefault(row[1], set()).add(row[2])
-    on_record: dict[str, dict[int | None, set[int]]] = {}  # title → agency → years
+    on_record: dict[str, dict[int | None, set[int]]] = {}  # title → org → years
     for row in await db.fetchall_large(
             "SELECT DISTINCT title, year, org_id FROM results"
-            " WHERE title IN (SELECT value FROM json_each(?))", (titles,)):
-        agency = tree.agency_of(row[2]) if row[2] in tree else None
-        by_agency = on_record.setdefault(row[0], {})
-        by_agency.setdefault(agency.id if agency else None, set()).add(row[1])
-        by_agency.setdefault(-1, set()).add(row[1])  # anywhere
-    records = {}
-    for person_id, org_id, _name, _titles, _answers in claims.values():
-        agency = tree.agency_of(org_id) if org_id in tree else None
-        covered = {}
-        for rule in rules:
-            level, _rule = ruleset.decider(rule.title, SubjectKind.PERSON,
-                                           agency.name if agency else None)
-            where = agency.id if level == Level.AGENCY and agency is not None else -1
-            covered[rule.title] = frozenset(on_record.get(rule.title, {}).get(where, set()))
-        mine = held.get(person_id, {})
-        records[person_id] = RecordFacts({t: tuple(sorted(y)) for t, y in mine.items()},
-                                         covered)
-    return contradictions(ruleset, year, [
-        Claim(person_id, org_id, name, expand_implied(ruleset, (
-            t for t in titles_ if ruleset.has_title(t))), answers)
-        for person_id, org_id, name, titles_, answers in claims.values()], records)
+            " WHERE title IN (SELECT value FROM json_each(?))", (codes,)):
+        on_record.setdefault(row[0], {}).setdefault(row[2], set()).add(row[1])
+    return ClaimsOnRecord(
+        tuple(Claim(person_id, org_id, name, titles_, answers)
+              for person_id, org_id, name, titles_, answers in claims.values()),
+        held, on_record)

@@ -13,17 +13,16 @@ the registration window.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, cast
 
-from domain.figures import MemberFigures
 from domain.models import Person
 from domain.records import RegistrationRecord, RegistrationStatus
-from domain.rules import RuleSet, SubjectKind
+from domain.rules import SubjectKind
 from domain.summary_digest import Snapshot
-from domain.tally import PeopleCounts
+from domain.tally import PeopleRows
 from storage import audit
 from storage.audit import AuditContext
 from storage.db import Database, from_db_time, to_db_time, utcnow
@@ -72,27 +71,26 @@ class SummaryStore:
             params = (_json_ids(org_ids),)
         return await self.db.fetchall_large(sql + " ORDER BY id", params, person_from_row)
 
-    async def people_counts(
+    async def people_rows(
         self,
-        ruleset: RuleSet,
         year: int,
         org_ids: Collection[int] | None,
         campaigns: Sequence[CampaignInfo] = (),
-    ) -> PeopleCounts:
-        """The people figures per org (domain.tally) computed by SQLite: active people, and
-        registrations and acknowledgements of active people grouped by org, leadership and
-        ticked titles. A few thousand groups come back for tens of thousands of people."""
-        counts = PeopleCounts(ruleset)
+    ) -> PeopleRows:
+        """The people figures per org as SQLite groups them (`domain.tally.count_people`
+        reads them with the rule set): active people, and registrations and
+        acknowledgements of active people grouped by org, leadership and ticked titles. A
+        few thousand groups come back for tens of thousands of people."""
         where, params = "", cast(tuple[str, ...], ())
         if org_ids is not None:
             where, params = " AND p.org_id IN (SELECT value FROM json_each(?))", (
                 _json_ids(org_ids),)
-        for r in await self.db.fetchall_large(
+        active = [(r[0], r[1]) for r in await self.db.fetchall_large(
             f"SELECT p.org_id, count(*) FROM people p WHERE p.active = 1{where} GROUP BY 1",
             params,
-        ):
-            counts.add_active(r[0], r[1])
-        for r in await self.db.fetchall_large(
+        )]
+        registered = [(r[0], bool(r[1]), tuple(r[2].split(",")), r[3])
+                      for r in await self.db.fetchall_large(
             "SELECT p.org_id, p.is_leader, x.titles, count(*) FROM ("
             " SELECT r.person_id, group_concat(t.title) AS titles FROM registrations r"
             " JOIN registration_titles t ON t.registration_id = r.id AND t.implied = 0"
@@ -101,25 +99,17 @@ class SummaryStore:
             f" JOIN people p ON p.id = x.person_id AND p.active = 1{where}"
             " GROUP BY 1, 2, 3",
             (year, *params),
-        ):
-            counts.add_registration(r[0], r[2].split(","), is_leader=bool(r[1]), n=r[3])
+        )]
+        acknowledged: list[tuple[Hashable, int, int]] = []
         if campaigns:
             codes = {c.id: c.code for c in campaigns}
-            for r in await self.db.fetchall_large(
+            acknowledged = [(codes[r[0]], r[1], r[2]) for r in await self.db.fetchall_large(
                 "SELECT a.campaign_id, p.org_id, count(*) FROM acknowledgements a"
                 f" JOIN people p ON p.id = a.person_id AND p.active = 1{where}"
                 " WHERE a.campaign_id IN (SELECT value FROM json_each(?)) GROUP BY 1, 2",
                 (*params, _json_ids(codes)),
-            ):
-                counts.add_acknowledged(codes[r[0]], r[1], r[2])
-        return counts
-
-    async def member_figures(self, ruleset: RuleSet, year: int, org_ids: Collection[int]
-                             ) -> MemberFigures:
-        """A collective's members (the active people of `org_ids`, its subtree) and how many
-        registered Lao động tiên tiến or Chiến sĩ thi đua cơ sở in `year` (confirmed)."""
-        counts = await self.people_counts(ruleset, year, org_ids)
-        return MemberFigures.of(counts.total(org_ids))
+            )]
+        return PeopleRows(active, registered, acknowledged)
 
     async def records(
         self, year: int, org_ids: Collection[int] | None, *, collectives_only: bool = False

@@ -8,6 +8,7 @@ from app.services import Services
 from app.summary.workers import run_in_worker
 from domain.models import OrgKind
 from domain.org import OrgTree
+from domain.results_import import initiative_views
 from domain.rules import TitleKind
 from locales import format_date, use_locale
 from reports.council_docx import History, ReportData
@@ -82,7 +83,8 @@ async def report_data(services: Services, session: Session, candidate: Candidate
          else titles).append(item)
     initiatives: list[str] = []
     if subject.person_id is not None:
-        for view in await InitiativeRepository(services.db).of_people([subject.person_id]):
+        read = await InitiativeRepository(services.db).of_people([subject.person_id])
+        for view in initiative_views(read):
             held = view.initiative
             if held.year > session.year:
                 continue

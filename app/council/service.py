@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from app.rulesets import ruleset_of_year
 from app.services import Services
 from domain.council import SessionRules, session_rules
 from domain.models import OrgKind, Person
@@ -22,7 +23,6 @@ from storage.audit import AuditContext
 from storage.council import CouncilError, CouncilRepository, Member, NewCandidate, Session
 from storage.links import native_chat_id
 from storage.outbox import Button, NewMessage
-from storage.registration_import import ruleset_of_year
 from storage.reviews import ReviewRepository
 
 MODES = ("chat", "paper")

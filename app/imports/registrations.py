@@ -6,19 +6,78 @@ from __future__ import annotations
 from html import escape
 
 from app.imports.kinds import ImportRequest, Preview, UploadKind
+from app.rulesets import ruleset_of_year
 from app.services import Services
-from domain.registration_import import ImportPlan
+from domain.plans import PlanChanged, plan_digest
+from domain.registration_import import (
+    ImportPlan,
+    RegistrationFile,
+    import_plan_fingerprint,
+    plan_import,
+)
+from domain.rules import RuleSet
 from domain.subjects import Subject
 from domain.uploads import REGISTRATIONS, ParsedUpload
 from locales import _
 from reports.registration_import import describe_plan, describe_problems
 from storage.audit import AuditContext
-from storage.registration_import import (
-    apply_import,
-    preview_import,
-    registrations_digest,
-    ruleset_of_year,
-)
+from storage.db import Database
+from storage.orgs import OrgRepository
+from storage.people import PeopleRepository
+from storage.registration_import import store_import
+from storage.registrations import RegistrationRepository
+
+
+async def _plan(db: Database, file: RegistrationFile, scope_org_id: int | None
+                ) -> ImportPlan:
+    repo = RegistrationRepository(db)
+    years = {row.year for row in file.rows}
+    found = {year: await ruleset_of_year(db, year) for year in years}
+    rulesets: dict[int, RuleSet] = {
+        year: ruleset for year, ruleset in found.items() if ruleset is not None}
+    stored = [r for year in sorted(years) for r in await repo.registrations(year)]
+    tree = await OrgRepository(db).tree()
+    people = await PeopleRepository(db).all()
+    return plan_import(file, tree, people, [r.record() for r in stored], rulesets.get,
+                       scope_org_id=scope_org_id,
+                       answers={(r.year, r.subject.key): r.answers for r in stored})
+
+
+async def preview_import(
+    db: Database, file: RegistrationFile, *, scope_org_id: int | None = None
+) -> ImportPlan:
+    return await _plan(db, file, scope_org_id)
+
+
+def registrations_digest(plan: ImportPlan) -> str:
+    """The digest of what a preview showed (domain.plans)."""
+    return plan_digest(import_plan_fingerprint(plan))
+
+
+async def apply_import(
+    db: Database,
+    file: RegistrationFile,
+    who: AuditContext,
+    *,
+    scope_org_id: int | None = None,
+    expected_digest: str | None = None,
+) -> ImportPlan:
+    """Apply a valid file: its plan recomputed and stored in one transaction.
+
+    A changed registration keeps its reference number and the answers its new titles still
+    need; it becomes confirmed again if it had been withdrawn. Raises PlanChanged when
+    `expected_digest` (the preview's) is not the digest of the plan now.
+    """
+    if not file.ok:
+        raise ValueError("refusing to apply a registrations file with problems")
+    async with db.transaction():
+        plan = await _plan(db, file, scope_org_id)
+        if expected_digest is not None and registrations_digest(plan) != expected_digest:
+            raise PlanChanged(plan)
+        if not plan.ok:
+            raise ValueError("refusing to apply a registrations file with problems")
+        await store_import(db, plan, who)
+    return plan
 
 
 async def _describe(services: Services, plan: ImportPlan) -> str:

@@ -12,12 +12,12 @@ from app.context import Ctx
 from app.registration import screens
 from app.registration.scene import Scene, draft_repo, registration_repo, scene_for
 from app.registration.steps import registration_choices
+from app.rulesets import ruleset_of_year
 from app.ui import Choice
 from domain.access import collective_subjects
 from domain.subjects import Subject
 from locales import _
 from reports.registration_windows import window_dates, window_state
-from storage.registration_import import ruleset_of_year
 
 
 async def show_status(ctx: Ctx, args: tuple[str, ...] = ()) -> None:

@@ -17,8 +17,8 @@ from app.registration.scene import (
 )
 from app.ui import Choice, Rows
 from domain.drafts import Draft
-from domain.figures import SubjectFacts, subject_facts
-from domain.on_record import fill_proven, from_record, proven_answers
+from domain.figures import MemberFigures, SubjectFacts, subject_facts
+from domain.on_record import fill_proven, from_record, proven_answers, record_scopes
 from domain.open_now import open_windows, task_state
 from domain.records import Registration
 from domain.registrants import registrable_titles
@@ -39,6 +39,7 @@ from domain.rules import (
     YesNoQuestion,
 )
 from domain.subjects import Subject
+from domain.tally import count_people
 from domain.windows import RegistrationWindow
 from locales import _, format_date
 from reports.open_now import ICONS
@@ -59,7 +60,8 @@ async def record_of(ctx: Ctx, scene: Scene, subject: Subject) -> RecordFacts | N
     if not any(subject.kind in rule.subjects for rule in ruleset.record.years) \
             and (subject.person_id is None or ruleset.record.initiatives is None):
         return None
-    return await ResultsRepository(ctx.services.db).record_facts(subject, scene.tree, ruleset)
+    scopes = record_scopes(ruleset, subject.kind, scene.tree, subject.org_id)
+    return await ResultsRepository(ctx.services.db).record_facts(subject, scopes)
 
 
 async def proven(ctx: Ctx, scene: Scene, subject: Subject, year: int,
@@ -143,8 +145,9 @@ async def _facts(ctx: Ctx, scene: Scene, draft: Draft) -> SubjectFacts:
     subject, tree = draft.subject, scene.tree
     figures = None
     if subject.kind != SubjectKind.PERSON and subject.org_id in tree:
-        figures = await SummaryStore(ctx.services.db).member_figures(
-            scene.ruleset, draft.year, tree.subtree_ids(subject.org_id))
+        members = tree.subtree_ids(subject.org_id)
+        rows = await SummaryStore(ctx.services.db).people_rows(draft.year, members)
+        figures = MemberFigures.of(count_people(scene.ruleset, rows).total(members))
     record = await record_of(ctx, scene, subject)
     return subject_facts(tree, subject.kind, subject.org_id, figures, record)
 

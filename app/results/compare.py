@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from app.access import not_linked_text
 from app.context import Ctx
+from app.rulesets import ruleset_of_year
 from app.services import Services
 from app.settings import Settings
 from app.summary.command import refusal_text
@@ -28,13 +29,13 @@ from domain.access import scope_roots
 from domain.achievement import compare, misses
 from domain.org import OrgTree
 from domain.summary_request import SummaryRequest, parse_summary_args
+from domain.tally import count_people
 from domain.text import fold_key
 from locales import _, get_locale, use_locale
 from reports.achievement import ComparisonReport, comparison_messages
 from reports.messages import caption
 from reports.summary_common import document_scope
 from storage.achievement import AchievementStore
-from storage.registration_import import ruleset_of_year
 from storage.summary import SummaryStore
 
 if TYPE_CHECKING:
@@ -70,11 +71,11 @@ async def comparisons(services: Services, tree: OrgTree, roots: Sequence[int | N
     if None not in targets:
         org_ids = frozenset().union(*(tree.subtree_ids(t) for t in targets))
     achieved_collectives = await store.collectives(year, org_ids)
-    achieved_people = await store.people_counts(ruleset, year, org_ids)
+    achieved_people = count_people(ruleset, await store.people_rows(year, org_ids))
     if not achieved_collectives and not any(o.titles for o in achieved_people.orgs.values()):
         raise LookupError(year)
     summaries = SummaryStore(services.db)
-    registered_people = await summaries.people_counts(ruleset, year, org_ids)
+    registered_people = count_people(ruleset, await summaries.people_rows(year, org_ids))
     registered_collectives = await summaries.records(year, org_ids, collectives_only=True)
     missed = misses(ruleset, await store.registered(tree, year, org_ids),
                     await store.achieved(tree, year, org_ids))

@@ -9,12 +9,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.services import Services
+from domain.plans import PlanChanged, plan_digest
 from domain.results import catalog_for_year
 from domain.results_import import (
     InitiativesFile,
     ResultsFile,
+    ResultsPlan,
+    Roster,
     parse_initiatives_file,
     parse_results_file,
+    plan_results,
+    results_plan_fingerprint,
 )
 from domain.subjects import Subject
 from locales import _
@@ -24,8 +29,11 @@ from reports.results_import import (
     describe_results_plan,
 )
 from storage.audit import AuditContext
+from storage.db import Database
 from storage.initiatives import apply_initiatives, initiatives_digest, preview_initiatives
-from storage.results import apply_results, preview_results, results_digest
+from storage.orgs import OrgRepository
+from storage.people import PeopleRepository
+from storage.results import ResultsRepository, register_entries, store_results
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,43 @@ class ImportOutcome:
     text: str  # the problems, or the plan
     changed: bool = False
     digest: str = ""  # of the plan shown (domain.plans)
+
+
+async def _plan(db: Database, file: ResultsFile, scope_org_id: int | None) -> ResultsPlan:
+    tree = await OrgRepository(db).tree()
+    people = await PeopleRepository(db).all()
+    roster = Roster(tree, people, scope_org_id)
+    years = {row.year for row in file.rows}
+    stored = await ResultsRepository(db).of_years(years) if years else []
+    return plan_results(file, roster, stored, await register_entries(db), catalog_for_year)
+
+
+async def preview_results(db: Database, file: ResultsFile, *,
+                          scope_org_id: int | None = None) -> ResultsPlan:
+    return await _plan(db, file, scope_org_id)
+
+
+def results_digest(plan: ResultsPlan) -> str:
+    """The digest of what a preview showed (domain.plans)."""
+    return plan_digest(results_plan_fingerprint(plan))
+
+
+async def apply_results(db: Database, file: ResultsFile, who: AuditContext, *,
+                        scope_org_id: int | None = None,
+                        expected_digest: str | None = None) -> ResultsPlan:
+    """Apply a valid file, its plan recomputed and stored in one transaction.
+    Results of subjects, years and titles absent from the file are left as they are.
+    Raises PlanChanged when `expected_digest` (the preview's) is not the plan's now."""
+    if not file.ok:
+        raise ValueError("refusing to apply a results file with problems")
+    async with db.transaction():
+        plan = await _plan(db, file, scope_org_id)
+        if expected_digest is not None and results_digest(plan) != expected_digest:
+            raise PlanChanged(plan)
+        if not plan.ok:
+            raise ValueError("refusing to apply a results file with problems")
+        await store_results(db, plan, who)
+    return plan
 
 
 async def results_label(services: Services) -> Callable[[Subject], str]:

@@ -12,6 +12,7 @@ from html import escape
 
 from app.context import Ctx
 from app.results.history import refused, viewer
+from domain.results_import import initiative_views
 from locales import _
 from reports.initiatives import initiative_block
 from reports.messages import split_blocks
@@ -27,11 +28,12 @@ async def initiatives_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     repo = InitiativeRepository(ctx.services.db)
     text = " ".join(args).strip()
     if text and seen.roots:
-        views = await repo.search(text, seen.tree, seen.roots, limit=SHOWN)
+        views = initiative_views(await repo.search(text, seen.tree, seen.roots,
+                                                     limit=SHOWN))
         heading = _("Initiatives and research topics matching “{text}”").format(text=text)
         empty = _("No initiative matching “{text}” within what you may see.").format(text=text)
     elif seen.person is not None:
-        views = await repo.of_people([seen.person.id])
+        views = initiative_views(await repo.of_people([seen.person.id]))
         heading = _("Your initiatives and research topics")
         empty = _("No initiative or research topic of yours is on the register yet.")
     else:

@@ -25,6 +25,7 @@ from html import escape
 from app.access import not_linked_text
 from app.context import Ctx
 from app.review.facts import load_scope
+from app.rulesets import ruleset_of_year
 from app.services import Services
 from app.ui import Choice, Role
 from domain.access import collective_subjects
@@ -46,7 +47,6 @@ from storage.audit import AuditContext
 from storage.initiatives import InitiativeRepository
 from storage.links import native_chat_id
 from storage.outbox import Button, NewMessage
-from storage.registration_import import ruleset_of_year
 from storage.results import ResultsRepository
 from storage.reviews import ReviewError, ReviewRepository
 from storage.sessions import SessionRepository

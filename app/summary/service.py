@@ -13,21 +13,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from app.rulesets import ruleset_of_year
 from app.services import Services
 from domain.letter import packaged_letter
 from domain.models import Person
-from domain.on_record import Contradiction
+from domain.on_record import Contradiction, contradiction_rules, contradictions_on_record
 from domain.org import OrgTree
 from domain.records import RegistrationRecord
 from domain.rules import NoRuleSetInForce, RuleSet, available_rulesets, ruleset_for_year
 from domain.summary import Summary, build_summary, summarize
 from domain.summary_request import SummaryRequest, default_year, find_orgs
-from domain.tally import PeopleCounts
+from domain.tally import PeopleCounts, count_people
 from locales import use_locale
 from reports.summary_common import CampaignLabel, SummaryReport, document_scope
 from storage.db import Database
-from storage.registration_import import ruleset_of_year
-from storage.results import record_contradictions
+from storage.results import claims_on_record
 from storage.summary import CampaignInfo, SummaryStore
 from storage.windows import WindowRepository
 
@@ -164,13 +164,27 @@ async def resolve(
         year=year,
         ruleset=ruleset,
         campaigns=tuple(campaigns),
-        people_counts=await store.people_counts(ruleset, year, org_ids, campaigns),
+        people_counts=count_people(ruleset, await store.people_rows(year, org_ids, campaigns)),
         collectives=tuple(await store.records(year, org_ids, collectives_only=True)),
         org_ids=org_ids,
         as_of=now or services.now(),
         contradictions=tuple(await record_contradictions(services.db, tree, ruleset, year,
                                                          org_ids)),
     )
+
+
+async def record_contradictions(db: Database, tree: OrgTree, ruleset: RuleSet, year: int,
+                                org_ids: frozenset[int] | None) -> list[Contradiction]:
+    """The confirmed registrations of `year` (people in these orgs; None: everybody) whose
+    answered years the results on record contradict: what is on record
+    (`storage.results.claims_on_record`) read with the rule set
+    (`domain.on_record.contradictions_on_record`)."""
+    rules = contradiction_rules(ruleset)
+    if not rules:
+        return []
+    read = await claims_on_record(db, year, [r.question for r in rules],
+                                  {r.title for r in rules}, org_ids)
+    return contradictions_on_record(ruleset, tree, year, read)
 
 
 async def check_year(services: Services, request: SummaryRequest) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from string import Template
 
 from app.campaigns import service as campaigns
+from app.imports.registrations import apply_import
 from app.results.imports import initiatives_import, results_import
 from app.services import Services
 from domain.registration_import import parse_registration_file
@@ -23,7 +24,6 @@ from locales import _, format_date
 from reports.campaigns import describe_problems
 from storage.audit import AuditContext
 from storage.campaigns import CampaignRepository
-from storage.registration_import import apply_import
 from storage.roster import apply_roster
 from storage.windows import WindowRepository
 

@@ -15,13 +15,13 @@ from textwrap import dedent
 from zoneinfo import ZoneInfo
 
 from app.campaigns.service import launch, load_file
+from app.imports.registrations import apply_import
 from domain.registration_import import parse_registration_file
 from emulator import BotMessage, EmuUser
 from storage.audit import AuditContext
 from storage.campaigns import AckResult, CampaignRepository
 from storage.db import Database
 from storage.outbox import OutboxRepository
-from storage.registration_import import apply_import
 from storage.windows import WindowRepository
 from tests.harness import SAMPLE_ROSTER, BotHarness
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from app.imports.registrations import apply_import
 from domain.registration_import import parse_registration_file
 from domain.subjects import Subject
 from storage.audit import AuditContext
 from storage.drafts import DraftRepository
-from storage.registration_import import apply_import
 from storage.registrations import RegistrationRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, BotHarness
 from tests.registration.helpers import (

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from app.imports.registrations import apply_import, preview_import
 from bot.cli import main
 from domain.models import OrgKind, OrgUnit
 from domain.org import OrgTree
@@ -23,7 +24,6 @@ from storage.audit import AuditContext
 from storage.db import Database
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
-from storage.registration_import import apply_import, preview_import
 from storage.registrations import RegistrationRepository
 from tests.harness import BLOC, SAMPLE_REGISTRATIONS, SAMPLE_ROSTER
 

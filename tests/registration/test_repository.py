@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from app.rulesets import ruleset_of_year
 from app.summary.service import fallback_ruleset
 from bot.cli import main
 from domain.drafts import Draft
@@ -20,7 +21,6 @@ from storage.audit import AuditContext
 from storage.drafts import DraftRepository
 from storage.orgs import OrgRepository
 from storage.people import PeopleRepository
-from storage.registration_import import ruleset_of_year
 from storage.registrations import RegistrationRepository
 from storage.windows import WindowError, WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER

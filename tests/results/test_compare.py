@@ -76,9 +76,9 @@ def test_the_bloc_table_is_produced_from_the_files(tmp_path, capsys):
 
 
 async def _registrations(bot: BotHarness) -> None:
+    from app.imports.registrations import apply_import
     from domain.registration_import import parse_registration_file
     from storage.audit import AuditContext
-    from storage.registration_import import apply_import
 
     file = parse_registration_file(SAMPLE_REGISTRATIONS.read_bytes(), "dk.csv")
     await apply_import(bot.db, file, AuditContext.cli())

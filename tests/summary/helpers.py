@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from docx import Document
 from openpyxl import load_workbook
 
+from app.imports.registrations import apply_import
 from domain.registration_import import parse_registration_file
 from emulator import BotMessage, EmuChat
 from storage.audit import AuditContext
 from storage.db import Database
-from storage.registration_import import apply_import
 from tests.harness import SAMPLE_REGISTRATIONS
 
 SEED_ORDER = [

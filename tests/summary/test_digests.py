@@ -6,9 +6,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from app.imports.registrations import apply_import
 from domain.registration_import import parse_registration_file
 from storage.audit import AuditContext
-from storage.registration_import import apply_import
 from storage.summary import SummaryStore
 from storage.windows import WindowRepository
 from tests.harness import BotHarness
