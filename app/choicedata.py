@@ -10,7 +10,7 @@ None, which the use case answers as an expired or refused choice, never with an 
 
 from __future__ import annotations
 
-MAX_DATA_BYTES = 64  # Telegram's callback-data limit (also `app.ui.MAX_DATA_BYTES`)
+MAX_DATA_BYTES = 64  # Telegram's callback-data limit (`app.ui.Choice` checks it too)
 SEP = ":"
 
 
