@@ -5,6 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from app.access import ANYONE, ANYONE_PRIVATE, not_linked_text
+from app.choicedata import fields, pack
 from app.commands import CommandSpec
 from app.context import Ctx
 from app.features import Feature, PickRoute
@@ -13,6 +14,17 @@ from app.ui import Choice
 from locales import N_, SUPPORTED_LOCALES, _, set_locale
 
 LANGUAGE_NAMES = {"vi": "🇻🇳 Tiếng Việt", "en": "🇬🇧 English"}
+LANGUAGE_PREFIX = "lang"  # lang:<locale>: the language chosen
+
+
+def language_data(code: str) -> str:
+    return pack(LANGUAGE_PREFIX, code)
+
+
+def unpack_language(data: str | None) -> str | None:
+    """The locale a `lang:<locale>` choice names, or None."""
+    parts = fields(data, LANGUAGE_PREFIX, 1)
+    return parts[0] if parts and parts[0] in SUPPORTED_LOCALES else None
 
 
 async def show_help(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
@@ -28,14 +40,14 @@ async def show_help(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
 
 
 async def ask_language(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
-    choices = [Choice(LANGUAGE_NAMES[code], f"lang:{code}") for code in SUPPORTED_LOCALES]
+    choices = [Choice(LANGUAGE_NAMES[code], language_data(code)) for code in SUPPORTED_LOCALES]
     ctx.say(escape(_("Choose your language:")), [choices])
 
 
 async def choose_language(ctx: Ctx, data: str) -> None:
-    code = data.removeprefix("lang:")
+    code = unpack_language(data)
     account = ctx.source.account
-    if code not in SUPPORTED_LOCALES or account is None:
+    if code is None or account is None:
         ctx.expired()
         return
     await ctx.services.account_settings.set_locale(account, code, ctx.who())
@@ -53,5 +65,5 @@ COMMANDS = [
 FEATURE = Feature(
     name="help",
     commands=COMMANDS,
-    picks=[PickRoute("lang:", choose_language, ANYONE_PRIVATE)],
+    picks=[PickRoute(LANGUAGE_PREFIX + ":", choose_language, ANYONE_PRIVATE)],
 )

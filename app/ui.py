@@ -18,10 +18,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from app.choicedata import MAX_DATA_BYTES
 from domain.access import Actor
 from locales import choices_as_buttons, tapped
 
-MAX_DATA_BYTES = 64
 
 class Role(StrEnum):
     """What a choice means, for channels where people type words instead of tapping."""

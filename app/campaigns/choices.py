@@ -1,7 +1,7 @@
 """Choices of the campaign screens and their data (ASCII, far below 64 bytes).
 
 Choice data carries ids and a page number only; everything shown is recomputed from the
-database on each pick. Packed by `data`, unpacked by `parse`, here only.
+database on each pick. Packed by `data`, unpacked by `parse`, here only (`app.choicedata`).
 
     cp:pg:<campaign>:<page>    reader: show another page (replaces the screen)
     cp:ack:<campaign>:<page>   reader: "I commit to carry it out"
@@ -20,6 +20,7 @@ where messages are: `reports.campaigns.page_budget`); a choice comes back from t
 
 from __future__ import annotations
 
+from app.choicedata import fields, numbers, pack
 from app.ui import Choice, Rows, rows
 from locales import _
 from reports.campaigns import commit_label
@@ -28,25 +29,24 @@ from storage.outbox import Button
 PREFIX = "cp"
 READER_ACTIONS = ("pg", "ack", "open")
 SECRETARIAT_ACTIONS = ("view", "pv", "ask", "go", "no", "pr")
+MAX_NUMBER = 999_999_999  # ids and pages: at most 9 digits
 # How many numbers follow each action.
 ARITY = {"pg": 2, "ack": 2, "open": 1, "view": 1, "pv": 2, "ask": 1, "go": 1, "no": 1, "pr": 1}
 
 
 def data(action: str, *numbers: int) -> str:
-    return ":".join([PREFIX, action, *(str(n) for n in numbers)])
+    return pack(PREFIX, action, *numbers)
 
 
 def parse(data: str | None) -> tuple[str, list[int]] | None:
     """(action, numbers) of `cp:<action>:<n>…`, or None if the data is not one of ours."""
-    parts = (data or "").split(":")
-    if len(parts) < 2 or parts[0] != PREFIX or parts[1] not in ARITY:
+    parts = fields(data, PREFIX)
+    if not parts or parts[0] not in ARITY or len(parts) != 1 + ARITY[parts[0]]:
         return None
-    action = parts[1]
-    if len(parts) != 2 + ARITY[action]:
+    values = numbers(parts[1:])
+    if values is None or any(n > MAX_NUMBER for n in values):
         return None
-    if not all(p.isdigit() and len(p) <= 9 for p in parts[2:]):
-        return None
-    return action, [int(p) for p in parts[2:]]
+    return parts[0], values
 
 
 def _page_row(action: str, campaign_id: int, page: int, pages: int) -> list[Choice]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from app.access import PERSON, SECRETARIAT_ONLY
 from app.commands import CommandSpec
-from app.council import ballot, closing, dossier, secretariat
+from app.council import ballot, choices, closing, dossier, secretariat
 from app.features import Feature, PickRoute, TextFlow
 from domain.models import Role
 from locales import N_
@@ -27,9 +27,9 @@ COMMANDS = [
 FEATURE = Feature(
     name="council",
     commands=COMMANDS,
-    picks=[PickRoute("cs:", secretariat.on_pick, SECRETARIAT_ONLY),
-           PickRoute("cv:", ballot.on_pick, PERSON),
-           PickRoute("ca:", dossier.on_pick, PERSON)],
+    picks=[PickRoute(choices.SECRETARIAT_PREFIX + ":", secretariat.on_pick, SECRETARIAT_ONLY),
+           PickRoute(choices.BALLOT_PREFIX + ":", ballot.on_pick, PERSON),
+           PickRoute(choices.REPORT_PREFIX + ":", dossier.on_pick, PERSON)],
     texts=[TextFlow(secretariat.FLOW, secretariat.on_text, SECRETARIAT_ONLY),
            TextFlow(dossier.FLOW, dossier.on_text, PERSON)],
     jobs=closing.JOBS,

@@ -24,6 +24,7 @@ from html import escape
 
 from app.context import Ctx
 from app.council import closing
+from app.council.choices import BallotPick, unpack_ballot
 from app.council.view import lines_of
 from app.ui import Choice, Role
 from domain.council import (
@@ -49,8 +50,10 @@ PAGE = {True: 8, False: 5}  # candidates per page: tapped (Telegram), typed (Zal
 MARK_LABELS = {YES: "✅", NO: "❌", ABSTAIN: "⚪"}
 
 
-def cb(action: str, *parts: object) -> str:
-    return ":".join(["cv", action, *(str(p) for p in parts)])
+def _on(session: Session, action: str, version: int, page: int | None = None,
+        mark: str | None = None) -> str:
+    """The data of a choice of the ballot at the draft's version shown."""
+    return BallotPick(action, session.id, version, page, mark).data
 
 
 def mark_text(mark: str) -> str:
@@ -76,7 +79,8 @@ async def vote_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     if waiting:
         tree = await ctx.services.orgs.tree()
         ctx.say(escape(_("Which council session do you vote in?")),
-                [[Choice(f"{tree.label(s.agency_id)} {s.year}"[:60], cb("o", s.id))]
+                [[Choice(f"{tree.label(s.agency_id)} {s.year}"[:60],
+                         BallotPick("o", s.id).data)]
                  for s in waiting])
         return
     if not mine:
@@ -92,12 +96,12 @@ async def vote_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if len(parts) < 3 or not parts[2].isdigit():
+    pick = unpack_ballot(data)
+    if pick is None:
         ctx.expired()
         return
-    session = await repo(ctx).get(int(parts[2]))
+    action = pick.action
+    session = await repo(ctx).get(pick.session)
     person = ctx.actor.person
     if session is None or person is None:
         ctx.expired()
@@ -106,7 +110,7 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     if voter is None:
         ctx.alert(_("You do not have permission to use this."))
         return
-    if action == "x" and len(parts) == 3:
+    if action == "x":
         if session.is_open:
             ctx.alert(_("The results are shown once the session is closed."))
         else:
@@ -121,33 +125,28 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     if voter.state != "pending":
         ctx.alert(_voted_text(voter.state))
         return
-    if action == "o" and len(parts) == 3:
+    if action == "o":
         await show_page(ctx, session, 0)
         return
-    args = parts[3:]
-    if not args or not args[0].isdigit():
-        ctx.expired()
-        return
     draft = await repo(ctx).draft(session.id, person.id)
-    if draft is None or draft.version != int(args[0]):
+    if draft is None or draft.version != pick.version:
         ctx.expired()
         return
-    rest = args[1:]
-    if action == "p" and len(rest) == 1 and rest[0].isdigit():
-        await show_page(ctx, session, int(rest[0]), draft=draft, replace=True)
-    elif action == "m" and len(rest) == 2 and rest[0].isdigit():
-        await _mark(ctx, session, draft, int(rest[0]), rest[1])
-    elif action == "y" and len(rest) == 1 and rest[0].isdigit():
+    if action == "p" and pick.page is not None:
+        await show_page(ctx, session, pick.page, draft=draft, replace=True)
+    elif action == "m" and pick.page is not None and pick.code is not None:
+        await _mark(ctx, session, draft, pick.page, pick.code)
+    elif action == "y" and pick.page is not None:
         updated = await repo(ctx).mark(draft, all_yes(draft.marks))
         if updated is None:
             ctx.expired()
             return
-        await show_page(ctx, session, int(rest[0]), draft=updated, replace=True)
-    elif action == "r" and not rest:
+        await show_page(ctx, session, pick.page, draft=updated, replace=True)
+    elif action == "r":
         await _review(ctx, session, draft)
-    elif action == "k" and not rest:
+    elif action == "k":
         _confirm(ctx, session, draft)
-    elif action == "c" and not rest:
+    elif action == "c":
         await _cast(ctx, session, draft)
     else:
         ctx.expired()
@@ -223,20 +222,20 @@ async def show_page(ctx: Ctx, session: Session, page: int, *, draft: Draft | Non
     marks = allowed_marks(session.rules)
     short = {YES: _("Agree"), NO: _("Disagree"), ABSTAIN: _("Abstain")}
     choices = [[Choice(f"{line.position + 1} {MARK_LABELS[m]} {short[m]}"[:60],
-                       cb("m", session.id, v, page, code(draft.salt, line.position, m)))
+                       _on(session, "m", v, page, code(draft.salt, line.position, m)))
                 for m in marks] for line in shown]
     nav = []
     if page > 0:
-        nav.append(Choice("◀ " + _("Previous page"), cb("p", session.id, v, page - 1),
+        nav.append(Choice("◀ " + _("Previous page"), _on(session, "p", v, page - 1),
                           Role.BACK))
     if page < pages - 1:
-        nav.append(Choice(_("Next page") + " ▶", cb("p", session.id, v, page + 1)))
+        nav.append(Choice(_("Next page") + " ▶", _on(session, "p", v, page + 1)))
     if nav:
         choices.append(nav)
     if UNSET in draft.marks:
         choices.append([Choice(_("✅ Agree with every proposal not marked yet"),
-                               cb("y", session.id, v, page))])
-    choices.append([Choice(_("📋 Review and cast"), cb("r", session.id, v))])
+                               _on(session, "y", v, page))])
+    choices.append([Choice(_("📋 Review and cast"), _on(session, "r", v))])
     ctx.say("\n".join(text), choices, replace=replace)
 
 
@@ -279,8 +278,8 @@ async def _review(ctx: Ctx, session: Session, draft: Draft) -> None:
                    if session.rules.abstain else ""))
     v = draft.version
     ctx.say("\n".join(text), [
-        [Choice(_("📥 Cast the ballot"), cb("k", session.id, v))],
-        [Choice(_("✏️ Change"), cb("p", session.id, v, 0), Role.BACK)],
+        [Choice(_("📥 Cast the ballot"), _on(session, "k", v))],
+        [Choice(_("✏️ Change"), _on(session, "p", v, 0), Role.BACK)],
     ], replace=True)
 
 
@@ -292,8 +291,8 @@ def _confirm(ctx: Ctx, session: Session, draft: Draft) -> None:
     v = draft.version
     ctx.say(escape(_("Cast your ballot now? A cast ballot cannot be changed, and nobody will "
                      "be able to tell how you voted.")), [
-        [Choice(_("📥 Yes, cast it"), cb("c", session.id, v))],
-        [Choice(_("◀ Back to my ballot"), cb("r", session.id, v), Role.BACK)],
+        [Choice(_("📥 Yes, cast it"), _on(session, "c", v))],
+        [Choice(_("◀ Back to my ballot"), _on(session, "r", v), Role.BACK)],
     ], replace=True)
 
 

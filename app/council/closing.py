@@ -16,6 +16,7 @@ from datetime import datetime
 from html import escape
 
 from app.context import Ctx
+from app.council.choices import BallotPick, ReportPick
 from app.council.view import session_data
 from app.events import CAPABILITIES, Channel
 from app.features import PeriodicJob
@@ -155,7 +156,7 @@ async def _people_messages(services: Services, session: Session, data: SessionDa
                 messages.append(NewMessage(
                     batch=batch, kind="council-closed", channel=link.channel, chat_id=chat,
                     text=text, person_id=person_id,
-                    buttons=[[Button(_("📊 Results"), f"cv:x:{session.id}")]],
+                    buttons=[[Button(_("📊 Results"), BallotPick("x", session.id).data)]],
                     dedupe_key=f"{batch}:closed:{person_id}"))
             for candidate in responders.get(person_id, []):
                 line = next(x for x in data.lines if x.candidate_id == candidate.id)
@@ -173,7 +174,7 @@ async def _people_messages(services: Services, session: Session, data: SessionDa
                     batch=batch, kind="council-report", channel=link.channel, chat_id=chat,
                     text=text, person_id=person_id,
                     buttons=[[Button(_("📝 Complete my achievements"),
-                                     f"ca:o:{candidate.id}")]],
+                                     ReportPick("o", candidate.id).data)]],
                     dedupe_key=f"{batch}:report:{candidate.id}:{person_id}"))
     return messages
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from html import escape
 
 from app.context import Ctx
+from app.council.choices import ReportPick, ReportRef, unpack_report, unpack_report_ref
 from app.council.closing import results
 from app.council.documents import report, report_file_name
 from app.ui import Choice
@@ -34,10 +35,6 @@ FLOW = "ca"
 PERSON_STEPS = ("qualification", "duties", "achievements")
 COLLECTIVE_STEPS = ("duties", "achievements")
 LIMITS = {"qualification": (2, 300), "duties": (10, 3000), "achievements": (10, 3000)}
-
-
-def cb(action: str, *parts: object) -> str:
-    return ":".join(["ca", action, *(str(p) for p in parts)])
 
 
 def repo(ctx: Ctx) -> CouncilRepository:
@@ -106,7 +103,7 @@ async def achievements_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
     for candidate, session in mine:
         line = next(x for x in data[session.id].lines if x.candidate_id == candidate.id)
         rows.append([Choice(f"{line.name} · {line.title_name} {session.year}"[:60],
-                            cb("o", candidate.id))])
+                            ReportPick("o", candidate.id).data)])
     ctx.say(escape(_("Which achievement report?")), rows)
 
 
@@ -125,7 +122,7 @@ async def _ask(ctx: Ctx, candidate: Candidate, found: Report, step: str | None =
     account = ctx.source.account
     assert account is not None
     await SessionRepository(ctx.services.db).set(account, FLOW,
-                                                 f"{candidate.id}:{found.version}:{step}")
+                                                 ReportRef(candidate.id, found.version, step).ref)
     index = steps(candidate).index(step) + 1
     lowest, highest = LIMITS[step]
     ctx.say("<b>" + escape(_("Achievement report · question {n}/{total}").format(
@@ -136,11 +133,10 @@ async def _ask(ctx: Ctx, candidate: Candidate, found: Report, step: str | None =
 
 
 async def on_text(ctx: Ctx, ref: str, text: str) -> None:
-    parts = ref.split(":")
+    at = unpack_report_ref(ref)
     sessions = SessionRepository(ctx.services.db)
     account = ctx.source.account
-    candidate = await repo(ctx).candidate(int(parts[0])) \
-        if len(parts) == 3 and parts[0].isdigit() else None
+    candidate = await repo(ctx).candidate(at.candidate) if at is not None else None
     if candidate is None or account is None or not _may_answer(ctx, candidate):
         if account:
             await sessions.forget(account)
@@ -148,11 +144,12 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
         return
     found = await repo(ctx).report(candidate.id)
     session = await repo(ctx).get(candidate.session_id)
-    if found is None or session is None or str(found.version) != parts[1] or ctx.is_replay:
+    if found is None or session is None or at is None or found.version != at.version \
+            or ctx.is_replay:
         if found is not None and session is not None:
             await _ask(ctx, candidate, found)
         return
-    step = parts[2]
+    step = at.step
     answer = text.strip()
     lowest, highest = LIMITS.get(step, (1, 3000))
     if not lowest <= len(answer) <= highest:
@@ -189,20 +186,18 @@ async def _review(ctx: Ctx, candidate: Candidate, session: Session, found: Repor
     lines.append(escape(_("The rest (who you are, your titles and their decisions, your "
                           "initiatives, your rating) is filled from the record.")))
     v = found.version
-    choices = [[Choice(f"✏️ {field_label(step)}", cb("e", candidate.id, v, step))]
+    choices = [[Choice(f"✏️ {field_label(step)}", ReportPick("e", candidate.id, v, step).data)]
                for step in steps(candidate)]
     if all(getattr(found, s) for s in steps(candidate)):
         label = _("📄 Get the report again") if found.done else _("✅ Done: send me the report")
-        choices.append([Choice(label, cb("ok", candidate.id, v))])
+        choices.append([Choice(label, ReportPick("ok", candidate.id, v).data)])
     ctx.say("\n".join(lines), choices, replace=replace)
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    candidate = await repo(ctx).candidate(int(parts[2])) \
-        if len(parts) >= 3 and parts[2].isdigit() else None
-    if candidate is None:
+    pick = unpack_report(data)
+    candidate = await repo(ctx).candidate(pick.candidate) if pick is not None else None
+    if pick is None or candidate is None:
         ctx.expired()
         return
     if not _may_answer(ctx, candidate):
@@ -216,16 +211,16 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     if session is None or not passed:
         ctx.expired()
         return
-    if action == "o" and len(parts) == 3:
+    if pick.action == "o":
         await start(ctx, candidate, session)
         return
     found = await repo(ctx).report(candidate.id)
-    if found is None or len(parts) < 4 or parts[3] != str(found.version):
+    if found is None or pick.version != found.version:
         ctx.expired()
         return
-    if action == "e" and len(parts) == 5 and parts[4] in steps(candidate):
-        await _ask(ctx, candidate, found, parts[4])
-    elif action == "ok" and len(parts) == 4:
+    if pick.action == "e" and pick.step in steps(candidate):
+        await _ask(ctx, candidate, found, pick.step)
+    elif pick.action == "ok":
         if not all(getattr(found, s) for s in steps(candidate)):
             ctx.expired()
             return

@@ -26,6 +26,17 @@ from html import escape
 
 from app.context import Ctx
 from app.council import closing, service
+from app.council.choices import (
+    AgencyPick,
+    ConfirmPick,
+    CountsRef,
+    OpenPick,
+    SessionPick,
+    stamp,
+    unpack_counts_ref,
+    unpack_secretariat,
+    unstamp,
+)
 from app.council.documents import cover_letter, minutes, report, report_file_name
 from app.council.view import lines_of, people_of
 from app.ui import Choice, Role
@@ -45,10 +56,6 @@ OPEN_WORDS = {"mo", "open"}
 MAX_WRITTEN_MEMBERS = 60  # a tick mask in the choice's data (15 hex characters)
 
 
-def cb(action: str, *parts: object) -> str:
-    return ":".join(["cs", action, *(str(p) for p in parts)])
-
-
 def repo(ctx: Ctx) -> CouncilRepository:
     return CouncilRepository(ctx.services.db)
 
@@ -57,11 +64,9 @@ def in_scope(ctx: Ctx, tree: OrgTree, org_id: int) -> bool:
     return org_id in tree and tree.is_within(org_id, ctx.actor.secretariat_scope_id)
 
 
-async def _session(ctx: Ctx, session_id: str) -> tuple[Session, OrgTree] | None:
+async def _session(ctx: Ctx, session_id: int) -> tuple[Session, OrgTree] | None:
     """The session named by a choice, if within the secretariat's scope (else expired)."""
-    if not session_id.isdigit():
-        return None
-    session = await repo(ctx).get(int(session_id))
+    session = await repo(ctx).get(session_id)
     tree = await ctx.services.orgs.tree()
     if session is None or not in_scope(ctx, tree, session.agency_id):
         return None
@@ -111,7 +116,7 @@ async def _overview(ctx: Ctx, tree: OrgTree) -> None:
             agency=agency.name, members=councils.get(agency.id, 0), state=state)))
     lines.append(escape(_("To open a session: /hoidong mo <year> <deadline dd/mm/yyyy> "
                           "[hh:mm] [giay] [agency].")))
-    choices = [[Choice(a.name[:60], cb("a", a.id))] for a in shown[:20]]
+    choices = [[Choice(a.name[:60], AgencyPick(a.id).data)] for a in shown[:20]]
     ctx.say("\n".join(lines), choices)
 
 
@@ -136,7 +141,8 @@ async def show_agency(ctx: Ctx, tree: OrgTree, agency_id: int, *, replace: bool 
     choices = []
     for session in reversed(sessions):
         label = _("🗳 {year}: open") if session.is_open else _("📊 {year}: results")
-        choices.append([Choice(label.format(year=session.year)[:60], cb("s", session.id))])
+        choices.append([Choice(label.format(year=session.year)[:60],
+                               SessionPick("s", session.id).data)])
     if not any(s.is_open for s in sessions):
         lines.append(escape(_("To open a session: /hoidong mo <year> <deadline dd/mm/yyyy> "
                               "[hh:mm] [giay] {agency}.").format(
@@ -145,17 +151,6 @@ async def show_agency(ctx: Ctx, tree: OrgTree, agency_id: int, *, replace: bool 
 
 
 # --- Opening -----------------------------------------------------------------------------------
-
-
-def _stamp(when: datetime) -> str:
-    return when.strftime("%Y%m%d%H%M")
-
-
-def _unstamp(ctx: Ctx, text: str) -> datetime | None:
-    try:
-        return datetime.strptime(text, "%Y%m%d%H%M").replace(tzinfo=ctx.tz)
-    except ValueError:
-        return None
 
 
 async def _open_request(ctx: Ctx, words: list[str]) -> None:
@@ -195,7 +190,7 @@ async def _open_request(ctx: Ctx, words: list[str]) -> None:
         ctx.say(escape(service.problem_text("no_members")))
         return
     ctx.say(escape(_("Which agency's council?")),
-            [[Choice(a.name[:60], cb("op", a.id, year, _stamp(aware), mode))]
+            [[Choice(a.name[:60], OpenPick("op", a.id, year, stamp(aware), mode).data)]
              for a in agencies[:30]])
 
 
@@ -241,8 +236,9 @@ async def _preview(ctx: Ctx, tree: OrgTree, agency_id: int, year: int, deadline:
             "{n} collectives have not submitted their proposal lists: {names}.",
             len(chosen.unsubmitted)).format(n=len(chosen.unsubmitted), names=names)))
     ctx.say("\n".join(lines), [[
-        Choice(_("✅ Open the session"), cb("o", agency_id, year, _stamp(deadline), mode)),
-        Choice(_("No"), cb("a", agency_id), Role.CANCEL)]])
+        Choice(_("✅ Open the session"),
+               OpenPick("o", agency_id, year, stamp(deadline), mode).data),
+        Choice(_("No"), AgencyPick(agency_id).data, Role.CANCEL)]])
 
 
 async def _open(ctx: Ctx, tree: OrgTree, agency_id: int, year: int, deadline: datetime,
@@ -267,9 +263,9 @@ async def show_session(ctx: Ctx, session: Session, tree: OrgTree, *, replace: bo
     if not session.is_open:
         await closing.show_results(ctx, session)
         ctx.say(escape(_("Documents of the session:")), [
-            [Choice(_("📄 Minutes"), cb("dm", session.id))],
-            [Choice(_("📄 Cover letter and list"), cb("dt", session.id))],
-            [Choice(_("📄 Achievement reports"), cb("dr", session.id))]])
+            [Choice(_("📄 Minutes"), SessionPick("dm", session.id).data)],
+            [Choice(_("📄 Cover letter and list"), SessionPick("dt", session.id).data)],
+            [Choice(_("📄 Achievement reports"), SessionPick("dr", session.id).data)]])
         return
     voters = await repo(ctx).voters(session.id)
     people = await people_of(ctx.services, {v.person_id for v in voters})
@@ -298,10 +294,11 @@ async def show_session(ctx: Ctx, session: Session, tree: OrgTree, *, replace: bo
     choices = []
     if session.rules.written_votes and waiting:
         choices.append([Choice(_("✍️ Written votes of absent members"),
-                               cb("w", session.id, v))])
+                               SessionPick("w", session.id, v).data)])
     if session.paper:
-        choices.append([Choice(_("🧮 Enter the paper count"), cb("pc", session.id, v))])
-    choices.append([Choice(_("🔒 Close the session"), cb("cl", session.id, v))])
+        choices.append([Choice(_("🧮 Enter the paper count"),
+                               SessionPick("pc", session.id, v).data)])
+    choices.append([Choice(_("🔒 Close the session"), SessionPick("cl", session.id, v).data)])
     ctx.say("\n".join(lines), choices, replace=replace)
 
 
@@ -309,75 +306,62 @@ async def show_session(ctx: Ctx, session: Session, tree: OrgTree, *, replace: bo
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    args = parts[2:]
-    if action in ("wy", "py") and len(args) == 1:
-        await _confirm_typed(ctx, action, args[0])
+    pick = unpack_secretariat(data)
+    if isinstance(pick, ConfirmPick):
+        await _confirm_typed(ctx, pick.action, pick.nonce)
         return
     tree = await ctx.services.orgs.tree()
-    if action == "a" and len(args) == 1 and args[0].isdigit():
-        if not in_scope(ctx, tree, int(args[0])):
+    if isinstance(pick, AgencyPick):
+        if not in_scope(ctx, tree, pick.agency):
             ctx.expired()
             return
-        await show_agency(ctx, tree, int(args[0]), replace=True)
+        await show_agency(ctx, tree, pick.agency, replace=True)
         return
-    if action in ("op", "o") and len(args) == 4 and args[0].isdigit() and args[1].isdigit():
-        deadline = _unstamp(ctx, args[2])
-        if deadline is None or args[3] not in service.MODES or \
-                not in_scope(ctx, tree, int(args[0])):
+    if isinstance(pick, OpenPick):
+        deadline = unstamp(pick.deadline, ctx.tz)
+        if deadline is None or pick.mode not in service.MODES or \
+                not in_scope(ctx, tree, pick.agency):
             ctx.expired()
             return
-        if action == "op":
-            await _preview(ctx, tree, int(args[0]), int(args[1]), deadline, args[3])
+        if pick.action == "op":
+            await _preview(ctx, tree, pick.agency, pick.year, deadline, pick.mode)
         else:
-            await _open(ctx, tree, int(args[0]), int(args[1]), deadline, args[3])
+            await _open(ctx, tree, pick.agency, pick.year, deadline, pick.mode)
         return
-    found = await _session(ctx, args[0]) if args else None
-    if found is None:
+    found = await _session(ctx, pick.session) if pick is not None else None
+    if pick is None or found is None:
         ctx.expired()
         return
     session, tree = found
-    rest = args[1:]
-    if action == "s" and not rest:
+    action = pick.action
+    if action == "s":
         await show_session(ctx, session, tree)
-    elif action in ("dm", "dt", "dr") and not rest:
+    elif action in ("dm", "dt", "dr"):
         await _documents(ctx, session, action)
-    elif not session.is_open or not rest or not rest[0].isdigit() \
-            or int(rest[0]) != session.version:
+    elif not session.is_open or pick.version != session.version:
         ctx.expired()
-    elif action == "cl" and len(rest) == 1:
+    elif action == "cl":
         ctx.say(escape(_("Close the session now? No more votes are accepted; the results, the "
                          "minutes and the cover letter are sent to the secretariat.")), [[
-            Choice(_("🔒 Yes, close it"), cb("cy", session.id, session.version)),
-            Choice(_("No"), cb("s", session.id), Role.CANCEL)]])
-    elif action == "cy" and len(rest) == 1:
+            Choice(_("🔒 Yes, close it"), SessionPick("cy", session.id, session.version).data),
+            Choice(_("No"), SessionPick("s", session.id).data, Role.CANCEL)]])
+    elif action == "cy":
         await closing.close_now(ctx, session.id, "secretariat")
         closed = await repo(ctx).get(session.id)
         ctx.settle(escape(_("The session is closed.")))
         if closed is not None:
             await closing.show_results(ctx, closed)
-    elif action == "w" and len(rest) == 1:
+    elif action == "w":
         await _written_members(ctx, session, 0)
-    elif action == "wt" and len(rest) == 3 and rest[2].isdigit():
-        mask = _mask(rest[1])
-        if mask is None:
-            ctx.expired()
-            return
-        await _written_members(ctx, session, mask ^ (1 << int(rest[2])), replace=True)
-    elif action == "wn" and len(rest) == 2:
-        await _written_counts(ctx, session, rest[1])
-    elif action == "pc" and len(rest) == 1:
+    elif action == "wt" and pick.mask is not None and pick.index is not None \
+            and pick.index < MAX_WRITTEN_MEMBERS:
+        await _written_members(ctx, session, pick.mask ^ (1 << pick.index), replace=True)
+    elif action == "wn" and pick.mask is not None:
+        await _written_counts(ctx, session, pick.mask)
+    elif action == "pc":
         await _paper_start(ctx, session)
     else:
         ctx.expired()
-
-
-def _mask(text: str) -> int | None:
-    try:
-        return int(text, 16) if len(text) <= 16 else None
-    except ValueError:
-        return None
 
 
 async def _documents(ctx: Ctx, session: Session, action: str) -> None:
@@ -434,20 +418,19 @@ async def _written_members(ctx: Ctx, session: Session, mask: int, *, replace: bo
     mask &= (1 << len(voters)) - 1
     v = session.version
     choices = [[Choice(f"{'☑' if mask >> i & 1 else '☐'} {people[x.person_id].full_name}"[:60],
-                       cb("wt", session.id, v, f"{mask:x}", i))]
+                       SessionPick("wt", session.id, v, mask, i).data)]
                for i, x in enumerate(voters) if x.person_id in people]
     if mask:
-        choices.append([Choice(_("Continue ➡️"), cb("wn", session.id, v, f"{mask:x}"))])
-    choices.append([Choice(_("« Back"), cb("s", session.id), Role.BACK)])
+        choices.append([Choice(_("Continue ➡️"), SessionPick("wn", session.id, v, mask).data)])
+    choices.append([Choice(_("« Back"), SessionPick("s", session.id).data, Role.BACK)])
     ctx.say(escape(_("Which absent members voted in writing? Tick them, then continue.")),
             choices, replace=replace, multi=True)
 
 
-async def _written_counts(ctx: Ctx, session: Session, mask_text: str) -> None:
+async def _written_counts(ctx: Ctx, session: Session, mask: int) -> None:
     if not ctx.source.is_private or ctx.source.account is None:
         ctx.alert(_("Please continue in a private chat with me: the counts are typed."))
         return
-    mask = _mask(mask_text)
     voters = sorted((v for v in await repo(ctx).voters(session.id) if v.state == "pending"),
                     key=lambda v: v.person_id)[:MAX_WRITTEN_MEMBERS]
     chosen = [x.person_id for i, x in enumerate(voters) if mask and mask >> i & 1]
@@ -455,8 +438,8 @@ async def _written_counts(ctx: Ctx, session: Session, mask_text: str) -> None:
         ctx.expired()
         return
     await SessionRepository(ctx.services.db).set(
-        ctx.source.account, FLOW, f"w:{session.id}:{session.version}:"
-        + ",".join(str(p) for p in chosen))
+        ctx.source.account, FLOW, CountsRef("w", session.id, session.version,
+                                            members=tuple(chosen)).ref)
     await _ask_counts(ctx, session, len(chosen))
 
 
@@ -477,22 +460,22 @@ async def _paper_start(ctx: Ctx, session: Session) -> None:
         ctx.alert(_("Please continue in a private chat with me: the counts are typed."))
         return
     await SessionRepository(ctx.services.db).set(ctx.source.account, FLOW,
-                                                 f"p:{session.id}:{session.version}")
+                                                 CountsRef("p", session.id, session.version).ref)
     ctx.say(escape(_("How many members were present and voted on paper (0 to {n})?").format(
         n=session.members)), expects_text=True)
 
 
 async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     """The typed counts of a written or paper entry."""
-    parts = ref.split(":")
+    at = unpack_counts_ref(ref)
     sessions = SessionRepository(ctx.services.db)
-    found = await _session(ctx, parts[1]) if len(parts) >= 3 else None
-    if found is None or ctx.source.account is None:
+    found = await _session(ctx, at.session) if at is not None else None
+    if at is None or found is None or ctx.source.account is None:
         await sessions.forget(ctx.source.account or "")
         ctx.say(escape(_("That entry is no longer possible. Send /hoidong to start again.")))
         return
     session, _tree = found
-    if not session.is_open or str(session.version) != parts[2]:
+    if not session.is_open or session.version != at.version:
         await sessions.forget(ctx.source.account)
         ctx.say(escape(_("The session changed or closed meanwhile: nothing was entered. Send "
                          "/hoidong to start again.")))
@@ -500,21 +483,21 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     if ctx.is_replay:
         ctx.say(escape(_("Please type the counts again.")), expects_text=True)
         return
-    kind = parts[0]
+    kind = at.kind
     if kind == "p":
         present = parse_number(text, session.members)
         if present is None:
             ctx.say(escape(_("Please type a whole number from 0 to {n}.").format(
                 n=session.members)), expects_text=True)
             return
-        await sessions.set(ctx.source.account, FLOW, f"pn:{session.id}:{session.version}:"
-                           f"{present}")
+        await sessions.set(ctx.source.account, FLOW,
+                           CountsRef("pn", session.id, session.version, present=present).ref)
         await _ask_counts(ctx, session, present)
         return
-    if kind == "w" and len(parts) == 4:
-        most, extra = len(parts[3].split(",")), parts[3]
-    elif kind == "pn" and len(parts) == 4 and parts[3].isdigit():
-        most, extra = int(parts[3]), parts[3]
+    if kind == "w":
+        most = len(at.members)
+    elif kind == "pn" and at.present is not None:
+        most = at.present
     else:
         await sessions.forget(ctx.source.account)
         ctx.expired()
@@ -527,8 +510,8 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
         return
     nonce = secrets.token_hex(4)
     confirm = "wy" if kind == "w" else "py"
-    await sessions.set(ctx.source.account, FLOW, f"{confirm}:{session.id}:{session.version}:"
-                       f"{extra}:{nonce}:" + " ".join(str(c) for c in counts))
+    await sessions.set(ctx.source.account, FLOW, CountsRef(
+        confirm, session.id, session.version, at.members, at.present, nonce, tuple(counts)).ref)
     tree = await ctx.services.orgs.tree()
     lines = await lines_of(ctx.services, session, candidates, tree)
     head = _("Written votes of {n} absent members:").format(n=most) if kind == "w" else _(
@@ -541,8 +524,8 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     for message in split_blocks(["\n".join(body)], ctx.caps.max_text - 200)[:-1]:
         ctx.say(message)
     last = split_blocks(["\n".join(body)], ctx.caps.max_text - 200)[-1]
-    ctx.say(last, [[Choice(_("✅ Save"), cb(confirm, nonce)),
-                    Choice(_("No"), cb("s", session.id), Role.CANCEL)]])
+    ctx.say(last, [[Choice(_("✅ Save"), ConfirmPick(confirm, nonce).data),
+                    Choice(_("No"), SessionPick("s", session.id).data, Role.CANCEL)]])
 
 
 def _counts_problem(problem: CountsError, size: int, most: int) -> str:
@@ -560,23 +543,23 @@ async def _confirm_typed(ctx: Ctx, action: str, nonce: str) -> None:
     account = ctx.source.account
     sessions = SessionRepository(ctx.services.db)
     stored = await sessions.get(account) if account else None
-    parts = stored.ref.split(":") if stored is not None and stored.flow == FLOW else []
-    if len(parts) != 6 or parts[0] != action or parts[4] != nonce or account is None:
+    at = unpack_counts_ref(stored.ref) if stored is not None and stored.flow == FLOW else None
+    if at is None or at.kind != action or at.nonce != nonce or account is None:
         ctx.expired()
         return
-    found = await _session(ctx, parts[1])
+    found = await _session(ctx, at.session)
     if found is None:
         ctx.expired()
         return
     session, tree = found
-    counts = [int(c) for c in parts[5].split()]
+    counts = list(at.counts)
     if action == "wy":
-        members = [int(p) for p in parts[3].split(",")]
-        updated = await repo(ctx).enter_written(session.id, int(parts[2]), members, counts,
+        members = list(at.members)
+        updated = await repo(ctx).enter_written(session.id, at.version, members, counts,
                                                 ctx.who())
         done = _("Saved: the written votes of {n} absent members.").format(n=len(members))
     else:
-        updated = await repo(ctx).enter_paper(session.id, int(parts[2]), int(parts[3]), counts,
+        updated = await repo(ctx).enter_paper(session.id, at.version, at.present or 0, counts,
                                               ctx.who())
         done = _("Saved: the paper count's totals.")
     await sessions.forget(account)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from html import escape
 
+from app.council.choices import BallotPick
 from app.rulesets import ruleset_of_year
 from app.services import Services
 from domain.council import SessionRules, session_rules
@@ -166,7 +167,7 @@ async def open_session(services: Services, tree: OrgTree, chosen: Plan, who: Aud
             messages.append(NewMessage(
                 batch=f"council:{session_id}", kind="council-invitation", channel=link.channel,
                 chat_id=native_chat_id(link.channel, link.chat_id), text=text,
-                person_id=person_id, buttons=[[Button(label, f"cv:o:{session_id}")]],
+                person_id=person_id, buttons=[[Button(label, BallotPick("o", session_id).data)]],
                 dedupe_key=f"council:{session_id}:invite:{person_id}"))
         return messages
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 from app.access import SECRETARIAT_ONLY
 from app.features import Feature, PickRoute
-from app.imports import flow
+from app.imports import choices, flow
 
 FEATURE = Feature(
     name="imports",
-    picks=[PickRoute(flow.PREFIX, flow.on_pick, SECRETARIAT_ONLY)],
+    picks=[PickRoute(choices.PREFIX + ":", flow.on_pick, SECRETARIAT_ONLY)],
     jobs=[flow.EXPIRE_UPLOADS],
     on_file=flow.on_file,
 )

@@ -37,6 +37,7 @@ from app.context import Ctx
 from app.events import DownloadFailed, FileIn
 from app.features import PeriodicJob
 from app.imports.catalog import KINDS
+from app.imports.choices import APPLY, CANCEL, UploadPick, unpack
 from app.imports.kinds import ImportRequest
 from app.parsing import ParseFailed, parse_in_worker
 from app.services import Services
@@ -49,8 +50,6 @@ from reports.imports import parse_failure_text
 from storage.uploads import APPLIED, CANCELLED, EXPIRED, UploadRepository
 
 log = logging.getLogger(__name__)
-PREFIX = "up:"
-APPLY, CANCEL = "apply", "cancel"
 
 
 def _too_large(size: int, limit: int) -> str:
@@ -104,9 +103,9 @@ async def on_file(ctx: Ctx, event: FileIn) -> None:
         kind.name, ctx.source.channel.value, ctx.source.chat_id, ctx.source.user_id,
         event.filename, to_json(parsed), preview.digest, services.settings.upload_ttl,
         options={"alternatives": alternatives} if alternatives else None, now=ctx.now())
-    choices = [[Choice(_("✅ Apply"), f"{PREFIX}{APPLY}:{upload_id}"),
-                Choice(_("✖ Cancel"), f"{PREFIX}{CANCEL}:{upload_id}", Role.CANCEL)],
-               *([Choice(a.label, f"{PREFIX}{a.action}:{upload_id}")]
+    choices = [[Choice(_("✅ Apply"), UploadPick(APPLY, upload_id).data),
+                Choice(_("✖ Cancel"), UploadPick(CANCEL, upload_id).data, Role.CANCEL)],
+               *([Choice(a.label, UploadPick(a.action, upload_id).data)]
                  for a in preview.alternatives)]
     ctx.say(preview.text + "\n\n" + _("Apply these changes?"), choices)
 
@@ -114,16 +113,14 @@ async def on_file(ctx: Ctx, event: FileIn) -> None:
 async def on_pick(ctx: Ctx, data: str) -> None:
     """`up:<action>:<upload>`: the sender decides their preview."""
     repo = UploadRepository(ctx.services.db)
-    parts = data.split(":")
-    upload = None
-    if len(parts) == 3 and parts[2].isdigit():
-        upload = await repo.get(int(parts[2]))
+    pick = unpack(data)
+    upload = await repo.get(pick.upload) if pick is not None else None
     source = ctx.source
-    if upload is None or upload.channel != source.channel.value \
+    if pick is None or upload is None or upload.channel != source.channel.value \
             or upload.chat_id != source.chat_id or upload.status == CANCELLED:
         ctx.expired()
         return
-    action = parts[1]
+    action = pick.action
     alternative = upload.options.get("alternatives", {}).get(action)
     if action not in (APPLY, CANCEL) and alternative is None:
         ctx.expired()

@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.access import HEADS, PERSON, Access
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute
-from app.invites import channels, heads
+from app.invites import channels, choices, heads
 from locales import N_
 
 HEADS_ONLY = Access(roles=HEADS)
@@ -19,6 +19,6 @@ COMMANDS = [
 FEATURE = Feature(
     name="invites",
     commands=COMMANDS,
-    picks=[PickRoute(channels.PREFIX, channels.own_code, PERSON),
-           PickRoute(heads.PREFIX, heads.on_pick, HEADS_ONLY)],
+    picks=[PickRoute(choices.OWN_PREFIX + ":", channels.own_code, PERSON),
+           PickRoute(choices.PREFIX + ":", heads.on_pick, HEADS_ONLY)],
 )

@@ -13,12 +13,12 @@ from html import escape
 
 from app.context import Ctx
 from app.invites.batch import link_guide
+from app.invites.choices import own_code_data, unpack_own_code
 from app.ui import Choice
 from domain.models import Person
 from locales import _, format_datetime
 from reports.invite_slips import LinkGuide, telegram_steps, zalo_steps
 
-PREFIX = "iv:me:"
 NAMES = {"telegram": "Telegram", "zalo": "Zalo"}
 
 
@@ -58,16 +58,16 @@ async def linked_channels(ctx: Ctx, person: Person, *, offer: bool
         other = missing[0]
         lines.append(escape(_how_to_add(other, link_guide(ctx.services.settings))))
         choices.append([Choice(_("🔑 A code to link {channel}").format(channel=_name(other)),
-                               PREFIX + other)])
+                               own_code_data(other))])
     return "\n".join(lines), choices
 
 
 async def own_code(ctx: Ctx, data: str) -> None:
     """A linked person's code for their account on the other channel."""
     person = ctx.actor.person
-    channel = data.removeprefix(PREFIX)
+    channel = unpack_own_code(data)
     settings = ctx.services.settings
-    if person is None or channel not in settings.channels \
+    if person is None or channel is None or channel not in settings.channels \
             or channel == ctx.source.channel.value:
         ctx.expired()
         return

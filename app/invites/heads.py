@@ -23,6 +23,7 @@ from html import escape
 
 from app.context import Ctx
 from app.invites import batch
+from app.invites.choices import ALL_UNITS, CANCEL, codes_data, unpack
 from app.ui import Choice, Role
 from domain.access import scope_roots
 from domain.org import OrgTree
@@ -31,14 +32,9 @@ from locales import _, format_date, format_datetime, ngettext
 from reports.invite_slips import slips_docx
 from storage.invites import Candidate, Issued
 
-PREFIX = "iv:"
 MAX_UNIT_CHOICES = 10  # beyond that, "all" only: a screen of choices must stay readable
 NAMES_SHOWN = 25  # names listed per unit on the confirmation screen (the rest counted)
 LINES_PER_MESSAGE = 40  # lines of codes per message (phone-sized; Zalo cuts at 2000 characters)
-
-
-def _data(action: str, *parts: object) -> str:
-    return ":".join(["iv", action, *(str(p) for p in parts)])
 
 
 async def _selection(ctx: Ctx, tree: OrgTree) -> batch.Selection:
@@ -85,30 +81,30 @@ async def _show(ctx: Ctx, tree: OrgTree, selection: batch.Selection, *,
     choices: list[list[Choice]] = []
     if 1 < len(groups) <= MAX_UNIT_CHOICES:
         choices += [[Choice(f"🔑 {g.name} ({len(g.candidates)})",
-                            _data("go", g.org_id, batch.version(g.candidates)))]
+                            codes_data(g.org_id, batch.version(g.candidates)))]
                     for g in groups]
         choices.append([Choice(_("🔑 All ({count})").format(count=total),
-                               _data("go", 0, batch.version(selection.candidates)))])
+                               codes_data(ALL_UNITS, batch.version(selection.candidates)))])
     else:
         choices.append([Choice(ngettext("🔑 Create {count} code", "🔑 Create {count} codes",
                                         total).format(count=total),
-                               _data("go", 0, batch.version(selection.candidates)))])
-    choices.append([Choice(_("✖ Cancel"), _data("no"), Role.CANCEL)])
+                               codes_data(ALL_UNITS, batch.version(selection.candidates)))])
+    choices.append([Choice(_("✖ Cancel"), CANCEL, Role.CANCEL)])
     ctx.say("\n".join(lines), choices, replace=replace)
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    if parts == ["iv", "no"]:
+    pick = unpack(data)
+    if pick is not None and pick.cancel:
         ctx.settle(escape(_("Cancelled: no code was created.")))
         return
-    if len(parts) != 4 or parts[1] != "go" or not parts[2].isdigit():
+    if pick is None:
         ctx.expired()
         return
-    org_id, shown = int(parts[2]), parts[3]
+    org_id, shown = pick.org, pick.shown
     tree = await ctx.services.orgs.tree()
     selection = await _selection(ctx, tree)
-    groups = selection.groups if org_id == 0 else \
+    groups = selection.groups if org_id == ALL_UNITS else \
         [g for g in selection.groups if g.org_id == org_id]
     candidates = [c for g in groups for c in g.candidates]
     if not candidates or batch.version(candidates) != shown:

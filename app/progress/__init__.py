@@ -16,7 +16,7 @@ from __future__ import annotations
 from app.access import ANYONE, HEADS, SECRETARIAT_ONLY
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute
-from app.progress import digest, remind
+from app.progress import choices, digest, remind
 from app.progress.jobs import DEADLINE_REMINDERS, WEEKLY_DIGEST
 from domain.models import Role
 from locales import N_
@@ -37,8 +37,9 @@ PERIODIC_JOBS = [WEEKLY_DIGEST, DEADLINE_REMINDERS]
 FEATURE = Feature(
     name="progress",
     commands=COMMANDS,
-    picks=[PickRoute("pr:rm:", digest.remind_from_digest, digest.HEAD_ACCESS),
-           PickRoute("rmd:", remind.on_pick, SECRETARIAT_ONLY)],
+    picks=[PickRoute(choices.DIGEST_PREFIX + ":", digest.remind_from_digest,
+                     digest.HEAD_ACCESS),
+           PickRoute(choices.PREFIX + ":", remind.on_pick, SECRETARIAT_ONLY)],
     jobs=PERIODIC_JOBS,
 )
 

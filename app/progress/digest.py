@@ -15,11 +15,11 @@ a choice of the core: channels without buttons offer it as a numbered line.)
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from html import escape
 
 from app.access import HEADS, Access
 from app.context import Ctx
+from app.progress.choices import unpack_remind
 from app.progress.service import (
     Trigger,
     digest_buttons,
@@ -85,22 +85,12 @@ async def show_progress(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
                           reminded=reminded), _choices(buttons))
 
 
-def _button_date(data: str) -> date | None:
-    parts = data.split(":")
-    if len(parts) != 3 or len(parts[2]) != 8 or not parts[2].isdigit():
-        return None
-    try:
-        return datetime.strptime(parts[2], "%Y%m%d").date()
-    except ValueError:
-        return None
-
-
 async def remind_from_digest(ctx: Ctx, data: str) -> None:
     """`pr:rm:<yyyymmdd>`: remind the people of the units the head heads now."""
     services = ctx.services
     actor = ctx.actor
     today = services.now().date()
-    stamp = _button_date(data)
+    stamp = unpack_remind(data)
     if stamp is None or not 0 <= (today - stamp).days <= BUTTON_DAYS:
         ctx.expired()
         return

@@ -13,9 +13,10 @@ stateDiagram-v2
     Queued --> [*]
     Cancelled --> [*]
 ```
-Every step lives in the callback data (`rmd:s:<scope>`, `rmd:w:<scope>:<what>`,
-`rmd:go:<scope>:<what>:<yyyymmdd>`) and is re-checked against the database on each tap:
-a scope outside the secretariat's, a closed item or yesterday's preview changes nothing.
+Every step lives in the choice data (`rmd:s:<scope>`, `rmd:w:<scope>:<what>`,
+`rmd:go:<scope>:<what>:<yyyymmdd>`: `app.progress.choices`) and is re-checked against the
+database on each tap: a scope outside the secretariat's, a closed item or yesterday's preview
+changes nothing.
 Each step replaces the screen tapped (edited in place where the channel can).
 """
 
@@ -26,16 +27,23 @@ from datetime import date
 from html import escape
 
 from app.context import Ctx
+from app.progress.choices import (
+    CANCEL,
+    EVERYTHING,
+    item_code,
+    scope_data,
+    send_data,
+    unpack,
+    what_data,
+)
 from app.progress.service import Trigger, plan, queue_reminders, secretariat_root
 from app.ui import Choice, Role
 from domain.models import OrgKind
 from domain.org import OrgTree
-from domain.progress import Board, Item, ItemKind
+from domain.progress import Board
 from locales import _
 from reports.progress import item_title, plan_preview, plan_result, root_label
 from storage import progress as store
-
-EVERYTHING = "all"
 
 
 @dataclass(frozen=True)
@@ -45,20 +53,16 @@ class Scope:
     label: str
 
 
-def _item_code(item: Item) -> str:
-    return ("r" if item.kind == ItemKind.REGISTRATION else "c") + item.key.split(":")[1]
-
-
 def _item_keys(board: Board, code: str) -> list[str] | None:
     """The items a code names (None: everything open); [] when it names nothing open."""
     if code == EVERYTHING:
         return None
-    found = [i.key for i in board.items if _item_code(i) == code]
+    found = [i.key for i in board.items if item_code(i) == code]
     return found
 
 
 def _cancel_row() -> list[Choice]:
-    return [Choice(_("✖ Cancel"), "rmd:x", Role.CANCEL)]
+    return [Choice(_("✖ Cancel"), CANCEL, Role.CANCEL)]
 
 
 async def _scope(ctx: Ctx, tree: OrgTree, code: str) -> Scope | None:
@@ -85,32 +89,31 @@ async def start_remind(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
                          "agency or bloc.")))
         return
     rows = [[Choice(_("Everyone: {scope}").format(scope=everything.label),
-                    f"rmd:s:{EVERYTHING}")]]
-    rows += [[Choice(a.name, f"rmd:s:{a.id}")] for a in tree.agencies(everything.root)]
+                    scope_data(EVERYTHING))]]
+    rows += [[Choice(a.name, scope_data(a.id))] for a in tree.agencies(everything.root)]
     rows.append(_cancel_row())
     ctx.say(escape("🔔 " + _("Whom should I remind?"), quote=False), rows)
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
+    pick = unpack(data)
     services = ctx.services
     today = services.now().date()
-    if parts == ["rmd", "x"]:
+    if pick is not None and pick.step == "x":
         ctx.say(escape(_("Cancelled: nothing was sent."), quote=False), replace=True)
         return
     tree = await services.orgs.tree()
-    scope = await _scope(ctx, tree, parts[2]) if len(parts) >= 3 else None
-    if scope is None:
+    scope = await _scope(ctx, tree, pick.scope) if pick and pick.scope is not None else None
+    if pick is None or scope is None:
         ctx.expired()
         return
     board, _contacts = await store.load_board(services.db, tree, today)
-    step = parts[1]
-    if step == "s" and len(parts) == 3:
+    if pick.step == "s":
         await _choose_what(ctx, board, scope, today)
-    elif step == "w" and len(parts) == 4:
-        await _preview(ctx, board, scope, parts[3], today)
-    elif step == "go" and len(parts) == 5 and parts[4] == f"{today:%Y%m%d}":
-        await _send(ctx, board, scope, parts[3], today)
+    elif pick.step == "w" and pick.what is not None:
+        await _preview(ctx, board, scope, pick.what, today)
+    elif pick.step == "go" and pick.what is not None and pick.day == f"{today:%Y%m%d}":
+        await _send(ctx, board, scope, pick.what, today)
     else:
         ctx.expired()
 
@@ -121,10 +124,9 @@ async def _choose_what(ctx: Ctx, board: Board, scope: Scope, today: date) -> Non
         ctx.say(escape(_("No registration or campaign is open at the moment."), quote=False),
                 replace=True)
         return
-    rows = [[Choice(item_title(i)[:60], f"rmd:w:{scope.code}:{_item_code(i)}")]
-            for i in items]
+    rows = [[Choice(item_title(i)[:60], what_data(scope.code, item_code(i)))] for i in items]
     if len(items) > 1:
-        rows.append([Choice(_("Everything still open"), f"rmd:w:{scope.code}:{EVERYTHING}")])
+        rows.append([Choice(_("Everything still open"), what_data(scope.code, EVERYTHING))])
     rows.append(_cancel_row())
     text = "🔔 " + _("Scope: {scope}").format(scope=scope.label) + "\n" + _("Remind about what?")
     ctx.say(escape(text, quote=False), rows, replace=True)
@@ -139,8 +141,8 @@ async def _preview(ctx: Ctx, board: Board, scope: Scope, what: str, today: date)
     rows = []
     if reminder_plan.send:
         rows.append([Choice(_("🔔 Send ({n})").format(n=len(reminder_plan.send)),
-                            f"rmd:go:{scope.code}:{what}:{today:%Y%m%d}")])
-    rows.append([Choice(_("« Back"), f"rmd:s:{scope.code}", Role.BACK), *_cancel_row()])
+                            send_data(scope.code, what, today))])
+    rows.append([Choice(_("« Back"), scope_data(scope.code), Role.BACK), *_cancel_row()])
     question = "\n\n" + escape(_("Send the reminders?")) if reminder_plan.send else ""
     text = plan_preview(reminder_plan, scope.label, today, board.tree,
                         reserve=len(question), budget=ctx.caps.max_text) + question

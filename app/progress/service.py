@@ -15,6 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from app.progress.choices import remind_data
 from app.services import NO_ORG, Services
 from domain.access import Actor, collective_subjects, scope_roots
 from domain.models import Person
@@ -34,6 +35,7 @@ from domain.progress import (
 )
 from locales import _, choices_as_buttons, normalize_locale, use_locale
 from reports.progress import (
+    OPEN_COLLECTIVE,
     reminder_buttons,
     reminder_text,
     render_digest,
@@ -111,11 +113,6 @@ async def secretariat_root(services: Services, tree: OrgTree) -> int | None:
     return root
 
 
-def remind_button(today: date) -> str:
-    """Choice data of "Remind" in a digest: valid for a week (see app.progress.digest)."""
-    return f"pr:rm:{today:%Y%m%d}"
-
-
 def digest_buttons(views: Sequence[ScopeView], today: date, reader: int, remind_label: str,
                    collective_label: str, reminded: frozenset[int] = frozenset()
                    ) -> list[list[Button]]:
@@ -123,9 +120,9 @@ def digest_buttons(views: Sequence[ScopeView], today: date, reader: int, remind_
     rows = []
     remindable = sum(v.remindable(reader, reminded) for v in views)
     if remindable:
-        rows.append([Button(remind_label.format(n=remindable), callback_data=remind_button(today))])
+        rows.append([Button(remind_label.format(n=remindable), callback_data=remind_data(today))])
     if any(f.collective_missing for v in views for f in v.items):
-        rows.append([Button(collective_label, callback_data="open:collective")])
+        rows.append([Button(collective_label, callback_data=OPEN_COLLECTIVE)])
     return rows
 
 

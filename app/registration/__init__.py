@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.access import HEADS, PERSON, SECRETARIAT_ONLY, Access
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute, TextFlow
-from app.registration import buttons, flow, status, typed, windows
+from app.registration import buttons, choices, flow, status, typed, windows
 from domain.models import Role
 from locales import N_
 from storage.drafts import SESSION_FLOW
@@ -28,9 +28,9 @@ COMMANDS = [
 FEATURE = Feature(
     name="registration",
     commands=COMMANDS,
-    picks=[PickRoute("rg:", buttons.on_pick, PERSON),
-           PickRoute("open:register", flow.open_choice, PERSON),
-           PickRoute("open:collective", flow.open_choice, PERSON),
-           PickRoute(windows.PREFIX, windows.on_pick, SECRETARIAT_ONLY)],
+    picks=[PickRoute(choices.PREFIX + ":", buttons.on_pick, PERSON),
+           PickRoute(choices.OPEN_REGISTER, flow.open_choice, PERSON),
+           PickRoute(choices.OPEN_COLLECTIVE, flow.open_choice, PERSON),
+           PickRoute(choices.WINDOWS_PREFIX + ":", windows.on_pick, SECRETARIAT_ONLY)],
     texts=[TextFlow(SESSION_FLOW, typed.on_text, PERSON)],
 )

@@ -8,6 +8,16 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
+from app.registration.choices import (
+    NO,
+    OPEN_COLLECTIVE,
+    OPEN_REGISTER,
+    YES,
+    CollectivePick,
+    RegistrationPick,
+    YearPick,
+    unpack,
+)
 from app.registration.scene import (
     Scene,
     draft_repo,
@@ -34,12 +44,7 @@ from domain.rules import ChoiceQuestion, YesNoQuestion
 from domain.subjects import Subject
 from locales import _, format_date, get_locale
 
-
-def _ints(parts: list[str], count: int) -> list[int] | None:
-    values = parts[2:2 + count]
-    if len(values) != count or not all(v.isdigit() for v in values):
-        return None
-    return [int(v) for v in values]
+Arg = int | str | None  # a draft choice's index or y/n
 
 
 def _no_permission(ctx: Ctx) -> None:
@@ -47,30 +52,28 @@ def _no_permission(ctx: Ctx) -> None:
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if action == "s":
-        await _pick_collective(ctx, parts)
+    pick = unpack(data)
+    if isinstance(pick, CollectivePick):
+        await _pick_collective(ctx, pick)
         return
-    if action == "y":
-        await _pick_year(ctx, parts)
+    if isinstance(pick, YearPick):
+        await _pick_year(ctx, pick)
         return
-    if action in ("ed", "w", "wy", "wn"):
-        await _registration_action(ctx, action, parts)
+    if isinstance(pick, RegistrationPick):
+        await _registration_action(ctx, pick)
         return
-    numbers = _ints(parts, 2)
-    if numbers is None or action not in DRAFT_ACTIONS:
+    if pick is None:
         ctx.expired()
         return
-    draft = await draft_repo(ctx).draft_by_id(numbers[0])
-    if draft is None or (draft.version != numbers[1] and not ctx.is_replay):
+    draft = await draft_repo(ctx).draft_by_id(pick.draft)
+    if draft is None or (draft.version != pick.version and not ctx.is_replay):
         ctx.expired()
         return
     scene = await scene_for(ctx, draft.subject, year=draft.year)
     if not may_register(ctx.actor, scene.tree, draft.subject):
         _no_permission(ctx)
         return
-    if draft.version != numbers[1]:
+    if draft.version != pick.version:
         # Replayed after a crash that followed this very tap: it is saved, show its result.
         await draft_repo(ctx).remember(ctx.who(), draft)
         await show(ctx, scene, draft)
@@ -79,17 +82,17 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     if problem is not None:
         ctx.alert(problem)
         return
-    await DRAFT_ACTIONS[action](ctx, scene, draft, parts[4:])
+    await DRAFT_ACTIONS[pick.action](ctx, scene, draft, pick.arg)
 
 
-async def _toggle(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _toggle(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     ruleset = scene.ruleset
     codes = {t.code for t in registrable_titles(ruleset, ctx.actor, scene.tree, draft.subject)}
-    if len(args) != 1 or not args[0].isdigit() or int(args[0]) >= len(ruleset.titles) \
-            or ruleset.titles[int(args[0])].code not in codes:
+    if not isinstance(arg, int) or arg >= len(ruleset.titles) \
+            or ruleset.titles[arg].code not in codes:
         ctx.expired()
         return
-    title = ruleset.titles[int(args[0])]
+    title = ruleset.titles[arg]
     ticked = toggle_title(ruleset, draft.titles, title.code)
     if ticked == draft.titles:
         ctx.alert(_("{title} comes with a title you ticked; untick that one first.").format(
@@ -103,7 +106,7 @@ async def _toggle(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None
     await show(ctx, scene, updated, edit=True)
 
 
-async def _continue(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _continue(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     if not draft.titles:
         ctx.alert(_("Tick at least one title first."))
         return
@@ -117,22 +120,22 @@ async def _continue(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> No
     await show(ctx, scene, updated, edit=True)
 
 
-async def _answer_choice(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _answer_choice(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     question = current_question(scene, draft)
     value: object = None
-    if question is not None and len(args) == 1:
-        if isinstance(question, ChoiceQuestion) and args[0].isdigit() \
-                and int(args[0]) < len(question.options):
-            value = question.options[int(args[0])].code
-        elif isinstance(question, YesNoQuestion) and args[0] in ("y", "n"):
-            value = args[0] == "y"
+    if question is not None:
+        if isinstance(question, ChoiceQuestion) and isinstance(arg, int) \
+                and arg < len(question.options):
+            value = question.options[arg].code
+        elif isinstance(question, YesNoQuestion) and arg in (YES, NO):
+            value = arg == YES
     if question is None or value is None:
         ctx.expired()
         return
     await save_answer(ctx, scene, draft, question, value, edit=True)
 
 
-async def _keep(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _keep(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     question = current_question(scene, draft)
     if question is None or question.key not in draft.answers:
         ctx.expired()
@@ -142,19 +145,19 @@ async def _keep(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
     await _move(ctx, scene, draft, step, answers)
 
 
-async def _edit_answer(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _edit_answer(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     ruleset = scene.ruleset
     needed = {q.key for q in needed_questions(ruleset, draft.titles, draft.answers,
                                               subject=draft.subject.kind)}
-    if len(args) != 1 or not args[0].isdigit() or int(args[0]) >= len(ruleset.questions) \
-            or ruleset.questions[int(args[0])].key not in needed or draft.step != "review":
+    if not isinstance(arg, int) or arg >= len(ruleset.questions) \
+            or ruleset.questions[arg].key not in needed or draft.step != "review":
         ctx.expired()
         return
-    key = ruleset.questions[int(args[0])].key
+    key = ruleset.questions[arg].key
     await _move(ctx, scene, draft, f"q:{key}")
 
 
-async def _edit_titles(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _edit_titles(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     await _move(ctx, scene, draft, "titles")
 
 
@@ -168,7 +171,7 @@ async def _move(ctx: Ctx, scene: Scene, draft: Draft, step: str,
     await show(ctx, scene, updated, edit=True)
 
 
-async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     ruleset = scene.ruleset
     if not draft.titles or draft.step != "review":
         ctx.expired()
@@ -199,12 +202,12 @@ async def _confirm(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
                                       updated=previous is not None))
 
 
-async def _later(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _later(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     await draft_repo(ctx).forget_draft_session(ctx.who(), draft)
     ctx.say(escape(paused_text(draft.subject)), replace=True)
 
 
-async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _discard(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     current = await registration_repo(ctx).current(draft.year, draft.subject)
     if not await draft_repo(ctx).discard_draft(draft.id, ctx.who()):
         ctx.expired()
@@ -216,12 +219,12 @@ async def _discard(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> Non
     ctx.say(escape(text), replace=True)
 
 
-async def _resume(ctx: Ctx, scene: Scene, draft: Draft, args: list[str]) -> None:
+async def _resume(ctx: Ctx, scene: Scene, draft: Draft, arg: Arg) -> None:
     await draft_repo(ctx).remember(ctx.who(), draft)
     await show(ctx, scene, draft, edit=True)
 
 
-DRAFT_ACTIONS: dict[str, Callable[[Ctx, Scene, Draft, list[str]], Awaitable[None]]] = {
+DRAFT_ACTIONS: dict[str, Callable[[Ctx, Scene, Draft, Arg], Awaitable[None]]] = {
     "t": _toggle,
     "n": _continue,
     "a": _answer_choice,
@@ -235,44 +238,43 @@ DRAFT_ACTIONS: dict[str, Callable[[Ctx, Scene, Draft, list[str]], Awaitable[None
 }
 
 
-async def _pick_collective(ctx: Ctx, parts: list[str]) -> None:
-    numbers = _ints(parts, 1)
+async def _pick_collective(ctx: Ctx, pick: CollectivePick) -> None:
     tree = await ctx.services.orgs.tree()
-    if numbers is None or numbers[0] not in collective_subjects(ctx.actor, tree):
+    if pick.org not in collective_subjects(ctx.actor, tree):
         ctx.expired()
         return
-    await begin(ctx, Subject.of_org(tree.get(numbers[0])), edit=True)
+    await begin(ctx, Subject.of_org(tree.get(pick.org)), edit=True)
 
 
-async def _pick_year(ctx: Ctx, parts: list[str]) -> None:
+async def _pick_year(ctx: Ctx, pick: YearPick) -> None:
     """`rg:y:<p | org id>:<window id>:<deadline>`: the year picked when two windows are open;
     the subject, the window (still the subject's for that year, open, with the dates shown)
     rechecked."""
     person = ctx.actor.person
-    if len(parts) != 5 or not parts[3].isdigit() or person is None:
+    if person is None:
         ctx.expired()
         return
     tree = await ctx.services.orgs.tree()
-    if parts[2] == "p":
+    if pick.org is None:
         subject = Subject.of_person(person)
-    elif parts[2].isdigit() and int(parts[2]) in collective_subjects(ctx.actor, tree):
-        subject = Subject.of_org(tree.get(int(parts[2])))
+    elif pick.org in collective_subjects(ctx.actor, tree):
+        subject = Subject.of_org(tree.get(pick.org))
     else:
         ctx.expired()
         return
     windows = await window_repo(ctx).windows()
     window = next((w for w in open_windows(windows, tree, subject.org_id, ctx.today())
-                   if w.id == int(parts[3])), None)
-    if window is None or f"{window.deadline:%Y%m%d}" != parts[4]:
+                   if w.id == pick.window), None)
+    if window is None or f"{window.deadline:%Y%m%d}" != pick.deadline:
         ctx.expired()
         return
     await begin(ctx, subject, edit=True, year=window.year)
 
 
-async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
-    numbers = _ints(parts, 2)
-    registration = await registration_repo(ctx).get(numbers[0]) if numbers else None
-    if numbers is None or registration is None or registration.revision != numbers[1] \
+async def _registration_action(ctx: Ctx, pick: RegistrationPick) -> None:
+    action = pick.action
+    registration = await registration_repo(ctx).get(pick.registration)
+    if registration is None or registration.revision != pick.revision \
             or not registration.is_confirmed:
         ctx.expired()
         return
@@ -305,9 +307,9 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
                  ).format(year=registration.year, reference=registration.reference,
                           name=scene.name, deadline=_deadline(scene))
         ctx.say(escape(text), [[
-            Choice(_("↩️ Yes, withdraw"), screens.cb("wy", registration.id,
-                                                     registration.revision)),
-            Choice(_("No"), screens.cb("wn", registration.id, registration.revision)),
+            Choice(_("↩️ Yes, withdraw"),
+                   RegistrationPick("wy", registration.id, registration.revision).data),
+            Choice(_("No"), RegistrationPick("wn", registration.id, registration.revision).data),
         ]], replace=True)
         return
     withdrawn = await registration_repo(ctx).withdraw(registration.id, registration.revision,
@@ -315,7 +317,7 @@ async def _registration_action(ctx: Ctx, action: str, parts: list[str]) -> None:
     if withdrawn is None:
         ctx.expired()
         return
-    again = "open:register" if withdrawn.subject.is_person else "open:collective"
+    again = OPEN_REGISTER if withdrawn.subject.is_person else OPEN_COLLECTIVE
     ctx.say(escape(_(
         "Withdrawn at {time}: the emulation registration {year} ({reference}) of {name}. "
         "Send {command} to register again before the deadline.").format(

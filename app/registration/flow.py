@@ -37,7 +37,7 @@ from __future__ import annotations
 from html import escape
 
 from app.context import Ctx
-from app.registration import screens
+from app.registration.choices import OPEN_COLLECTIVE, OPEN_REGISTER, CollectivePick
 from app.registration.scene import draft_repo, registration_repo, scene_for
 from app.registration.steps import begin, paused_text
 from app.ui import Choice
@@ -73,7 +73,7 @@ async def start_collective(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
         await begin(ctx, Subject.of_org(tree.get(subjects[0])))
         return
     states = await _collective_marks(ctx, tree, subjects)
-    rows = [[Choice(f"{states[o]} {tree.get(o).name}", screens.cb("s", o))] for o in subjects]
+    rows = [[Choice(f"{states[o]} {tree.get(o).name}", CollectivePick(o).data)] for o in subjects]
     ctx.say(escape(_("Which collective do you register for?")), rows)
 
 
@@ -96,9 +96,9 @@ async def _collective_marks(ctx: Ctx, tree: OrgTree, subjects: list[int]) -> dic
 
 async def open_choice(ctx: Ctx, data: str) -> None:
     """Choices of reminders (`open:register`, `open:collective`): as the commands."""
-    if data == "open:collective":
+    if data == OPEN_COLLECTIVE:
         await start_collective(ctx)
-    elif data == "open:register":
+    elif data == OPEN_REGISTER:
         await start_individual(ctx)
     else:
         ctx.expired()

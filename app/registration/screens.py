@@ -1,8 +1,7 @@
 """The messages and buttons of the registration conversations (HTML, short, phone-sized).
 
-Callback data: `rg:<action>:<draft id>:<version>[:<index>]` for anything that changes a
-draft, so a button of an older screen is recognised as expired; indexes point into the rule
-set's titles, questions and options (the rule set of a window never changes).
+Choice data: `rg:<action>:<draft id>:<version>[:<index>]` (`app.registration.choices`) for
+anything that changes a draft, so a button of an older screen is recognised as expired.
 """
 
 from __future__ import annotations
@@ -13,6 +12,7 @@ from datetime import datetime
 from html import escape
 from typing import Any
 
+from app.registration.choices import DraftPick
 from app.registration.scene import Scene
 from app.ui import Choice, Role, Rows, tapped
 from domain.drafts import Draft
@@ -37,8 +37,9 @@ MAX_MESSAGE = 4000
 CLIP = 300
 
 
-def cb(action: str, *parts: object) -> str:
-    return ":".join(["rg", action, *(str(p) for p in parts)])
+def _on(draft: Draft, action: str, arg: int | str | None = None) -> str:
+    """The data of a choice acting on `draft` at the version shown."""
+    return DraftPick(action, draft.id, draft.version, arg).data
 
 
 def _button(text: str, data: str, role: Role | None = None) -> Choice:
@@ -76,10 +77,10 @@ def titles_screen(scene: Scene, draft: Draft, titles: Sequence[Title]
             label = f"{TICKED} {_name(title)} " + _("(comes with another)")
         else:
             label = f"{UNTICKED} {_name(title)}"
-        rows.append([_button(label, cb("t", draft.id, draft.version, index[title.code]))])
+        rows.append([_button(label, _on(draft, "t", index[title.code]))])
     rows.append([
-        _button(_("Continue ➡️"), cb("n", draft.id, draft.version)),
-        _button(_("⏸ Later"), cb("x", draft.id, draft.version), Role.CANCEL),
+        _button(_("Continue ➡️"), _on(draft, "n")),
+        _button(_("⏸ Later"), _on(draft, "x"), Role.CANCEL),
     ])
     return text, tuple(tuple(r) for r in rows)
 
@@ -135,13 +136,13 @@ def question_screen(
     lines.append("<i>" + escape(hint) + "</i>")
     rows: list[list[Choice]] = []
     if isinstance(question, ChoiceQuestion):
-        rows = [[_button(o.label.get(locale), cb("a", draft.id, draft.version, i))]
+        rows = [[_button(o.label.get(locale), _on(draft, "a", i))]
                 for i, o in enumerate(question.options)]
     elif isinstance(question, YesNoQuestion):
-        rows = [[_button(_("Yes"), cb("a", draft.id, draft.version, "y")),
-                 _button(_("No"), cb("a", draft.id, draft.version, "n"))]]
+        rows = [[_button(_("Yes"), _on(draft, "a", "y")),
+                 _button(_("No"), _on(draft, "a", "n"))]]
     if current is not None:
-        rows.append([_button(_("↩️ Keep the current answer"), cb("k", draft.id, draft.version))])
+        rows.append([_button(_("↩️ Keep the current answer"), _on(draft, "k"))])
     return "\n".join(lines), tuple(tuple(r) for r in rows)
 
 
@@ -218,17 +219,17 @@ def review_screen(
             break
     q_index = {q.key: i for i, q in enumerate(ruleset.questions)}
     edits = [
-        _button(_("✏️ Answer {n}").format(n=n), cb("e", draft.id, draft.version,
+        _button(_("✏️ Answer {n}").format(n=n), _on(draft, "e",
                                                    q_index[a.key]))
         for n, a in enumerate(review.answers, start=1) if a.key not in recorded
     ]
-    rows = [[_button(_("✅ Confirm"), cb("ok", draft.id, draft.version))]]
+    rows = [[_button(_("✅ Confirm"), _on(draft, "ok"))]]
     rows += [edits[i:i + 3] for i in range(0, len(edits), 3)]
-    rows.append([_button(_("✏️ Titles"), cb("et", draft.id, draft.version))])
+    rows.append([_button(_("✏️ Titles"), _on(draft, "et"))])
     rows.append([
-        _button(_("⏸ Later"), cb("x", draft.id, draft.version)),
+        _button(_("⏸ Later"), _on(draft, "x")),
         _button(_("🗑 Discard changes") if editing else _("🗑 Discard draft"),
-                cb("d", draft.id, draft.version)),
+                _on(draft, "d")),
     ])
     return text, tuple(tuple(r) for r in rows)
 

@@ -10,6 +10,7 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
+from app.registration.choices import DraftPick
 from app.registration.scene import Scene, draft_repo, registration_repo, scene_for
 from app.registration.steps import registration_choices
 from app.rulesets import ruleset_of_year
@@ -84,7 +85,7 @@ async def _subject_block(ctx: Ctx, scene: Scene) -> tuple[list[str], list[list[C
     choices: list[Choice] = []
     if draft is not None:
         label = _("📝 Register titles") if empty else _("▶️ Carry on")
-        choices.append(Choice(label, screens.cb("r", draft.id, draft.version)))
+        choices.append(Choice(label, DraftPick("r", draft.id, draft.version).data))
     elif current is not None and current.is_confirmed:
         choices.extend(registration_choices(current)[0])
     return lines, [choices]

@@ -7,6 +7,7 @@ from html import escape
 
 from app.context import Ctx
 from app.registration import screens
+from app.registration.choices import RegistrationPick, year_data
 from app.registration.scene import (
     Scene,
     draft_repo,
@@ -222,8 +223,8 @@ def show_confirmed(ctx: Ctx, scene: Scene, registration: Registration) -> None:
 
 def registration_choices(registration: Registration) -> Rows:
     return ((
-        Choice(_("✏️ Edit"), screens.cb("ed", registration.id, registration.revision)),
-        Choice(_("↩️ Withdraw"), screens.cb("w", registration.id, registration.revision)),
+        Choice(_("✏️ Edit"), RegistrationPick("ed", registration.id, registration.revision).data),
+        Choice(_("↩️ Withdraw"), RegistrationPick("w", registration.id, registration.revision).data),
     ),)
 
 
@@ -236,8 +237,7 @@ def paused_text(subject: Subject) -> str:
 def year_choice(subject: Subject, window: RegistrationWindow) -> str:
     """`rg:y:<p | org id>:<window id>:<deadline>`: the window and the dates shown (a window
     re-dated since makes the choice expire)."""
-    who = "p" if subject.is_person else str(subject.org_id)
-    return screens.cb("y", who, window.id, f"{window.deadline:%Y%m%d}")
+    return year_data(None if subject.is_person else subject.org_id, window.id, window.deadline)
 
 
 async def ask_year(ctx: Ctx, subject: Subject, *, edit: bool = False) -> bool:

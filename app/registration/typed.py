@@ -7,6 +7,7 @@ from html import escape
 
 from app.context import Ctx
 from app.registration.answers import answer_error
+from app.registration.choices import unpack_ref
 from app.registration.scene import draft_repo, scene_for, window_problem
 from app.registration.steps import changed_elsewhere, current_question, save_answer, show
 from domain.registrants import may_register
@@ -16,9 +17,9 @@ from locales import _
 
 async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     """Text while the account's session points at a draft (`<draft id>:<version>`)."""
-    draft_id, _sep, version = ref.partition(":")
-    draft = await draft_repo(ctx).draft_by_id(int(draft_id)) if draft_id.isdigit() else None
-    if draft is None or not version.isdigit():
+    at = unpack_ref(ref)
+    draft = await draft_repo(ctx).draft_by_id(at.draft) if at is not None else None
+    if draft is None or at is None:
         ctx.say(escape(_("This registration form is closed. Send /dangky to register "
                          "(/tapthe for a collective).")))
         return
@@ -30,7 +31,7 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     if problem is not None:
         ctx.say(escape(problem))
         return
-    if draft.version != int(version) or ctx.is_replay:
+    if draft.version != at.version or ctx.is_replay:
         # A replay after a crash may be an answer already saved (the draft then waits for
         # the next question): never read it against another question, show where it stands.
         await draft_repo(ctx).remember(ctx.who(), draft)

@@ -30,6 +30,7 @@ from datetime import date, timedelta
 from html import escape
 
 from app.context import Ctx
+from app.registration.choices import unpack_window, window_data
 from app.services import NO_ORG, Services
 from app.ui import Choice, Role
 from domain.org import OrgTree
@@ -56,7 +57,6 @@ from storage.windows import WindowError, WindowRepository
 OPEN_WORDS = {"open", "mo"}
 EXTEND_WORDS = {"extend", "giahan", "gia-han", "deadline", "han"}
 EXTRA_DAYS = 7
-PREFIX = "win:"
 
 
 # --------------------------------------------------------------------------- use cases
@@ -183,7 +183,7 @@ async def _listing(ctx: Ctx) -> tuple[str, list[list[Choice]]]:
         if window.deadline >= day - timedelta(days=60) and scope != NO_ORG \
                 and may_change(window, tree, scope):
             label = _("⏩ {year}: +{days} days").format(year=window.year, days=EXTRA_DAYS)
-            rows.append([Choice(label, f"{PREFIX}x:{window.id}:{window.deadline:%Y%m%d}")])
+            rows.append([Choice(label, window_data("x", window.id, window.deadline))])
     lines += ["", escape(usage(day))]
     return "\n".join(lines), rows
 
@@ -226,23 +226,24 @@ async def window_command(ctx: Ctx, args: tuple[str, ...]) -> None:
 
 async def on_pick(ctx: Ctx, data: str) -> None:
     """`win:x:<id>:<deadline>` asks, `win:y:<id>:<deadline>` extends, `win:n` goes back."""
-    parts = data.split(":")
-    if parts == ["win", "n"]:
+    pick = unpack_window(data)
+    if pick is not None and pick.action == "n":
         text, choices = await _listing(ctx)
         ctx.say(text, choices, replace=True)
         return
     repo = WindowRepository(ctx.services.db)
     window = None
-    if len(parts) == 4 and parts[1] in ("x", "y") and parts[2].isdigit():
-        window = await repo.window(int(parts[2]))
+    if pick is not None and pick.window is not None:
+        window = await repo.window(pick.window)
     tree = await ctx.services.orgs.tree()
     scope = ctx.actor.secretariat_scope_id
-    if window is None or parts[3] != f"{window.deadline:%Y%m%d}" or scope == NO_ORG \
+    if window is None or pick is None or pick.deadline != f"{window.deadline:%Y%m%d}" \
+            or scope == NO_ORG \
             or not may_change(window, tree, scope):
         ctx.expired()
         return
     new_deadline = window.deadline + timedelta(days=EXTRA_DAYS)
-    if parts[1] == "x":
+    if pick.action == "x":
         await _confirm(ctx, window, tree, new_deadline)
         return
     try:
@@ -271,7 +272,6 @@ async def _confirm(ctx: Ctx, window: RegistrationWindow, tree: OrgTree, new_dead
                         "{n} people concerned (linked, not registered yet, or heads) will be "
                         "told.", len(concerned)).format(n=len(concerned))),
     ])
-    stamp = f"{window.id}:{window.deadline:%Y%m%d}"
     ctx.say(text, [[Choice(_("✅ Move it to {date}").format(date=format_date(new_deadline)),
-                           f"{PREFIX}y:{stamp}"),
-                    Choice(_("« Back"), f"{PREFIX}n", Role.BACK)]], replace=True)
+                           window_data("y", window.id, window.deadline)),
+                    Choice(_("« Back"), window_data("n"), Role.BACK)]], replace=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from app.access import ANYONE, Access
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute, TextFlow
-from app.results import compare, entry, history, initiatives
+from app.results import choices, compare, entry, history, initiatives
 from domain.models import Role
 from locales import N_
 
@@ -35,7 +35,7 @@ COMMANDS = [
 FEATURE = Feature(
     name="results",
     commands=COMMANDS,
-    picks=[PickRoute("lh:", history.on_pick, ANYONE),
-           PickRoute("rs:", entry.on_pick, SECRETARIAT_IN_PRIVATE)],
+    picks=[PickRoute(choices.HISTORY_PREFIX + ":", history.on_pick, ANYONE),
+           PickRoute(choices.PREFIX + ":", entry.on_pick, SECRETARIAT_IN_PRIVATE)],
     texts=[TextFlow(entry.FLOW, entry.on_text, SECRETARIAT_IN_PRIVATE)],
 )

@@ -32,6 +32,18 @@ from html import escape
 from typing import Any
 
 from app.context import Ctx
+from app.results.choices import (
+    CANCEL,
+    ORG,
+    PERSON,
+    CancelPick,
+    ResultPick,
+    SavePick,
+    SubjectPick,
+    SubjectRef,
+    unpack,
+    unpack_subject,
+)
 from app.results.history import person_labels
 from app.ui import Choice, Role
 from domain.models import OrgKind
@@ -63,29 +75,33 @@ class Found:
     subject: Subject
     heading: str  # HTML
     name: str
-    code: str  # "p:<person>" or "o:<org>", as in the choices
+    ref: SubjectRef  # as in the choices
+
+    @property
+    def code(self) -> str:  # "p:<person>" or "o:<org>", as a pending entry keeps it
+        return self.ref.code
 
 
 def _scope(ctx: Ctx) -> int | None:
     return ctx.actor.secretariat_scope_id
 
 
-async def _found(ctx: Ctx, tree: OrgTree, kind: str, ident: str) -> Found | None:
+async def _found(ctx: Ctx, tree: OrgTree, subject: SubjectRef | None) -> Found | None:
     """A subject named by a choice, rechecked within the secretariat's scope now."""
-    if not ident.isdigit():
+    if subject is None:
         return None
-    target = int(ident)
-    if kind == "p":
+    kind, target = subject.kind, subject.id
+    if kind == PERSON:
         person = await ctx.services.people.get(target)
         if person is None or not person.active or person.org_id not in tree \
                 or not tree.is_within(person.org_id, _scope(ctx)):
             return None
         return Found(Subject.of_person(person), person_heading(person, tree), person.full_name,
-                     f"p:{person.id}")
-    if kind == "o" and target in tree and tree.get(target).kind != OrgKind.BLOC \
+                     subject)
+    if kind == ORG and target in tree and tree.get(target).kind != OrgKind.BLOC \
             and tree.is_within(target, _scope(ctx)):
         return Found(Subject.of_org(tree.get(target)), org_heading(target, tree),
-                     tree.label(target), f"o:{target}")
+                     tree.label(target), subject)
     return None
 
 
@@ -110,17 +126,17 @@ async def record_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
                                                     vietnamese_sort_key(p.full_name)))
     orgs = [u for u in find_orgs(tree, text)
             if u.kind != OrgKind.BLOC and tree.is_within(u.id, scope)][:3]
-    choices = [[Choice(label, f"rs:s:p:{p.id}")]
-               for p, label in zip(people[:SHOWN], person_labels(people[:SHOWN], tree),
-                                   strict=True)]
-    choices += [[Choice("👥 " + u.name[:56], f"rs:s:o:{u.id}")] for u in orgs]
+    subjects = [SubjectRef(PERSON, p.id) for p in people[:SHOWN]]
+    subjects += [SubjectRef(ORG, u.id) for u in orgs]
+    labels = person_labels(people[:SHOWN], tree) + ["👥 " + u.name[:56] for u in orgs]
+    choices = [[Choice(label, SubjectPick("s", s).data)]
+               for s, label in zip(subjects, labels, strict=True)]
     if not choices:
         ctx.say(escape(_("Nobody matching “{text}” within what you may see.").format(
             text=text)))
         return
     if len(choices) == 1:
-        kind, ident = choices[0][0].data.split(":")[2:]
-        found = await _found(ctx, tree, kind, ident)
+        found = await _found(ctx, tree, subjects[0])
         assert found is not None
         await _subject_screen(ctx, found)
         return
@@ -138,52 +154,50 @@ async def _subject_screen(ctx: Ctx, found: Found, *, replace: bool = False,
         lines += [result_line(r) for r in results]
     else:
         lines.append(escape(_("No title or commendation is on record yet.")))
-    choices = [[Choice(_("➕ Record a new result"), f"rs:n:{found.code}")]]
+    choices = [[Choice(_("➕ Record a new result"), SubjectPick("n", found.ref).data)]]
     choices += [[Choice(f"✏️ {r.year} · {title_name(r.title, r.year)}"[:60],
-                        f"rs:r:{r.id}:{r.revision}")]
+                        ResultPick("r", r.id, r.revision).data)]
                 for r in results[:SHOWN]]
     ctx.say("\n".join(lines), choices, replace=replace)
 
 
 def _cancel() -> Choice:
-    return Choice(_("✖ Cancel"), "rs:x", Role.CANCEL)
+    return Choice(_("✖ Cancel"), CANCEL, Role.CANCEL)
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
+    pick = unpack(data)
     tree = await ctx.services.orgs.tree()
-    if action == "x" and len(parts) == 2:
+    if isinstance(pick, CancelPick):
         await _forget(ctx)
         ctx.settle(escape(_("Cancelled: nothing was changed.")))
         return
-    if action == "ok" and len(parts) == 3:
-        await _save(ctx, tree, parts[2])
+    if isinstance(pick, SavePick):
+        await _save(ctx, tree, pick.nonce)
         return
-    if action in ("s", "n", "t", "y") and len(parts) >= 4:
-        found = await _found(ctx, tree, parts[2], parts[3])
+    if isinstance(pick, SubjectPick):
+        found = await _found(ctx, tree, pick.subject)
         if found is None:
             ctx.expired()
             return
-        if action == "s" and len(parts) == 4:
+        if pick.action == "s":
             await _subject_screen(ctx, found)
-        elif action == "n" and len(parts) == 4:
+        elif pick.action == "n":
             _titles(ctx, found)
-        elif action == "t" and len(parts) == 5:
-            _years(ctx, found, parts[4])
-        elif action == "y" and len(parts) == 6:
-            await _ask_new(ctx, found, parts[4], parts[5])
+        elif pick.action == "t" and pick.index is not None:
+            _years(ctx, found, pick.index)
+        elif pick.action == "y" and pick.index is not None and pick.year is not None:
+            await _ask_new(ctx, found, pick.index, pick.year)
         else:
             ctx.expired()
         return
-    if action in ("r", "c", "d", "dy") and len(parts) == 4 and parts[2].isdigit() \
-            and parts[3].isdigit():
-        result = await ResultsRepository(ctx.services.db).get(int(parts[2]))
+    if isinstance(pick, ResultPick):
+        result = await ResultsRepository(ctx.services.db).get(pick.result)
         found = await _owner(ctx, tree, result)
-        if result is None or found is None or result.revision != int(parts[3]):
+        if result is None or found is None or result.revision != pick.revision:
             ctx.expired()
             return
-        await RESULT_ACTIONS[action](ctx, found, result)
+        await RESULT_ACTIONS[pick.action](ctx, found, result)
         return
     ctx.expired()
 
@@ -193,8 +207,9 @@ async def _owner(ctx: Ctx, tree: OrgTree, result: Result | None) -> Found | None
         return None
     subject = result.subject
     if subject.person_id is not None:
-        return await _found(ctx, tree, "p", str(subject.person_id))
-    return await _found(ctx, tree, "o", str(subject.org_id))
+        return await _found(ctx, tree, SubjectRef(PERSON, subject.person_id))
+    assert subject.org_id is not None
+    return await _found(ctx, tree, SubjectRef(ORG, subject.org_id))
 
 
 def _catalog(ctx: Ctx) -> RuleSet:
@@ -203,44 +218,44 @@ def _catalog(ctx: Ctx) -> RuleSet:
 
 def _titles(ctx: Ctx, found: Found) -> None:
     ruleset = _catalog(ctx)
-    choices = [[Choice(t.name.get(get_locale())[:60], f"rs:t:{found.code}:{i}")]
+    choices = [[Choice(t.name.get(get_locale())[:60], SubjectPick("t", found.ref, i).data)]
                for i, t in enumerate(ruleset.titles) if t.applies_to(found.subject.kind)]
     choices.append([_cancel()])
     ctx.say(f"<b>{escape(found.name)}</b>\n" + escape(_("Which title or form of commendation "
                                                           "was achieved?")), choices)
 
 
-def _title_at(ctx: Ctx, found: Found, index: str) -> str | None:
+def _title_at(ctx: Ctx, found: Found, index: int) -> str | None:
     ruleset = _catalog(ctx)
-    if not index.isdigit() or int(index) >= len(ruleset.titles):
+    if index >= len(ruleset.titles):
         return None
-    title = ruleset.titles[int(index)]
+    title = ruleset.titles[index]
     return title.code if title.applies_to(found.subject.kind) else None
 
 
-def _years(ctx: Ctx, found: Found, index: str) -> None:
+def _years(ctx: Ctx, found: Found, index: int) -> None:
     code = _title_at(ctx, found, index)
     if code is None:
         ctx.expired()
         return
     this = ctx.today().year
     years = [this - 1, this, *range(this - 2, this - YEARS, -1)]
-    choices = [[Choice(str(y), f"rs:y:{found.code}:{index}:{y}") for y in years[:3]],
-               [Choice(str(y), f"rs:y:{found.code}:{index}:{y}") for y in years[3:]],
+    choices = [[Choice(str(y), SubjectPick("y", found.ref, index, y).data) for y in years[:3]],
+               [Choice(str(y), SubjectPick("y", found.ref, index, y).data) for y in years[3:]],
                [_cancel()]]
     ctx.say(f"<b>{escape(found.name)}</b> · {escape(title_name(code, this))}\n"
             + escape(_("For which year?")), choices)
 
 
-async def _ask_new(ctx: Ctx, found: Found, index: str, year: str) -> None:
+async def _ask_new(ctx: Ctx, found: Found, index: int, year: int) -> None:
     code = _title_at(ctx, found, index)
     this = ctx.today().year
-    if code is None or not year.isdigit() or not this - YEARS < int(year) <= this:
+    if code is None or not this - YEARS < year <= this:
         ctx.expired()
         return
-    pending = {"op": "n", "subject": found.code, "title": code, "year": int(year)}
+    pending = {"op": "n", "subject": found.code, "title": code, "year": year}
     await _remember(ctx, pending)
-    ctx.say(f"<b>{escape(found.name)}</b> · {escape(title_name(code, int(year)))} {year}\n"
+    ctx.say(f"<b>{escape(found.name)}</b> · {escape(title_name(code, year))} {year}\n"
             + _decision_prompt(), [[_cancel()]], expects_text=True)
 
 
@@ -251,9 +266,10 @@ def _decision_prompt() -> str:
 
 async def _show_result(ctx: Ctx, found: Found, result: Result) -> None:
     lines = [f"<b>{escape(found.name)}</b> · {result.year}", result_line(result)]
-    choices = [[Choice(_("✏️ Correct the decision"), f"rs:c:{result.id}:{result.revision}"),
-                Choice(_("🗑 Remove"), f"rs:d:{result.id}:{result.revision}")],
-               [Choice(_("« Back"), f"rs:s:{found.code}", Role.BACK)]]
+    choices = [[Choice(_("✏️ Correct the decision"),
+                       ResultPick("c", result.id, result.revision).data),
+                Choice(_("🗑 Remove"), ResultPick("d", result.id, result.revision).data)],
+               [Choice(_("« Back"), SubjectPick("s", found.ref).data, Role.BACK)]]
     ctx.say("\n".join(lines), choices)
 
 
@@ -272,8 +288,8 @@ async def _ask_removal(ctx: Ctx, found: Found, result: Result) -> None:
              "audit log.").format(title=title_name(result.title, result.year),
                                   year=result.year, name=found.name)
     ctx.say(escape(text), [[
-        Choice(_("🗑 Yes, remove"), f"rs:dy:{result.id}:{result.revision}"),
-        Choice(_("No"), f"rs:s:{found.code}", Role.CANCEL)]])
+        Choice(_("🗑 Yes, remove"), ResultPick("dy", result.id, result.revision).data),
+        Choice(_("No"), SubjectPick("s", found.ref).data, Role.CANCEL)]])
 
 
 async def _remove(ctx: Ctx, found: Found, result: Result) -> None:
@@ -321,8 +337,7 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     tree = await ctx.services.orgs.tree()
     found = None
     if pending is not None:
-        kind, _sep, ident = str(pending.get("subject", "")).partition(":")
-        found = await _found(ctx, tree, kind, ident)
+        found = await _found(ctx, tree, unpack_subject(str(pending.get("subject", ""))))
     if pending is None or found is None:
         await _forget(ctx)
         ctx.say(escape(_("This is no longer pending. Send /ghinhan to start again.")))
@@ -344,7 +359,7 @@ async def on_text(ctx: Ctx, ref: str, text: str) -> None:
                  number=decision.number, date=format_date(decision.signed_on),
                  decided_by=decision.decided_by)),
              escape(_("Save it? (Or type the decision again.)"))]
-    ctx.say("\n".join(lines), [[Choice(_("✅ Save"), f"rs:ok:{pending['nonce']}"), _cancel()]])
+    ctx.say("\n".join(lines), [[Choice(_("✅ Save"), SavePick(pending["nonce"]).data), _cancel()]])
 
 
 def _decision_error(code: str, year: int) -> str:
@@ -368,8 +383,7 @@ async def _save(ctx: Ctx, tree: OrgTree, nonce: str) -> None:
     if pending is None or pending.get("nonce") != nonce or "decision" not in pending:
         ctx.expired()
         return
-    kind, _sep, ident = str(pending["subject"]).partition(":")
-    found = await _found(ctx, tree, kind, ident)
+    found = await _found(ctx, tree, unpack_subject(str(pending["subject"])))
     if found is None:
         ctx.expired()
         return

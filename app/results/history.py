@@ -14,6 +14,14 @@ from html import escape
 
 from app.access import not_linked_text
 from app.context import Ctx
+from app.results.choices import (
+    ORG,
+    PERSON,
+    SubjectRef,
+    history_data,
+    record_data,
+    unpack_history,
+)
 from app.services import Services
 from app.ui import Choice
 from domain.access import scope_roots
@@ -108,10 +116,10 @@ async def _search(ctx: Ctx, seen: Viewer, text: str) -> None:
     labels = person_labels(people[:SHOWN], seen.tree)
     for person, label in zip(people[:SHOWN], labels, strict=True):
         lines.append(f"• {escape(person.full_name)} ({escape(seen.tree.label(person.org_id))})")
-        choices.append([Choice(label, f"lh:p:{person.id}")])
+        choices.append([Choice(label, history_data(SubjectRef(PERSON, person.id)))])
     for org in orgs:
         lines.append("• " + escape(seen.tree.label(org.id)))
-        choices.append([Choice("👥 " + org.name[:56], f"lh:o:{org.id}")])
+        choices.append([Choice("👥 " + org.name[:56], history_data(SubjectRef(ORG, org.id)))])
     if len(people) > SHOWN or hits.more:
         lines.append(escape(_("More people match: the first {count} are shown; please be "
                               "more precise.").format(count=SHOWN)))
@@ -153,10 +161,12 @@ async def show_person(ctx: Ctx, seen: Viewer, person: Person) -> None:
     if seen.person is not None and person.id == seen.person.id:
         for root in seen.roots:
             if root is not None and root in seen.tree and not ctx.actor.is_secretariat:
-                choices.append([Choice("👥 " + seen.tree.get(root).name[:56], f"lh:o:{root}")])
+                choices.append([Choice("👥 " + seen.tree.get(root).name[:56],
+                                       history_data(SubjectRef(ORG, root)))])
     if ctx.actor.is_secretariat and ctx.actor.is_private and any(
             seen.tree.is_within(person.org_id, root) for root in seen.roots):
-        choices.append([Choice(_("✏️ Record or correct a result"), f"rs:s:p:{person.id}")])
+        choices.append([Choice(_("✏️ Record or correct a result"),
+                               record_data(SubjectRef(PERSON, person.id)))])
     _say(ctx, blocks, choices)
 
 
@@ -176,7 +186,8 @@ async def show_org(ctx: Ctx, seen: Viewer, org_id: int) -> None:
         "whole history.", PEOPLE_YEARS).format(count=PEOPLE_YEARS)) + "</i>")
     choices = []
     if ctx.actor.is_secretariat and ctx.actor.is_private:
-        choices.append([Choice(_("✏️ Record or correct a result"), f"rs:s:o:{org_id}")])
+        choices.append([Choice(_("✏️ Record or correct a result"),
+                               record_data(SubjectRef(ORG, org_id)))])
     _say(ctx, blocks, choices)
 
 
@@ -184,13 +195,13 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     """`lh:p:<person>`, `lh:o:<org>`: shown only within the asker's scope."""
     if refused(ctx):
         return
-    parts = data.split(":")
-    if len(parts) != 3 or parts[1] not in ("p", "o") or not parts[2].isdigit():
+    subject = unpack_history(data)
+    if subject is None:
         ctx.expired()
         return
     seen = await viewer(ctx)
-    target = int(parts[2])
-    if parts[1] == "p":
+    target = subject.id
+    if subject.kind == PERSON:
         person = await ctx.services.people.get(target)
         if person is None or not seen.sees_person(person):
             ctx.expired()

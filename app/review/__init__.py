@@ -6,7 +6,7 @@ from __future__ import annotations
 from app.access import ANYONE, PERSON
 from app.commands import CommandSpec
 from app.features import Feature, PickRoute, TextFlow
-from app.review import assess, proposals
+from app.review import assess, choices, proposals
 from domain.models import Role
 from locales import N_
 
@@ -23,8 +23,8 @@ COMMANDS = [
 FEATURE = Feature(
     name="review",
     commands=COMMANDS,
-    picks=[PickRoute("ev:", assess.on_pick, ANYONE),
-           PickRoute("pl:", proposals.on_pick, PERSON),
-           PickRoute("open:review", assess.open_choice, PERSON)],
+    picks=[PickRoute(choices.PREFIX + ":", assess.on_pick, ANYONE),
+           PickRoute(choices.LISTS_PREFIX + ":", proposals.on_pick, PERSON),
+           PickRoute(choices.OPEN_REVIEW, assess.open_choice, PERSON)],
     texts=[TextFlow(assess.FLOW, assess.on_text, PERSON)],
 )

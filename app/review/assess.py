@@ -24,6 +24,17 @@ from html import escape
 
 from app.access import not_linked_text
 from app.context import Ctx
+from app.review.choices import (
+    CANCEL,
+    OPEN_REVIEW,
+    AssessmentPick,
+    AssessmentRef,
+    CollectivePick,
+    SecretariatPick,
+    secretariat_data,
+    unpack,
+    unpack_ref,
+)
 from app.review.facts import load_scope
 from app.rulesets import ruleset_of_year
 from app.services import Services
@@ -66,8 +77,9 @@ def ruleset_of(review: Review) -> RuleSet:
     return load_ruleset(review.ruleset_id)
 
 
-def cb(action: str, *parts: object) -> str:
-    return ":".join(["ev", action, *(str(p) for p in parts)])
+def _on(a: Assessment, action: str, arg: int | str | None = None) -> str:
+    """The data of a choice acting on `a` at the version shown."""
+    return AssessmentPick(action, a.id, a.version, arg).data
 
 
 # --- The command -------------------------------------------------------------------------------
@@ -93,7 +105,7 @@ async def review_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
 
 async def open_choice(ctx: Ctx, data: str) -> None:
     """The invitation's choice (`open:review`): as /danhgia."""
-    if data != "open:review" or ctx.actor.person is None:
+    if data != OPEN_REVIEW or ctx.actor.person is None:
         ctx.expired()
         return
     await start_own(ctx, ctx.actor.person)
@@ -116,7 +128,8 @@ async def start_own(ctx: Ctx, person: Person) -> None:
         for org_id in heads:
             found = await repo(ctx).assessment(review.year, Subject.of_org(tree.get(org_id)))
             mark = "✅" if found and found.confirmed else ("📝" if found else "▫️")
-            rows.append([Choice(f"{mark} {tree.get(org_id).name}"[:60], cb("s", org_id))])
+            rows.append([Choice(f"{mark} {tree.get(org_id).name}"[:60],
+                                CollectivePick(org_id).data)])
         ctx.say(escape(_("Collectives you assess for {year}:").format(year=review.year)), rows)
 
 
@@ -155,7 +168,7 @@ async def show(ctx: Ctx, tree: OrgTree, review: Review, assessment: Assessment, 
         lines.append("✅ " + escape(_("Confirmed at {time}.").format(
             time=format_datetime(a.confirmed_at.astimezone(ctx.tz))
             if a.confirmed_at else "")))
-        choices = [[Choice(_("✏️ Change"), cb("e", a.id, a.version, "r"))]] \
+        choices = [[Choice(_("✏️ Change"), _on(a, "e", "r"))]] \
             if review.is_open else []
         ctx.say("\n".join(lines), choices, replace=replace)
         return
@@ -168,7 +181,7 @@ async def show(ctx: Ctx, tree: OrgTree, review: Review, assessment: Assessment, 
             lines.append(escape(_("Current answer: {value}").format(
                 value=rating_name(ruleset, a.rating))))
         assert ruleset.review is not None
-        choices = [[Choice(o.label.get(get_locale()), cb("r", a.id, a.version, i))]
+        choices = [[Choice(o.label.get(get_locale()), _on(a, "r", i))]
                    for i, o in enumerate(ruleset.review.ratings)]
         ctx.say("\n".join(lines), choices, replace=replace)
         return
@@ -191,26 +204,26 @@ async def show(ctx: Ctx, tree: OrgTree, review: Review, assessment: Assessment, 
                 year=review.year, titles=", ".join(title_name(r.title, r.year)
                                                    for r in results))))
         choices = [[Choice(("☑ " if i.id in a.initiatives else "☐ ") + f"{i.title}"[:56],
-                           cb("i", a.id, a.version, i.id))] for i in offered]
+                           _on(a, "i", i.id))] for i in offered]
         choices.append([Choice(_("✍️ Declare one not on the register"),
-                               cb("c", a.id, a.version))])
-        choices.append([Choice(_("Continue ➡️"), cb("n", a.id, a.version))])
+                               _on(a, "c"))])
+        choices.append([Choice(_("Continue ➡️"), _on(a, "n"))])
         ctx.say("\n".join(lines), choices, replace=replace, multi=bool(offered))
         return
     if a.step == "discipline":
         lines += ["", "<b>" + escape(_("Question {n} of {total}").format(n=2, total=2)) + "</b> "
                   + escape(_("In {year}, was a member of the collective disciplined with a "
                              "warning (cảnh cáo) or worse?").format(year=review.year))]
-        choices = [[Choice(_("Yes"), cb("d", a.id, a.version, "y")),
-                    Choice(_("No"), cb("d", a.id, a.version, "n"))]]
+        choices = [[Choice(_("Yes"), _on(a, "d", "y")),
+                    Choice(_("No"), _on(a, "d", "n"))]]
         ctx.say("\n".join(lines), choices, replace=replace)
         return
     lines += ["", "<b>" + escape(_("Review")) + "</b>", await _summary(ctx, tree, review, a)]
     second = "i" if person else "d"
-    choices = [[Choice(_("✅ Confirm"), cb("ok", a.id, a.version))],
-               [Choice(_("✏️ Rating"), cb("e", a.id, a.version, "r")),
+    choices = [[Choice(_("✅ Confirm"), _on(a, "ok"))],
+               [Choice(_("✏️ Rating"), _on(a, "e", "r")),
                 Choice(_("✏️ Initiatives") if person else _("✏️ Discipline"),
-                       cb("e", a.id, a.version, second))]]
+                       _on(a, "e", second))]]
     ctx.say("\n".join(lines), choices, replace=replace)
 
 
@@ -283,20 +296,18 @@ async def _collective_outcomes(ctx: Ctx, tree: OrgTree, review: Review, a: Asses
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
-    if action in ("o", "cl", "x"):
-        await _secretariat_pick(ctx, parts)
+    pick = unpack(data)
+    if isinstance(pick, SecretariatPick):
+        await _secretariat_pick(ctx, pick)
         return
-    if action == "s" and len(parts) == 3 and parts[2].isdigit():
-        await _open_collective(ctx, int(parts[2]))
+    if isinstance(pick, CollectivePick):
+        await _open_collective(ctx, pick.org)
         return
-    numbers = parts[2:4]
-    if len(numbers) != 2 or not all(n.isdigit() for n in numbers):
+    if pick is None:
         ctx.expired()
         return
-    assessment = await repo(ctx).assessment_by_id(int(numbers[0]))
-    if assessment is None or (assessment.version != int(numbers[1]) and not ctx.is_replay):
+    assessment = await repo(ctx).assessment_by_id(pick.assessment)
+    if assessment is None or (assessment.version != pick.version and not ctx.is_replay):
         ctx.expired()
         return
     tree = await ctx.services.orgs.tree()
@@ -304,18 +315,18 @@ async def on_pick(ctx: Ctx, data: str) -> None:
         ctx.alert(_("You do not have permission to use this."))
         return
     review = await repo(ctx).get(assessment.review_id)
-    if review is not None and assessment.version != int(numbers[1]):
+    if review is not None and assessment.version != pick.version:
         # Replayed after a crash that followed this very tap: it is saved, show where it is.
         await show(ctx, tree, review, assessment)
         return
     if review is None or not review.is_open:
         ctx.alert(_("The year-end review is closed: nothing can be changed."))
         return
-    handler = ACTIONS.get(action)
+    handler = ACTIONS.get(pick.action)
     if handler is None:
         ctx.expired()
         return
-    await handler(ctx, tree, review, assessment, parts[4:])
+    await handler(ctx, tree, review, assessment, pick.arg)
 
 
 async def _open_collective(ctx: Ctx, org_id: int) -> None:
@@ -344,14 +355,14 @@ async def _update(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment, **chan
 
 
 async def _rating(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                  args: list[str]) -> None:
+                  arg: int | str | None) -> None:
     ruleset = ruleset_of(review)
     assert ruleset.review is not None
     ratings = ruleset.review.ratings
-    if len(args) != 1 or not args[0].isdigit() or int(args[0]) >= len(ratings):
+    if not isinstance(arg, int) or arg >= len(ratings):
         ctx.expired()
         return
-    code = ratings[int(args[0])].code
+    code = ratings[arg].code
     if a.subject.person_id is None:
         step = "discipline" if a.disciplined is None else "review"
         await _update(ctx, tree, review, a, rating=code, step=step)
@@ -366,30 +377,30 @@ async def _rating(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
 
 
 async def _initiative(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                      args: list[str]) -> None:
+                      arg: int | str | None) -> None:
     offered = {i.id for i in await _offered(ctx, review, a)}
-    if len(args) != 1 or not args[0].isdigit() or int(args[0]) not in offered \
-            or a.step != "initiatives":
+    if not isinstance(arg, int) or arg not in offered or a.step != "initiatives":
         ctx.expired()
         return
-    chosen = set(a.initiatives) ^ {int(args[0])}
+    chosen = set(a.initiatives) ^ {arg}
     await _update(ctx, tree, review, a, initiatives=sorted(chosen))
 
 
 async def _declare(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                   args: list[str]) -> None:
+                   arg: int | str | None) -> None:
     account = ctx.source.account
     if a.subject.person_id is None or a.step != "initiatives" or account is None:
         ctx.expired()
         return
-    await SessionRepository(ctx.services.db).set(account, FLOW, f"{a.id}:{a.version}")
+    await SessionRepository(ctx.services.db).set(account, FLOW,
+                                                 AssessmentRef(a.id, a.version).ref)
     ctx.say(escape(_("Type the title of the initiative or research topic recognised this "
                      "year that is not on the register (at least 10 characters).")),
             expects_text=True)
 
 
 async def _next(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                args: list[str]) -> None:
+                arg: int | str | None) -> None:
     if a.step != "initiatives":
         ctx.expired()
         return
@@ -397,25 +408,25 @@ async def _next(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
 
 
 async def _discipline(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                      args: list[str]) -> None:
-    if a.subject.person_id is not None or args not in (["y"], ["n"]):
+                      arg: int | str | None) -> None:
+    if a.subject.person_id is not None or arg not in ("y", "n"):
         ctx.expired()
         return
-    await _update(ctx, tree, review, a, disciplined=args[0] == "y", step="review")
+    await _update(ctx, tree, review, a, disciplined=arg == "y", step="review")
 
 
 async def _edit(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                args: list[str]) -> None:
+                arg: int | str | None) -> None:
     steps = {"r": "rating", "i": "initiatives", "d": "discipline"}
     allowed = {"r", "i" if a.subject.person_id is not None else "d"}
-    if len(args) != 1 or args[0] not in allowed:
+    if not isinstance(arg, str) or arg not in allowed:
         ctx.expired()
         return
-    await _update(ctx, tree, review, a, step=steps[args[0]], status="draft")
+    await _update(ctx, tree, review, a, step=steps[arg], status="draft")
 
 
 async def _confirm(ctx: Ctx, tree: OrgTree, review: Review, a: Assessment,
-                   args: list[str]) -> None:
+                   arg: int | str | None) -> None:
     if a.step != "review" or a.rating is None or (
             a.subject.person_id is None and a.disciplined is None):
         ctx.expired()
@@ -437,15 +448,15 @@ ACTIONS = {"r": _rating, "i": _initiative, "c": _declare, "n": _next, "d": _disc
 
 async def on_text(ctx: Ctx, ref: str, text: str) -> None:
     """An initiative not on the register, typed (the session names the assessment)."""
-    ident, _sep, version = ref.partition(":")
-    a = await repo(ctx).assessment_by_id(int(ident)) if ident.isdigit() else None
+    at = unpack_ref(ref)
+    a = await repo(ctx).assessment_by_id(at.assessment) if at is not None else None
     tree = await ctx.services.orgs.tree()
     review = await repo(ctx).get(a.review_id) if a is not None else None
     account = ctx.source.account
     if account is not None:
         await SessionRepository(ctx.services.db).forget(account)
-    if a is None or review is None or not review.is_open or not version.isdigit() \
-            or a.version != int(version) or not may_register(ctx.actor, tree, a.subject):
+    if a is None or at is None or review is None or not review.is_open \
+            or a.version != at.version or not may_register(ctx.actor, tree, a.subject):
         ctx.say(escape(_("This is no longer pending. Send /danhgia to carry on.")))
         return
     title = " ".join(text.split())
@@ -499,8 +510,8 @@ async def _secretariat_action(ctx: Ctx, words: list[str]) -> None:
                  "their rating and initiatives, the heads their collectives; the {linked} "
                  "people linked to the bot are invited now.").format(
             year=year, scope=name, people=len(people), linked=len(links))
-        ctx.say(escape(text), [[Choice(_("✅ Open"), cb("o", year, f"{today:%Y%m%d}")),
-                                Choice(_("✖ Cancel"), "ev:x", Role.CANCEL)]])
+        ctx.say(escape(text), [[Choice(_("✅ Open"), secretariat_data("o", year, today)),
+                                Choice(_("✖ Cancel"), CANCEL, Role.CANCEL)]])
         return
     if existing is None or not existing.is_open:
         ctx.say(escape(_("No year-end review of {year} is open for {scope}.").format(
@@ -508,26 +519,26 @@ async def _secretariat_action(ctx: Ctx, words: list[str]) -> None:
         return
     ctx.say(escape(_("Close the year-end review of {year} for {scope}? Nobody can change their "
                      "assessment afterwards.").format(year=year, scope=name)),
-            [[Choice(_("Close it"), cb("cl", existing.id, f"{today:%Y%m%d}")),
-              Choice(_("✖ Cancel"), "ev:x", Role.CANCEL)]])
+            [[Choice(_("Close it"), secretariat_data("cl", existing.id, today)),
+              Choice(_("✖ Cancel"), CANCEL, Role.CANCEL)]])
 
 
-async def _secretariat_pick(ctx: Ctx, parts: list[str]) -> None:
+async def _secretariat_pick(ctx: Ctx, pick: SecretariatPick) -> None:
     if not ctx.actor.is_secretariat:
         ctx.alert(_("This is for the emulation and commendation secretariat only."))
         return
     today = ctx.today()
-    if parts == ["ev", "x"]:
+    if pick.action == "x":
         ctx.settle(escape(_("Cancelled: nothing was changed.")))
         return
-    if len(parts) != 4 or not parts[2].isdigit() or parts[3] != f"{today:%Y%m%d}":
+    if pick.number is None or pick.day != f"{today:%Y%m%d}":
         ctx.expired()
         return
     tree = await ctx.services.orgs.tree()
     scope = _scope(ctx)
     name = scope_name(tree, scope)
-    if parts[1] == "o":
-        year = int(parts[2])
+    if pick.action == "o":
+        year = pick.number
         if not 2000 <= year <= today.year:
             ctx.expired()
             return
@@ -540,7 +551,7 @@ async def _secretariat_pick(ctx: Ctx, parts: list[str]) -> None:
                             "invitations are being sent.").format(
             year=review.year, scope=name, count=invited)))
         return
-    closing = await repo(ctx).get(int(parts[2]))
+    closing = await repo(ctx).get(pick.number)
     if closing is None or closing.scope_org_id != scope or not closing.is_open:
         ctx.expired()
         return
@@ -569,7 +580,7 @@ async def open_review(services: Services, tree: OrgTree, year: int, scope: int |
         messages.append(NewMessage(
             batch=f"review:{year}:{scope or 0}", kind="review", channel=link.channel,
             chat_id=native_chat_id(link.channel, link.chat_id), text=text,
-            person_id=person_id, buttons=[[Button(label, "open:review")]],
+            person_id=person_id, buttons=[[Button(label, OPEN_REVIEW)]],
             dedupe_key=f"review:{year}:{scope or 0}:{person_id}"))
     review = await ReviewRepository(services.db).open(year, scope, ruleset.id, who, messages)
     services.wake_sender()

@@ -16,6 +16,7 @@ from html import escape
 from app.access import not_linked_text
 from app.context import Ctx
 from app.review.assess import ruleset_of, scope_name
+from app.review.choices import ListOrgPick, ListPick, list_data, unpack_list
 from app.review.facts import load_scope
 from app.summary.workers import run_in_worker
 from app.ui import Choice, Document, Role
@@ -35,8 +36,9 @@ from storage.reviews import ProposalEntry, ProposalList, ReviewRepository
 PAGE = 8
 
 
-def cb(action: str, *parts: object) -> str:
-    return ":".join(["pl", action, *(str(p) for p in parts)])
+def _on(stored: ProposalList, action: str, *args: int) -> str:
+    """The data of a choice acting on the list at the version shown."""
+    return list_data(action, stored.id, stored.version, *args)
 
 
 def editable(ctx: Ctx, tree: OrgTree) -> list[int]:
@@ -81,7 +83,7 @@ async def proposals_command(ctx: Ctx, args: tuple[str, ...] = ()) -> None:
         await show_list(ctx, tree, open_ones[0])
         return
     ctx.say(escape(_("Whose proposal list?")),
-            [[Choice(tree.get(o).name[:60], cb("s", o))] for o in open_ones])
+            [[Choice(tree.get(o).name[:60], ListOrgPick(o).data)] for o in open_ones])
 
 
 async def _stored_or_computed(ctx: Ctx, tree: OrgTree, review: Review, org_id: int
@@ -162,21 +164,20 @@ async def _screen(ctx: Ctx, tree: OrgTree, review: Review, stored: ProposalList,
     pages = max(1, -(-len(ordered) // PAGE))
     page = min(max(page, 0), pages - 1)
     shown = ordered[page * PAGE:(page + 1) * PAGE]
-    v = stored.version
     choices = [[Choice(f"{'☑' if e.included else '☐'} {_who(e, people, tree)} · "
-                       f"{title_name(e.title, review.year)}"[:60], cb("t", stored.id, v, e.id))]
+                       f"{title_name(e.title, review.year)}"[:60], _on(stored, "t", e.id))]
                for e in shown]
     if pages > 1:
         nav = []
         if page > 0:
-            nav.append(Choice("◀ " + _("Previous page"), cb("p", stored.id, v, page - 1),
+            nav.append(Choice("◀ " + _("Previous page"), _on(stored, "p", page - 1),
                               Role.BACK))
         if page < pages - 1:
-            nav.append(Choice(_("Next page") + " ▶", cb("p", stored.id, v, page + 1)))
+            nav.append(Choice(_("Next page") + " ▶", _on(stored, "p", page + 1)))
         choices.append(nav)
-    choices.append([Choice(_("➕ Add"), cb("a", stored.id, v)),
-                    Choice(_("🔄 Recompute"), cb("rc", stored.id, v))])
-    choices.append([Choice(_("📤 Submit the list"), cb("sub", stored.id, v))])
+    choices.append([Choice(_("➕ Add"), _on(stored, "a")),
+                    Choice(_("🔄 Recompute"), _on(stored, "rc"))])
+    choices.append([Choice(_("📤 Submit the list"), _on(stored, "sub"))])
     return "\n".join(lines), choices
 
 
@@ -196,21 +197,20 @@ async def _assessed_line(ctx: Ctx, tree: OrgTree, review: Review, org_id: int) -
 
 
 async def on_pick(ctx: Ctx, data: str) -> None:
-    parts = data.split(":")
-    action = parts[1] if len(parts) > 1 else ""
+    pick = unpack_list(data)
     tree = await ctx.services.orgs.tree()
-    if action == "s" and len(parts) == 3 and parts[2].isdigit():
-        if int(parts[2]) not in editable(ctx, tree):
+    if isinstance(pick, ListOrgPick):
+        if pick.org not in editable(ctx, tree):
             ctx.expired()
             return
-        await show_list(ctx, tree, int(parts[2]))
+        await show_list(ctx, tree, pick.org)
         return
-    if len(parts) < 4 or not parts[2].isdigit() or not parts[3].isdigit():
+    if not isinstance(pick, ListPick):
         ctx.expired()
         return
     repo = ReviewRepository(ctx.services.db)
-    stored = await repo.proposal_list_by_id(int(parts[2]))
-    if stored is None or stored.version != int(parts[3]) or stored.submitted:
+    stored = await repo.proposal_list_by_id(pick.list)
+    if stored is None or stored.version != pick.version or stored.submitted:
         ctx.expired()
         return
     if stored.org_id not in editable(ctx, tree):
@@ -220,28 +220,28 @@ async def on_pick(ctx: Ctx, data: str) -> None:
     if review is None or not review.is_open:
         ctx.alert(_("The year-end review is closed: nothing can be changed."))
         return
-    args = parts[4:]
-    if action == "p" and len(args) == 1 and args[0].isdigit():
-        text, choices = await _screen(ctx, tree, review, stored, int(args[0]), editing=True)
+    action, args = pick.action, pick.args
+    if action == "p":
+        text, choices = await _screen(ctx, tree, review, stored, args[0], editing=True)
         ctx.say(text, choices, replace=True)
-    elif action == "t" and len(args) == 1 and args[0].isdigit():
-        updated = await repo.toggle(stored.id, stored.version, int(args[0]), ctx.who())
+    elif action == "t":
+        updated = await repo.toggle(stored.id, stored.version, args[0], ctx.who())
         await _after(ctx, tree, updated, stored)
-    elif action == "rc" and not args:
+    elif action == "rc":
         scope = await load_scope(ctx.services.db, tree, ruleset_of(review), review.year,
                                  stored.org_id)
         updated = await repo.save_computed(review, stored.org_id, scope.computed(stored.org_id),
                                            ctx.who(), expected_version=stored.version)
         await _after(ctx, tree, updated, stored, _("Recomputed from the rules."))
-    elif action == "sub" and not args:
+    elif action == "sub":
         count = sum(1 for e in stored.entries if e.included)
         ctx.say(escape(ngettext(
             "Submit the list with {count} proposal? It can no longer be changed afterwards.",
             "Submit the list with {count} proposals? It can no longer be changed afterwards.",
             count).format(count=format_number(count))),
-            [[Choice(_("📤 Yes, submit"), cb("sy", stored.id, stored.version)),
-              Choice(_("No"), cb("p", stored.id, stored.version, 0), Role.CANCEL)]])
-    elif action == "sy" and not args:
+            [[Choice(_("📤 Yes, submit"), _on(stored, "sy")),
+              Choice(_("No"), _on(stored, "p", 0), Role.CANCEL)]])
+    elif action == "sy":
         person = ctx.actor.person
         updated = await repo.submit(stored.id, stored.version, person.id if person else None,
                                     ctx.who())
@@ -252,13 +252,12 @@ async def on_pick(ctx: Ctx, data: str) -> None:
             year=review.year, name=tree.label(stored.org_id))))
         text, _choices = await _screen(ctx, tree, review, updated, 0, editing=False)
         ctx.say(text)
-    elif action == "a" and not args:
+    elif action == "a":
         _titles(ctx, tree, review, stored)
-    elif action == "at" and len(args) in (1, 2) and all(a.isdigit() for a in args):
-        await _members(ctx, tree, review, stored, int(args[0]),
-                       int(args[1]) if len(args) == 2 else 0)
-    elif action == "am" and len(args) == 2 and all(a.isdigit() for a in args):
-        await _add(ctx, tree, review, stored, int(args[0]), int(args[1]))
+    elif action == "at":
+        await _members(ctx, tree, review, stored, args[0], args[1] if len(args) == 2 else 0)
+    elif action == "am":
+        await _add(ctx, tree, review, stored, args[0], args[1])
     else:
         ctx.expired()
 
@@ -283,9 +282,9 @@ def _addable(review: Review, org_kind: OrgKind) -> list[tuple[int, str]]:
 def _titles(ctx: Ctx, tree: OrgTree, review: Review, stored: ProposalList) -> None:
     ruleset = ruleset_of(review)
     choices = [[Choice(ruleset.titles[i].name.get(get_locale())[:60],
-                       cb("at", stored.id, stored.version, i))]
+                       _on(stored, "at", i))]
                for i, _code in _addable(review, tree.get(stored.org_id).kind)]
-    choices.append([Choice(_("« Back"), cb("p", stored.id, stored.version, 0), Role.BACK)])
+    choices.append([Choice(_("« Back"), _on(stored, "p", 0), Role.BACK)])
     ctx.say(escape(_("Which title or form of commendation do you propose?")), choices)
 
 
@@ -302,24 +301,24 @@ async def _members(ctx: Ctx, tree: OrgTree, review: Review, stored: ProposalList
     choices: list[list[Choice]] = []
     if title.applies_to(kind):
         choices.append([Choice("👥 " + _("the collective itself"),
-                               cb("am", stored.id, stored.version, index, 0))])
+                               _on(stored, "am", index, 0))])
     if title.applies_to(SubjectKind.PERSON):
         members = sorted(await ctx.services.people.in_orgs([org.id]),
                          key=lambda p: vietnamese_sort_key(p.full_name))
         pages = max(1, -(-len(members) // PAGE))
         page = min(max(page, 0), pages - 1)
-        choices += [[Choice(p.full_name[:60], cb("am", stored.id, stored.version, index, p.id))]
+        choices += [[Choice(p.full_name[:60], _on(stored, "am", index, p.id))]
                     for p in members[page * PAGE:(page + 1) * PAGE]]
         nav = []
         if page > 0:
-            nav.append(Choice("◀ " + _("Previous page"), cb("at", stored.id, stored.version, index,
+            nav.append(Choice("◀ " + _("Previous page"), _on(stored, "at", index,
                                                   page - 1), Role.BACK))
         if page < pages - 1:
             nav.append(Choice(_("Next page") + " ▶",
-                              cb("at", stored.id, stored.version, index, page + 1)))
+                              _on(stored, "at", index, page + 1)))
         if nav:
             choices.append(nav)
-    choices.append([Choice(_("« Back"), cb("p", stored.id, stored.version, 0), Role.BACK)])
+    choices.append([Choice(_("« Back"), _on(stored, "p", 0), Role.BACK)])
     ctx.say(escape(_("Whom do you propose for {title}?").format(
         title=title.name.get(get_locale()))), choices)
 
