@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from functools import lru_cache
 
 _SPACES = re.compile(r"\s+")
 
@@ -45,14 +46,18 @@ def nfc(text: str) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFC", _INVISIBLE_CHARS.sub("", text))).strip()
 
 
+# Names, units and labels come back again and again (every roster row names its agency and
+# unit, every summary line its org): their keys are remembered. Long texts (typed input, file
+# cells up to their cap) are computed each time, so no hostile text is kept.
+_CACHED_UP_TO = 200
+
+
 def fold_key(text: str) -> str:
     """Search/match key: lower case, no diacritics, đ→d, single spaces.
 
     Tone placement differences ("Hòa"/"Hoà") vanish because all marks are removed.
     """
-    decomposed = unicodedata.normalize("NFD", nfc(text).casefold())
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return stripped.replace("đ", "d")
+    return _fold_key_cached(text) if len(text) <= _CACHED_UP_TO else _fold_key(text)
 
 
 def identity_key(text: str) -> str:
@@ -61,6 +66,16 @@ def identity_key(text: str) -> str:
     Keeps every letter and mark (so "Hà" and "Ha" differ) but is insensitive to Unicode form,
     case, spacing and to where the tone mark sits in the syllable.
     """
+    return _identity_key_cached(text) if len(text) <= _CACHED_UP_TO else _identity_key(text)
+
+
+def _fold_key(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", nfc(text).casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.replace("đ", "d")
+
+
+def _identity_key(text: str) -> str:
     out: list[str] = []
     for word in nfc(text).casefold().split(" "):
         decomposed = unicodedata.normalize("NFD", word)
@@ -68,6 +83,10 @@ def identity_key(text: str) -> str:
         rest = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
         out.append(unicodedata.normalize("NFC", rest) + "".join(tones))
     return " ".join(out)
+
+
+_fold_key_cached = lru_cache(maxsize=32768)(_fold_key)
+_identity_key_cached = lru_cache(maxsize=32768)(_identity_key)
 
 
 # Vietnamese alphabet order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y,

@@ -29,7 +29,7 @@ from tests.reliability.actors import (
     UNIT_HEAD,
     callback_patterns,
 )
-from tests.reliability.figures import FIGURES
+from tests.reliability.figures import FIGURES, FULL
 from tests.reliability.fuzzing import FuzzActor, Player
 from tests.reliability.support import (
     ErrorWatch,
@@ -42,7 +42,7 @@ from tests.reliability.support import (
     replies,
 )
 
-UPDATES = int(os.environ.get("THIDUA_FUZZ_UPDATES", "2000"))
+UPDATES = int(os.environ.get("THIDUA_FUZZ_UPDATES", "2000" if FULL else "1000"))
 BATCH = 40
 SEED = os.environ.get("THIDUA_FUZZ_SEED")
 

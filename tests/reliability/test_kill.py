@@ -34,7 +34,7 @@ from storage.people import PeopleRepository
 from storage.roster import apply_roster
 from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, SECRETARIAT_CHAT, TOKEN
-from tests.reliability.figures import FIGURES
+from tests.reliability.figures import FIGURES, FULL
 from tests.reliability.process import (
     APOLOGIES,
     BotProcess,
@@ -43,7 +43,7 @@ from tests.reliability.process import (
     no_secrets_in,
 )
 
-KILLS = int(os.environ.get("THIDUA_KILLS", "5"))
+KILLS = int(os.environ.get("THIDUA_KILLS", "5" if FULL else "3"))
 SEED = int(os.environ.get("THIDUA_KILL_SEED", "20240315"))
 APPLIED = "Tệp này đã được áp dụng."
 PEOPLE = max(5, KILLS // 2)  # roster people who link their accounts meanwhile

@@ -38,11 +38,11 @@ from storage.people import PeopleRepository
 from storage.roster import apply_roster
 from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, ZALO_SECRETARIAT_CHAT
-from tests.reliability.figures import FIGURES
+from tests.reliability.figures import FIGURES, FULL
 from tests.reliability.process import APOLOGIES, ROOT, BotProcess, no_secrets_in
 from tests.reliability.test_kill import registration_state, roster_people
 
-KILLS = int(os.environ.get("THIDUA_KILLS", "5"))
+KILLS = int(os.environ.get("THIDUA_KILLS", "5" if FULL else "3"))
 SEED = int(os.environ.get("THIDUA_KILL_SEED", "20240315"))
 POINTS = ["at once", "once fetched", "during the reply", "after the reply", "a moment later"]
 MONTHS = "30"
