@@ -311,6 +311,8 @@ class Scopes:
     person_org: dict[int, int]
     orgs: dict[int, tuple[str, int | None, str]]  # id -> (name, parent, kind)
     headships: dict[int, list[int]] = field(default_factory=dict)
+    _forbidden: dict[tuple[frozenset[int], frozenset[int]], list[str]] = field(
+        default_factory=dict, repr=False, compare=False)
 
     @classmethod
     async def load(cls, db: Database) -> Scopes:
@@ -385,15 +387,23 @@ class Scopes:
         return [*self.people.values(), *(n for n, _p, _k in self.orgs.values())]
 
     def forbidden(self, people: set[int], orgs: set[int]) -> list[str]:
-        """Names outside the scope that cannot be mistaken for a name inside it."""
-        seen = [self.people[p] for p in people] + [self.orgs[o][0] for o in orgs]
-        hidden = {self.people[p] for p in self.people if p not in people}
-        hidden |= {self.orgs[o][0] for o in self.orgs if o not in orgs}
-        return sorted(n for n in hidden if not any(_contains(v, n) for v in seen))
+        """Names outside the scope that cannot be mistaken for a name inside it.
+
+        Remembered per scope: the matrix plays hundreds of accounts with a handful of scopes,
+        and the roster (hence the answer) does not change while a `Scopes` is in use."""
+        key = (frozenset(people), frozenset(orgs))
+        if key not in self._forbidden:
+            seen = [self.people[p] for p in people] + [self.orgs[o][0] for o in orgs]
+            hidden = {self.people[p] for p in self.people if p not in people}
+            hidden |= {self.orgs[o][0] for o in self.orgs if o not in orgs}
+            self._forbidden[key] = sorted(
+                n for n in hidden if not any(_contains(v, n) for v in seen))
+        return list(self._forbidden[key])
 
 
 def _contains(text: str, name: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
+    # The substring test first: the regular expression only confirms word boundaries.
+    return name in text and re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text) is not None
 
 
 def leaked(text: str, names: Iterable[str]) -> list[str]:
