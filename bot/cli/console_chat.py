@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from abc import ABC, abstractmethod
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
@@ -35,7 +36,7 @@ class Chat(Protocol):
     async def receive(self, seconds: float) -> Any: ...
 
 
-class ChatConsole:
+class ChatConsole(ABC):
     """The operator's session; a channel's console says how to act and how to print."""
 
     def __init__(self, runtime: BotRuntime, read: ReadLine, write: Write,
@@ -57,15 +58,17 @@ class ChatConsole:
 
     # ------------------------------------------------------------------ what a channel says
 
+    @abstractmethod
     async def _handle(self, line: str) -> None:
-        raise NotImplementedError
+        """Act on one line the operator typed (a `:command` or a message to send)."""
 
+    @abstractmethod
     def _chat_in_view(self) -> Chat | None:
         """The chat the operator looks at (None before they chose who they are)."""
-        raise NotImplementedError
 
+    @abstractmethod
     async def _print(self, message: Any) -> None:
-        raise NotImplementedError
+        """Print one message of the bot as the channel shows it."""
 
     # ------------------------------------------------------------------ the loop
 

@@ -34,7 +34,7 @@ from storage.people import PeopleRepository
 from storage.roster import apply_roster
 from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, SECRETARIAT_CHAT, TOKEN
-from tests.reliability.figures import FIGURES, FULL
+from tests.reliability.figures import FIGURES
 from tests.reliability.process import (
     APOLOGIES,
     BotProcess,
@@ -43,7 +43,7 @@ from tests.reliability.process import (
     no_secrets_in,
 )
 
-KILLS = int(os.environ.get("THIDUA_KILLS", "5" if FULL else "3"))
+KILLS = int(os.environ.get("THIDUA_KILLS", "5"))
 SEED = int(os.environ.get("THIDUA_KILL_SEED", "20240315"))
 APPLIED = "Tệp này đã được áp dụng."
 PEOPLE = max(5, KILLS // 2)  # roster people who link their accounts meanwhile
@@ -121,6 +121,9 @@ async def test_killed_anywhere_nothing_is_lost(tmp_path: Path):
                     await user.send(f"/{action}")
                 await killer.strike(point, user, seen)
                 await expect_eventually(user, answer)
+        # The greeting after linking lists the commands too, so a replayed greeting can stand
+        # for /help's answer while /help itself is still queued: let the bot finish it first.
+        await inbox_drained(tmp_path / "thidua.sqlite3")
 
     state = database_state(tmp_path / "thidua.sqlite3")
     lost = (300 - state["people"]) + sum(
@@ -278,10 +281,11 @@ async def inbox_drained(database: Path) -> None:
         await asyncio.sleep(0.05)
 
 
-async def next_screen(user) -> tuple[str | None, BotMessage | None]:  # type: ignore[no-untyped-def]
-    """The newest screen the person can act on (skipping confirmations and screens that lost
-    their buttons; after a replay an older screen may arrive twice), or (None, None) if none
-    comes."""
+async def next_screen(user, actionable=actionable):  # type: ignore[no-untyped-def]
+    """The newest screen the person can act on (`actionable` names what it asks; screens
+    that lost their buttons are skipped; after a replay an older screen may arrive twice),
+    as (action, message), or (None, None) if none comes: the update was lost with the
+    process that fetched it, and the person acts again. Used by every kill test's channel."""
     while True:
         event = await user.receive(2.5)
         if event is None:

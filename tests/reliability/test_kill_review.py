@@ -20,8 +20,8 @@ from storage.reviews import ReviewRepository
 from storage.roster import apply_roster
 from tests.harness import BLOC, SAMPLE_ROSTER, TOKEN
 from tests.reliability.figures import FIGURES
-from tests.reliability.process import APOLOGIES, BotProcess, Killer, no_secrets_in
-from tests.reliability.test_kill import KILLS, SEED, inbox_drained, roster_people
+from tests.reliability.process import BotProcess, Killer, no_secrets_in
+from tests.reliability.test_kill import KILLS, SEED, inbox_drained, next_screen, roster_people
 
 RATING = "Hoàn thành tốt nhiệm vụ"  # code "good"
 
@@ -45,21 +45,6 @@ def actionable(event: BotMessage) -> str | None:
     if "Xem lại" in text and event.has_button("✅ Xác nhận"):
         return "confirm"
     return None
-
-
-async def next_screen(user) -> tuple[str | None, BotMessage | None]:  # type: ignore[no-untyped-def]
-    while True:
-        event = await user.receive(2.5)
-        if event is None:
-            return None, None
-        found = None
-        for shown in [event, *user.drain()]:
-            assert not any(a in shown.plain for a in APOLOGIES), shown.plain
-            action = actionable(shown)
-            if action is not None:
-                found = (action, shown)
-        if found is not None:
-            return found
 
 
 async def test_killed_while_people_assess_their_year_no_answer_is_lost(tmp_path: Path):
@@ -105,7 +90,7 @@ async def test_killed_while_people_assess_their_year_no_answer_is_lost(tmp_path:
                         assert stored and stored[0][0] == "good", (phone, stored)
                     await inbox_drained(database)
                 previous = action
-                action, screen = await next_screen(user)
+                action, screen = await next_screen(user, actionable)
                 if action in ("continue", "confirm", "done") and previous == "rating":
                     acknowledged[phone] = True
                 if action is None:

@@ -39,8 +39,8 @@ from storage.roster import apply_roster
 from storage.windows import WindowRepository
 from tests.harness import BLOC, SAMPLE_ROSTER, ZALO_SECRETARIAT_CHAT
 from tests.reliability.figures import FIGURES, FULL
-from tests.reliability.process import APOLOGIES, ROOT, BotProcess, no_secrets_in
-from tests.reliability.test_kill import registration_state, roster_people
+from tests.reliability.process import ROOT, BotProcess, no_secrets_in
+from tests.reliability.test_kill import next_screen, registration_state, roster_people
 
 KILLS = int(os.environ.get("THIDUA_KILLS", "5" if FULL else "3"))
 SEED = int(os.environ.get("THIDUA_KILL_SEED", "20240315"))
@@ -146,24 +146,6 @@ def actionable(message: ZaloMessage) -> str | None:
     return None
 
 
-async def next_screen(user: ZaloUser) -> tuple[str | None, ZaloMessage | None]:
-    """The newest screen the person can act on (after a replay an older screen may come
-    again), or (None, None) if none comes: the line was lost with the process that fetched
-    it, and the person types again."""
-    while True:
-        message = await user.receive(2.5)
-        if message is None:
-            return None, None
-        found = None
-        for shown in [message, *user.drain()]:
-            assert not any(a in shown.plain for a in APOLOGIES), shown.plain
-            action = actionable(shown)
-            if action is not None:
-                found = (action, shown)
-        if found is not None:
-            return found
-
-
 def pending(database: Path) -> int:
     with sqlite3.connect(database) as conn:
         return int(conn.execute(
@@ -234,7 +216,7 @@ async def test_killed_while_people_register_on_zalo_no_answer_is_lost(tmp_path: 
                             assert answers.get("expected_rating") == "good", (phone, stored)
                         await inbox_drained(database)  # the restarted bot replays first
                     previous = action
-                    action, screen = await next_screen(user)
+                    action, screen = await next_screen(user, actionable)
                     if action in ("rating", "confirm", "done") and previous == "months":
                         acknowledged[phone].add("months")
                     if action in ("confirm", "done") and previous == "rating":
